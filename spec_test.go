@@ -463,4 +463,4 @@ func TestSpecErrorTypeExtensions(t *testing.T) {
 	}
 }
 
-var schemaKeywords = []string{"type", "enum", "pattern", "minLength", "maxLength", "minItems", "maxItems", "minimum", "maximum", "maxProperties", "required", "format"}
+var schemaKeywords = []string{"discriminator", "discriminator-missing", "discriminator-type", "type", "enum", "pattern", "minLength", "maxLength", "minItems", "maxItems", "minimum", "maximum", "maxProperties", "required", "format"}

@@ -4599,8 +4599,10 @@ type ClientInterface interface {
 	// `update.settings.email-jit-provisioning`, `update.settings.email-invites`,
 	// `update.settings.allowed-auth-methods`, `update.settings.mfa-policy`,
 	// `update.settings.implicit-roles`, `update.settings.allowed-mfa-methods`,
-	// `update.settings.oauth-tenant-jit-provisioning` or
-	// `update.settings.allowed-oauth-tenants`; `trusted_metadata` may not be sent at all.
+	// `update.settings.oauth-tenant-jit-provisioning`, `update.settings.allowed-oauth-tenants`,
+	// and, as this document's choice, `update.info.external-id`,
+	// `update.settings.claimed-domains` and `update.settings.connected-apps` (for the four
+	// connected-app fields); `trusted_metadata` may not be sent at all.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4624,8 +4626,10 @@ type ClientInterface interface {
 	// `update.settings.email-jit-provisioning`, `update.settings.email-invites`,
 	// `update.settings.allowed-auth-methods`, `update.settings.mfa-policy`,
 	// `update.settings.implicit-roles`, `update.settings.allowed-mfa-methods`,
-	// `update.settings.oauth-tenant-jit-provisioning` or
-	// `update.settings.allowed-oauth-tenants`; `trusted_metadata` may not be sent at all.
+	// `update.settings.oauth-tenant-jit-provisioning`, `update.settings.allowed-oauth-tenants`,
+	// and, as this document's choice, `update.info.external-id`,
+	// `update.settings.claimed-domains` and `update.settings.connected-apps` (for the four
+	// connected-app fields); `trusted_metadata` may not be sent at all.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4950,7 +4954,7 @@ type ClientInterface interface {
 	// slug or its external id, and the member id or the member's external id.
 	//
 	// RBAC enforced: with a member-session header the member needs the `update.info.email`
-	// action on `stytch.member`; members may not start their own email update this way.
+	// action on `stytch.member`; `stytch.self` does not grant it.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4971,7 +4975,7 @@ type ClientInterface interface {
 	// slug or its external id, and the member id or the member's external id.
 	//
 	// RBAC enforced: with a member-session header the member needs the `update.info.email`
-	// action on `stytch.member`; members may not start their own email update this way.
+	// action on `stytch.member`; `stytch.self` does not grant it.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -5366,8 +5370,10 @@ func (c *Client) GetOrganization(ctx context.Context, organizationID Organizatio
 // `update.settings.email-jit-provisioning`, `update.settings.email-invites`,
 // `update.settings.allowed-auth-methods`, `update.settings.mfa-policy`,
 // `update.settings.implicit-roles`, `update.settings.allowed-mfa-methods`,
-// `update.settings.oauth-tenant-jit-provisioning` or
-// `update.settings.allowed-oauth-tenants`; `trusted_metadata` may not be sent at all.
+// `update.settings.oauth-tenant-jit-provisioning`, `update.settings.allowed-oauth-tenants`,
+// and, as this document's choice, `update.info.external-id`,
+// `update.settings.claimed-domains` and `update.settings.connected-apps` (for the four
+// connected-app fields); `trusted_metadata` may not be sent at all.
 //
 // Takes any type of body and a specified content type.
 //
@@ -5401,8 +5407,10 @@ func (c *Client) UpdateOrganizationWithBody(ctx context.Context, organizationID 
 // `update.settings.email-jit-provisioning`, `update.settings.email-invites`,
 // `update.settings.allowed-auth-methods`, `update.settings.mfa-policy`,
 // `update.settings.implicit-roles`, `update.settings.allowed-mfa-methods`,
-// `update.settings.oauth-tenant-jit-provisioning` or
-// `update.settings.allowed-oauth-tenants`; `trusted_metadata` may not be sent at all.
+// `update.settings.oauth-tenant-jit-provisioning`, `update.settings.allowed-oauth-tenants`,
+// and, as this document's choice, `update.info.external-id`,
+// `update.settings.claimed-domains` and `update.settings.connected-apps` (for the four
+// connected-app fields); `trusted_metadata` may not be sent at all.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5947,7 +5955,7 @@ func (c *Client) ReactivateMember(ctx context.Context, organizationID Organizati
 // slug or its external id, and the member id or the member's external id.
 //
 // RBAC enforced: with a member-session header the member needs the `update.info.email`
-// action on `stytch.member`; members may not start their own email update this way.
+// action on `stytch.member`; `stytch.self` does not grant it.
 //
 // Takes any type of body and a specified content type.
 //
@@ -5978,7 +5986,7 @@ func (c *Client) StartMemberEmailUpdateWithBody(ctx context.Context, organizatio
 // slug or its external id, and the member id or the member's external id.
 //
 // RBAC enforced: with a member-session header the member needs the `update.info.email`
-// action on `stytch.member`; members may not start their own email update this way.
+// action on `stytch.member`; `stytch.self` does not grant it.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8479,8 +8487,10 @@ type ClientWithResponsesInterface interface {
 	// `update.settings.email-jit-provisioning`, `update.settings.email-invites`,
 	// `update.settings.allowed-auth-methods`, `update.settings.mfa-policy`,
 	// `update.settings.implicit-roles`, `update.settings.allowed-mfa-methods`,
-	// `update.settings.oauth-tenant-jit-provisioning` or
-	// `update.settings.allowed-oauth-tenants`; `trusted_metadata` may not be sent at all.
+	// `update.settings.oauth-tenant-jit-provisioning`, `update.settings.allowed-oauth-tenants`,
+	// and, as this document's choice, `update.info.external-id`,
+	// `update.settings.claimed-domains` and `update.settings.connected-apps` (for the four
+	// connected-app fields); `trusted_metadata` may not be sent at all.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8504,8 +8514,10 @@ type ClientWithResponsesInterface interface {
 	// `update.settings.email-jit-provisioning`, `update.settings.email-invites`,
 	// `update.settings.allowed-auth-methods`, `update.settings.mfa-policy`,
 	// `update.settings.implicit-roles`, `update.settings.allowed-mfa-methods`,
-	// `update.settings.oauth-tenant-jit-provisioning` or
-	// `update.settings.allowed-oauth-tenants`; `trusted_metadata` may not be sent at all.
+	// `update.settings.oauth-tenant-jit-provisioning`, `update.settings.allowed-oauth-tenants`,
+	// and, as this document's choice, `update.info.external-id`,
+	// `update.settings.claimed-domains` and `update.settings.connected-apps` (for the four
+	// connected-app fields); `trusted_metadata` may not be sent at all.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8864,7 +8876,7 @@ type ClientWithResponsesInterface interface {
 	// slug or its external id, and the member id or the member's external id.
 	//
 	// RBAC enforced: with a member-session header the member needs the `update.info.email`
-	// action on `stytch.member`; members may not start their own email update this way.
+	// action on `stytch.member`; `stytch.self` does not grant it.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8885,7 +8897,7 @@ type ClientWithResponsesInterface interface {
 	// slug or its external id, and the member id or the member's external id.
 	//
 	// RBAC enforced: with a member-session header the member needs the `update.info.email`
-	// action on `stytch.member`; members may not start their own email update this way.
+	// action on `stytch.member`; `stytch.self` does not grant it.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -12180,8 +12192,10 @@ func (c *ClientWithResponses) GetOrganizationWithResponse(ctx context.Context, o
 // `update.settings.email-jit-provisioning`, `update.settings.email-invites`,
 // `update.settings.allowed-auth-methods`, `update.settings.mfa-policy`,
 // `update.settings.implicit-roles`, `update.settings.allowed-mfa-methods`,
-// `update.settings.oauth-tenant-jit-provisioning` or
-// `update.settings.allowed-oauth-tenants`; `trusted_metadata` may not be sent at all.
+// `update.settings.oauth-tenant-jit-provisioning`, `update.settings.allowed-oauth-tenants`,
+// and, as this document's choice, `update.info.external-id`,
+// `update.settings.claimed-domains` and `update.settings.connected-apps` (for the four
+// connected-app fields); `trusted_metadata` may not be sent at all.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12211,8 +12225,10 @@ func (c *ClientWithResponses) UpdateOrganizationWithBodyWithResponse(ctx context
 // `update.settings.email-jit-provisioning`, `update.settings.email-invites`,
 // `update.settings.allowed-auth-methods`, `update.settings.mfa-policy`,
 // `update.settings.implicit-roles`, `update.settings.allowed-mfa-methods`,
-// `update.settings.oauth-tenant-jit-provisioning` or
-// `update.settings.allowed-oauth-tenants`; `trusted_metadata` may not be sent at all.
+// `update.settings.oauth-tenant-jit-provisioning`, `update.settings.allowed-oauth-tenants`,
+// and, as this document's choice, `update.info.external-id`,
+// `update.settings.claimed-domains` and `update.settings.connected-apps` (for the four
+// connected-app fields); `trusted_metadata` may not be sent at all.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12703,7 +12719,7 @@ func (c *ClientWithResponses) ReactivateMemberWithResponse(ctx context.Context, 
 // slug or its external id, and the member id or the member's external id.
 //
 // RBAC enforced: with a member-session header the member needs the `update.info.email`
-// action on `stytch.member`; members may not start their own email update this way.
+// action on `stytch.member`; `stytch.self` does not grant it.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12730,7 +12746,7 @@ func (c *ClientWithResponses) StartMemberEmailUpdateWithBodyWithResponse(ctx con
 // slug or its external id, and the member id or the member's external id.
 //
 // RBAC enforced: with a member-session header the member needs the `update.info.email`
-// action on `stytch.member`; members may not start their own email update this way.
+// action on `stytch.member`; `stytch.self` does not grant it.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

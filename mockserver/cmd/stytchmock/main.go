@@ -1,0 +1,130 @@
+// Command stytchmock runs the mock Stytch B2B Organizations API as a process, for tests written
+// in any language.
+//
+//	go run ./mockserver/cmd/stytchmock [flags]
+//
+// It listens on 127.0.0.1:4010 unless -addr says otherwise, prints "listening on http://ADDR"
+// once it accepts requests, logs one line per request, and shuts down cleanly on SIGINT or
+// SIGTERM. Point an SDK's base URL at it; the official Node SDK takes it as
+// env: "http://127.0.0.1:4010/". Test controls (reset, fixtures, faults, the request log) are
+// served under /__stytchmock/.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/b2bkit/stytchorgs/mockserver"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "stytchmock:", err)
+		os.Exit(1)
+	}
+}
+
+// credentialsFlag collects -credentials project-id:secret pairs.
+type credentialsFlag []string
+
+func (c *credentialsFlag) String() string     { return strings.Join(*c, ",") }
+func (c *credentialsFlag) Set(v string) error { *c = append(*c, v); return nil }
+
+// run serves until ctx ends, then shuts down gracefully.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("stytchmock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:4010", "address to listen on (host:port; port 0 picks a free one)")
+	logFormat := fs.String("log-format", "text", "request log format: text, json, or none")
+	var creds credentialsFlag
+	fs.Var(&creds, "credentials", "accept only this `project-id:secret` pair (repeatable); by default any project-test-/project-live- id is accepted with the first secret used for it")
+	var fixtures credentialsFlag
+	fs.Var(&fixtures, "fixture", "seed a JSON fixture `file` at start (repeatable)")
+	ids := fs.String("deterministic-ids", "", "derive ids and request ids from this `seed` and a counter instead of random UUIDs")
+	clock := fs.String("clock", "", "freeze the clock at this RFC 3339 `time` (for stable timestamps)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+
+	var opts []mockserver.Option
+	switch *logFormat {
+	case "text":
+		opts = append(opts, mockserver.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))
+	case "json":
+		opts = append(opts, mockserver.WithLogger(slog.New(slog.NewJSONHandler(stderr, nil))))
+	case "none":
+	default:
+		return fmt.Errorf("-log-format must be text, json or none, not %q", *logFormat)
+	}
+	for _, c := range creds {
+		id, secret, ok := strings.Cut(c, ":")
+		if !ok {
+			return fmt.Errorf("-credentials %q: want project-id:secret", c)
+		}
+		opts = append(opts, mockserver.WithCredentials(id, secret))
+	}
+	for _, f := range fixtures {
+		opts = append(opts, mockserver.WithFixtureFile(f))
+	}
+	if *ids != "" {
+		opts = append(opts, mockserver.WithDeterministicIDs(*ids))
+	}
+	if *clock != "" {
+		t, err := time.Parse(time.RFC3339, *clock)
+		if err != nil {
+			return fmt.Errorf("-clock: %w", err)
+		}
+		opts = append(opts, mockserver.WithFixedClock(t))
+	}
+	mock, err := mockserver.NewMock(opts...)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler: mock,
+		// Slow clients cannot hold the server: a request must arrive, and an answer leave,
+		// in bounded time. Injected latency counts against WriteTimeout, hence its size.
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	fmt.Fprintln(stderr, "stytchmock: stopped")
+	return nil
+}

@@ -1,0 +1,55 @@
+// Package mockserver is a stateful fake of Stytch's B2B Organizations API, for tests.
+//
+// It serves every operation of openapi.yaml with real state: organizations, members, metadata,
+// search with cursors, RBAC policies and member sessions behave as the spec (and Stytch)
+// describes. Every request is validated against the spec with kin-openapi before it is handled,
+// and every response the mock produces is validated before it is sent.
+//
+// # In Go tests
+//
+// Start runs a server on a loopback port for the length of a test:
+//
+//	srv := mockserver.Start(t)
+//	c, _ := client.New("project-test-1234", "secret", client.WithBaseURL(srv.URL))
+//
+// Servers share nothing: each owns its state. A server's first start in a process compiles the
+// spec (a few milliseconds); later starts reuse it.
+//
+// # As a process
+//
+// The stytchmock command (mockserver/cmd/stytchmock) serves the same mock on 127.0.0.1:4010, for
+// tests in any language; its admin API under AdminPrefix exposes the test controls below.
+//
+// # Projects and credentials
+//
+// Requests authenticate with HTTP Basic, as with Stytch. Each project id is its own namespace,
+// so tests that share a server stay apart by using different project ids. By default any
+// project-test- or project-live- id is accepted with a non-empty secret, and the first secret
+// used for an id is the only one accepted after; WithCredentials pins exact pairs instead. Ids
+// the mock creates carry the project's environment: organization-test-… or organization-live-….
+//
+// # Validation
+//
+// A request that breaks the spec is answered 400 with a Stytch error whose error_type is the one
+// openapi.yaml names for the field (its x-stytch-error-type extension) and whose message names
+// the field and the problem; error_details.violations lists every violation. Unknown routes are
+// 404 route_not_found, a wrong method 405, bodies over 1 MB 413.
+//
+// A response that breaks the spec is a bug in the mock. It is never sent: the client gets a 500
+// mock_response_invalid that says which rule broke, ContractViolations records it, and Start
+// fails the test.
+//
+// # Test controls
+//
+// Seed adds organizations, members and the state only sign-in flows create (verified emails,
+// passwords, TOTP, provider tokens, sessions, Connected Apps) from a Fixture. InjectFault makes
+// the next matching requests fail with a status (and Retry-After), slow down, or lose their
+// connection. Requests returns the log of requests received; Reset forgets everything.
+// WithFixedClock and WithDeterministicIDs make responses repeatable for golden tests.
+//
+// # What it does not model
+//
+// The mock sends no email and runs no sign-in: members verify nothing by themselves, and
+// sessions, provider tokens and Connected App authorizations exist only when seeded. Start email
+// update records the pending address (PendingEmailUpdate) but never completes it.
+package mockserver

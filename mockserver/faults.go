@@ -1,0 +1,142 @@
+package mockserver
+
+import (
+	"fmt"
+	"net/http"
+	"path"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Fault makes the next requests that match it fail, slow down or lose their connection, to
+// exercise a client's retries and timeouts. Faults apply before authentication and validation,
+// like a failing load balancer would.
+type Fault struct {
+	// Method matches the request method; empty matches any.
+	Method string `json:"method,omitempty"`
+	// Path matches the request path, with path.Match patterns ("/v1/b2b/organizations/*");
+	// empty matches any.
+	Path string `json:"path,omitempty"`
+	// Times is how many matching requests the fault applies to; 0 means 1.
+	Times int `json:"times,omitempty"`
+
+	// Status, when set, answers with this status and a Stytch error body instead of handling
+	// the request.
+	Status int `json:"status,omitempty"`
+	// ErrorType and ErrorMessage of that body; defaults follow the status.
+	ErrorType    string `json:"error_type,omitempty"`
+	ErrorMessage string `json:"error_message,omitempty"`
+	// RetryAfter is sent as the Retry-After header: seconds or an HTTP date.
+	RetryAfter string `json:"retry_after,omitempty"`
+	// Latency delays the answer (or the handling, when no Status is set).
+	Latency time.Duration `json:"latency,omitempty"`
+	// DropConnection closes the connection without answering.
+	DropConnection bool `json:"drop_connection,omitempty"`
+}
+
+func (f Fault) validate() error {
+	if f.Status != 0 && (f.Status < 400 || f.Status > 599) {
+		return fmt.Errorf("fault status %d is not an error status (400-599)", f.Status)
+	}
+	if f.Status == 0 && f.Latency == 0 && !f.DropConnection {
+		return fmt.Errorf("a fault needs a status, a latency or a dropped connection")
+	}
+	if f.Times < 0 {
+		return fmt.Errorf("fault times %d is negative", f.Times)
+	}
+	if _, err := path.Match(f.Path, "/"); err != nil {
+		return fmt.Errorf("fault path %q: %w", f.Path, err)
+	}
+	return nil
+}
+
+func (f *Fault) matches(r *http.Request) bool {
+	if f.Method != "" && !strings.EqualFold(f.Method, r.Method) {
+		return false
+	}
+	if f.Path == "" {
+		return true
+	}
+	ok, _ := path.Match(f.Path, r.URL.Path)
+	return ok
+}
+
+// apiError is the error body of a fault with a status.
+func (f *Fault) apiError() *apiError {
+	t, msg := f.ErrorType, f.ErrorMessage
+	if t == "" {
+		switch {
+		case f.Status == http.StatusTooManyRequests:
+			t, msg = "too_many_requests", "Too many requests have been made."
+		case f.Status >= 500:
+			t, msg = "internal_server_error", "Oops, something seems to have gone wrong. (Injected by the mock server.)"
+		default:
+			t = strings.ReplaceAll(strings.ToLower(http.StatusText(f.Status)), " ", "_")
+		}
+	}
+	if msg == "" {
+		msg = "Injected by the mock server."
+	}
+	return &apiError{Status: f.Status, Type: t, Message: msg}
+}
+
+// faultSet holds the faults waiting for requests, in the order they were added.
+type faultSet struct {
+	mu     sync.Mutex
+	faults []*Fault
+}
+
+func (s *faultSet) add(f Fault) error {
+	if err := f.validate(); err != nil {
+		return err
+	}
+	if f.Times == 0 {
+		f.Times = 1
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &f)
+	return nil
+}
+
+// take returns the first fault that matches r and uses up one of its times.
+func (s *faultSet) take(r *http.Request) *Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		if f.matches(r) {
+			f.Times--
+			if f.Times == 0 {
+				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			}
+			c := *f
+			return &c
+		}
+	}
+	return nil
+}
+
+func (s *faultSet) pending() []Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Fault, len(s.faults))
+	for i, f := range s.faults {
+		out[i] = *f
+	}
+	return out
+}
+
+func (s *faultSet) clear() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
+func parseDuration(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("latency %q: %w", s, err)
+	}
+	return d, nil
+}

@@ -1,0 +1,557 @@
+package store
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/b2bkit/stytchorgs/internal/api"
+	"github.com/b2bkit/stytchorgs/internal/metadata"
+)
+
+// orgRec is a stored organization with the indexes of its members.
+type orgRec struct {
+	seq       uint64
+	org       api.Organization
+	nameLower string
+	slugLower string
+
+	members []*memberRec          // creation order, deleted members included
+	byEmail map[string]*memberRec // lowercased email of members not deleted
+	byExtID map[string]*memberRec // external id of members not deleted
+	retired map[string]*memberRec // retired email of members not deleted
+	byPhone map[string]*memberRec // MFA phone number of members not deleted
+}
+
+// ConnectedApp is a Connected App of the project. The mock cannot create them (Stytch's
+// dashboard does); fixtures and the admin API seed them.
+type ConnectedApp struct {
+	ID, Name, Description, LogoURL string
+	ClientType                     api.ConnectedAppClientType
+}
+
+// resolveOrg finds an organization by id, slug or external id. The caller holds the lock.
+func (p *Project) resolveOrg(ident string) (*orgRec, *Error) {
+	if o := p.orgByID[ident]; o != nil {
+		return o, nil
+	}
+	if o := p.orgBySlug[strings.ToLower(ident)]; o != nil {
+		return o, nil
+	}
+	if o := p.orgByExtID[ident]; o != nil {
+		return o, nil
+	}
+	return nil, notFound("organization_not_found", "Organization could not be found.")
+}
+
+// authSettingFields reports whether a create request carries any authentication setting, which
+// decides the default of email_invites (the spec's "Defaults on create").
+func hasAuthSetting(r *api.OrganizationCreateRequest) bool {
+	return r.SSOJITProvisioning != nil || r.EmailAllowedDomains != nil || r.EmailJITProvisioning != nil ||
+		r.EmailInvites != nil || r.AuthMethods != nil || r.AllowedAuthMethods != nil ||
+		r.MFAPolicy != nil || r.MFAMethods != nil || r.AllowedMFAMethods != nil ||
+		r.OauthTenantJITProvisioning != nil || r.AllowedOauthTenants != nil
+}
+
+// OrgSeed carries what a fixture may set on an organization beyond the create request.
+type OrgSeed struct {
+	ID                string
+	CreatedAt         time.Time
+	SSOConnections    []api.SSOActiveConnection
+	SCIMConnection    *api.SCIMActiveConnection
+	CustomRoles       []api.PolicyRole
+	DefaultConnection string
+}
+
+// CreateOrganization creates an organization from a create request. seed may be nil.
+func (p *Project) CreateOrganization(req api.OrganizationCreateRequest, seed *OrgSeed) (api.Organization, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+
+	now := p.timestamp()
+	o := api.Organization{
+		OrganizationID:                       p.newID("organization"),
+		OrganizationName:                     req.OrganizationName,
+		OrganizationLogoURL:                  deref(req.OrganizationLogoURL),
+		OrganizationExternalID:               req.OrganizationExternalID,
+		SSOJITProvisioning:                   orDefault(req.SSOJITProvisioning, api.SSOJITProvisioningALLALLOWED),
+		SSOJITProvisioningAllowedConnections: []string{},
+		SSOActiveConnections:                 []api.SSOActiveConnection{},
+		EmailAllowedDomains:                  []string{},
+		EmailJITProvisioning:                 orDefault(req.EmailJITProvisioning, api.EmailJITProvisioningNOTALLOWED),
+		EmailInvites:                         api.EmailInvitesALLALLOWED,
+		AuthMethods:                          orDefault(req.AuthMethods, api.AuthMethodsALLALLOWED),
+		AllowedAuthMethods:                   derefSlice(req.AllowedAuthMethods),
+		MFAPolicy:                            orDefault(req.MFAPolicy, api.OPTIONAL),
+		RBACEmailImplicitRoleAssignments:     derefSlice(req.RBACEmailImplicitRoleAssignments),
+		MFAMethods:                           orDefault(req.MFAMethods, api.MFAMethodsALLALLOWED),
+		AllowedMFAMethods:                    derefSlice(req.AllowedMFAMethods),
+		OauthTenantJITProvisioning:           orDefault(req.OauthTenantJITProvisioning, api.OAuthTenantJITProvisioningNOTALLOWED),
+		AllowedOauthTenants:                  orEmptyTenants(req.AllowedOauthTenants),
+		ClaimedEmailDomains:                  []string{},
+		FirstPartyConnectedAppsAllowedType:   orDefault(req.FirstPartyConnectedAppsAllowedType, api.ConnectedAppsAllowedTypeALLALLOWED),
+		AllowedFirstPartyConnectedApps:       derefSlice(req.AllowedFirstPartyConnectedApps),
+		ThirdPartyConnectedAppsAllowedType:   orDefault(req.ThirdPartyConnectedAppsAllowedType, api.ConnectedAppsAllowedTypeALLALLOWED),
+		AllowedThirdPartyConnectedApps:       derefSlice(req.AllowedThirdPartyConnectedApps),
+		CustomRoles:                          []api.PolicyRole{},
+		TrustedMetadata:                      metadataOrEmpty(req.TrustedMetadata),
+		CreatedAt:                            &now,
+		UpdatedAt:                            &now,
+	}
+	switch {
+	case req.EmailInvites != nil:
+		o.EmailInvites = *req.EmailInvites
+	case hasAuthSetting(&req):
+		o.EmailInvites = api.EmailInvitesNOTALLOWED
+	}
+	if seed != nil {
+		if seed.ID != "" {
+			if p.orgByID[seed.ID] != nil {
+				return api.Organization{}, invalid("duplicate_organization_id", "An organization with id %s already exists.", seed.ID)
+			}
+			o.OrganizationID = seed.ID
+		}
+		if !seed.CreatedAt.IsZero() {
+			t := seed.CreatedAt.UTC().Truncate(time.Second)
+			o.CreatedAt, o.UpdatedAt = &t, &t
+		}
+		o.SSOActiveConnections = nonNil(seed.SSOConnections)
+		o.SCIMActiveConnection = seed.SCIMConnection
+		if seed.DefaultConnection != "" {
+			o.SSODefaultConnectionID = &seed.DefaultConnection
+		}
+		if e := p.checkCustomRoles(seed.CustomRoles); e != nil {
+			return api.Organization{}, e
+		}
+		o.CustomRoles = nonNil(seed.CustomRoles)
+	}
+	var e *Error
+	if req.EmailAllowedDomains != nil {
+		if o.EmailAllowedDomains, e = normalizeDomains(allowedDomains, *req.EmailAllowedDomains); e != nil {
+			return api.Organization{}, e
+		}
+	}
+	if req.ClaimedEmailDomains != nil {
+		if o.ClaimedEmailDomains, e = normalizeDomains(claimedDomains, *req.ClaimedEmailDomains); e != nil {
+			return api.Organization{}, e
+		}
+	}
+	if req.OrganizationSlug != nil {
+		o.OrganizationSlug = *req.OrganizationSlug
+	} else {
+		o.OrganizationSlug = p.freeSlug(deriveSlug(o.OrganizationName), o.OrganizationID)
+	}
+	if e := p.checkOrganization(nil, &o); e != nil {
+		return api.Organization{}, e
+	}
+	rec := &orgRec{
+		seq:     p.nextSeq(),
+		byEmail: map[string]*memberRec{},
+		byExtID: map[string]*memberRec{},
+		retired: map[string]*memberRec{},
+		byPhone: map[string]*memberRec{},
+	}
+	p.storeOrg(rec, o)
+	p.orgs = append(p.orgs, rec)
+	p.write()
+	return o, nil
+}
+
+// freeSlug returns the derived slug, or a fallback when the name gives none, with -2, -3, …
+// appended until no organization uses it.
+func (p *Project) freeSlug(slug, orgID string) string {
+	if checkSlug(slug) != nil {
+		// The first 8 hexadecimal digits of the id's UUID: organization-test-07971b06-… → org-07971b06.
+		hex := strings.ReplaceAll(strings.TrimPrefix(orgID, "organization-"+p.env+"-"), "-", "")
+		slug = "org-" + hex[:min(8, len(hex))]
+		if checkSlug(slug) != nil {
+			slug = "org-" + itoa(int(p.seq+1))
+		}
+	}
+	base, candidate := slug, slug
+	for n := 2; p.orgBySlug[strings.ToLower(candidate)] != nil; n++ {
+		suffix := "-" + itoa(n)
+		candidate = strings.TrimRight(base[:min(len(base), 128-len(suffix))], "-") + suffix
+	}
+	return candidate
+}
+
+// checkOrganization applies the rules every organization must satisfy, to o as it would be
+// after a create (old == nil) or an update of old. The caller holds the lock.
+func (p *Project) checkOrganization(old *orgRec, o *api.Organization) *Error {
+	switch {
+	case len(o.OrganizationName) == 0 || len(o.OrganizationName) > 128:
+		return invalid("invalid_organization_name", "organization_name must be 1 to 128 characters long.")
+	case len(o.OrganizationLogoURL) > 2048:
+		return invalid("organization_logo_url_too_long", "organization_logo_url may be at most 2048 characters long.")
+	}
+	if e := checkSlug(o.OrganizationSlug); e != nil {
+		return e
+	}
+	if other := p.orgBySlug[strings.ToLower(o.OrganizationSlug)]; other != nil && other != old {
+		return invalid("organization_slug_already_used", "The provided organization_slug is already used in another organization.")
+	}
+	if ext := o.OrganizationExternalID; ext != nil {
+		switch other := p.orgByExtID[*ext]; {
+		case !extIDPattern.MatchString(*ext):
+			return invalid("invalid_organization_external_id", "organization_external_id may only contain alphanumerics and the characters '.', '_', '-' and '|', and be at most 128 characters long.")
+		case *ext == o.OrganizationID:
+			return invalid("external_organization_id_same_as_organization_id", "organization_external_id can't be the organization's own id.")
+		case other != nil && other != old:
+			return invalid("organization_external_id_already_used", "The provided organization_external_id is already used by another organization.")
+		}
+	}
+	for _, d := range o.ClaimedEmailDomains {
+		if other := p.claimedBy[d]; other != nil && other != old {
+			return invalid("organization_settings_claimed_domain_already_claimed", "claimed_email_domains: %s is already claimed by another organization.", d)
+		}
+	}
+	switch {
+	case o.AuthMethods == api.AuthMethodsRESTRICTED && len(o.AllowedAuthMethods) == 0:
+		return invalid("allowed_auth_methods_required_for_restricted", "Allowed auth methods must be set for 'RESTRICTED' auth methods.")
+	case o.MFAMethods == api.MFAMethodsRESTRICTED && len(o.AllowedMFAMethods) == 0:
+		return invalid("allowed_mfa_methods_required_for_restricted", "Allowed MFA methods must be set for 'RESTRICTED' MFA methods.")
+	case (o.EmailInvites == api.EmailInvitesRESTRICTED || o.EmailJITProvisioning == api.EmailJITProvisioningRESTRICTED) && len(o.EmailAllowedDomains) == 0:
+		return invalid("invalid_restricted_email_setting", "email_invites and email_jit_provisioning can only be 'RESTRICTED' when email_allowed_domains is not empty.")
+	case o.SSOJITProvisioning == api.SSOJITProvisioningNOTALLOWED && o.EmailJITProvisioning == api.EmailJITProvisioningNOTALLOWED && o.EmailInvites == api.EmailInvitesNOTALLOWED:
+		return invalid("invalid_organization_auth_factor_setting", "sso_jit_provisioning, email_jit_provisioning and email_invites can't all be 'NOT_ALLOWED'.")
+	}
+	for i, a := range o.RBACEmailImplicitRoleAssignments {
+		d := strings.ToLower(a.Domain)
+		switch {
+		case !domainPattern.MatchString(d):
+			return invalid("rbac_invalid_domain", "rbac_email_implicit_role_assignments: %q is not a valid domain.", a.Domain)
+		case isCommonDomain(d):
+			return invalid("rbac_domain_too_common", "rbac_email_implicit_role_assignments: %s is a common email domain.", d)
+		case !p.roleExists(old, a.RoleID) && !slices.ContainsFunc(o.CustomRoles, func(r api.PolicyRole) bool { return r.RoleID == a.RoleID }):
+			return invalid("invalid_rbac_role_assignment", "rbac_email_implicit_role_assignments: role %s does not exist.", a.RoleID)
+		}
+		o.RBACEmailImplicitRoleAssignments[i].Domain = d
+	}
+	if o.TrustedMetadata != nil {
+		if err := metadata.Check("trusted_metadata", *o.TrustedMetadata); err != nil {
+			return metadataError(err)
+		}
+	}
+	return nil
+}
+
+// storeOrg saves o into rec and updates the project's indexes. The caller holds the lock and has
+// checked o.
+func (p *Project) storeOrg(rec *orgRec, o api.Organization) {
+	old := rec.org
+	if old.OrganizationID != "" {
+		delete(p.orgBySlug, rec.slugLower)
+		if old.OrganizationExternalID != nil {
+			delete(p.orgByExtID, *old.OrganizationExternalID)
+		}
+		for _, d := range old.ClaimedEmailDomains {
+			delete(p.claimedBy, d)
+		}
+	}
+	rec.org = o
+	rec.nameLower = strings.ToLower(o.OrganizationName)
+	rec.slugLower = strings.ToLower(o.OrganizationSlug)
+	p.orgByID[o.OrganizationID] = rec
+	p.orgBySlug[rec.slugLower] = rec
+	if o.OrganizationExternalID != nil {
+		p.orgByExtID[*o.OrganizationExternalID] = rec
+	}
+	for _, d := range o.ClaimedEmailDomains {
+		p.claimedBy[d] = rec
+	}
+}
+
+// GetOrganization returns an organization by id, slug or external id.
+func (p *Project) GetOrganization(ident string) (api.Organization, error) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	rec, e := p.resolveOrg(ident)
+	if e != nil {
+		return api.Organization{}, e
+	}
+	return rec.org, nil
+}
+
+// orgUpdateActions maps each field of an update to the action it needs on stytch.organization.
+func orgUpdateActions(r *api.OrganizationUpdateRequest) []string {
+	var actions []string
+	add := func(set bool, action string) {
+		if set && !slices.Contains(actions, action) {
+			actions = append(actions, action)
+		}
+	}
+	add(r.OrganizationName != nil, "update.info.name")
+	add(r.OrganizationSlug != nil, "update.info.slug")
+	add(r.OrganizationLogoURL != nil, "update.info.logo-url")
+	add(r.OrganizationExternalID != nil, "update.info.external-id")
+	add(r.SSODefaultConnectionID != nil, "update.settings.default-sso-connection")
+	add(r.SSOJITProvisioning != nil || r.SSOJITProvisioningAllowedConnections != nil, "update.settings.sso-jit-provisioning")
+	add(r.EmailAllowedDomains != nil, "update.settings.allowed-domains")
+	add(r.EmailJITProvisioning != nil, "update.settings.email-jit-provisioning")
+	add(r.EmailInvites != nil, "update.settings.email-invites")
+	add(r.AuthMethods != nil || r.AllowedAuthMethods != nil, "update.settings.allowed-auth-methods")
+	add(r.MFAPolicy != nil, "update.settings.mfa-policy")
+	add(r.RBACEmailImplicitRoleAssignments != nil, "update.settings.implicit-roles")
+	add(r.MFAMethods != nil || r.AllowedMFAMethods != nil, "update.settings.allowed-mfa-methods")
+	add(r.OauthTenantJITProvisioning != nil, "update.settings.oauth-tenant-jit-provisioning")
+	add(r.AllowedOauthTenants != nil, "update.settings.allowed-oauth-tenants")
+	add(r.ClaimedEmailDomains != nil, "update.settings.claimed-domains")
+	add(r.FirstPartyConnectedAppsAllowedType != nil || r.AllowedFirstPartyConnectedApps != nil ||
+		r.ThirdPartyConnectedAppsAllowedType != nil || r.AllowedThirdPartyConnectedApps != nil,
+		"update.settings.connected-apps")
+	return actions
+}
+
+// UpdateOrganization applies a partial update. Either every change is made or none.
+func (p *Project) UpdateOrganization(ident string, req api.OrganizationUpdateRequest, actor *Actor) (api.Organization, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rec, e := p.resolveOrg(ident)
+	if e != nil {
+		return api.Organization{}, e
+	}
+	if actor != nil && req.TrustedMetadata != nil {
+		return api.Organization{}, &Error{Kind: Unauthorized, Type: "cannot_update_trusted_metadata",
+			Message: "trusted_metadata can't be updated when authorizing with a member session; update it with the project secret alone."}
+	}
+	for _, action := range orgUpdateActions(&req) {
+		if e := p.authorize(actor, rec, resOrganization, action, nil); e != nil {
+			return api.Organization{}, e
+		}
+	}
+
+	o := rec.org // a copy; slices are replaced, never changed in place
+	set(&o.OrganizationName, req.OrganizationName)
+	set(&o.OrganizationSlug, req.OrganizationSlug)
+	set(&o.OrganizationLogoURL, req.OrganizationLogoURL)
+	if req.OrganizationExternalID != nil {
+		o.OrganizationExternalID = req.OrganizationExternalID
+	}
+	if req.SSODefaultConnectionID != nil {
+		if *req.SSODefaultConnectionID == "" {
+			o.SSODefaultConnectionID = nil
+		} else {
+			o.SSODefaultConnectionID = req.SSODefaultConnectionID
+		}
+	}
+	set(&o.SSOJITProvisioning, req.SSOJITProvisioning)
+	setSlice(&o.SSOJITProvisioningAllowedConnections, req.SSOJITProvisioningAllowedConnections)
+	set(&o.EmailJITProvisioning, req.EmailJITProvisioning)
+	set(&o.EmailInvites, req.EmailInvites)
+	set(&o.AuthMethods, req.AuthMethods)
+	setSlice(&o.AllowedAuthMethods, req.AllowedAuthMethods)
+	set(&o.MFAPolicy, req.MFAPolicy)
+	if req.RBACEmailImplicitRoleAssignments != nil {
+		o.RBACEmailImplicitRoleAssignments = slices.Clone(*req.RBACEmailImplicitRoleAssignments)
+	}
+	set(&o.MFAMethods, req.MFAMethods)
+	setSlice(&o.AllowedMFAMethods, req.AllowedMFAMethods)
+	set(&o.OauthTenantJITProvisioning, req.OauthTenantJITProvisioning)
+	if req.AllowedOauthTenants != nil {
+		o.AllowedOauthTenants = orEmptyTenants(req.AllowedOauthTenants)
+	}
+	set(&o.FirstPartyConnectedAppsAllowedType, req.FirstPartyConnectedAppsAllowedType)
+	setSlice(&o.AllowedFirstPartyConnectedApps, req.AllowedFirstPartyConnectedApps)
+	set(&o.ThirdPartyConnectedAppsAllowedType, req.ThirdPartyConnectedAppsAllowedType)
+	setSlice(&o.AllowedThirdPartyConnectedApps, req.AllowedThirdPartyConnectedApps)
+	if req.EmailAllowedDomains != nil {
+		if o.EmailAllowedDomains, e = normalizeDomains(allowedDomains, *req.EmailAllowedDomains); e != nil {
+			return api.Organization{}, e
+		}
+	}
+	if req.ClaimedEmailDomains != nil {
+		if o.ClaimedEmailDomains, e = normalizeDomains(claimedDomains, *req.ClaimedEmailDomains); e != nil {
+			return api.Organization{}, e
+		}
+	}
+	if req.TrustedMetadata != nil {
+		merged := api.Metadata(metadata.Merge(derefMap(rec.org.TrustedMetadata), *req.TrustedMetadata))
+		o.TrustedMetadata = &merged
+	}
+	if e := p.checkOrganization(rec, &o); e != nil {
+		return api.Organization{}, e
+	}
+	now := p.timestamp()
+	o.UpdatedAt = &now
+	p.storeOrg(rec, o)
+	p.write()
+	return o, nil
+}
+
+// DeleteOrganization deletes an organization and all its members, and returns its id.
+func (p *Project) DeleteOrganization(ident string, actor *Actor) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rec, e := p.resolveOrg(ident)
+	if e != nil {
+		return "", e
+	}
+	if e := p.authorize(actor, rec, resOrganization, "delete", nil); e != nil {
+		return "", e
+	}
+	for _, m := range rec.members {
+		p.unindexMember(m)
+		delete(p.memberByID, m.m.MemberID)
+		p.dropSessions(m.m.MemberID)
+	}
+	delete(p.orgByID, rec.org.OrganizationID)
+	delete(p.orgBySlug, rec.slugLower)
+	if ext := rec.org.OrganizationExternalID; ext != nil {
+		delete(p.orgByExtID, *ext)
+	}
+	for _, d := range rec.org.ClaimedEmailDomains {
+		delete(p.claimedBy, d)
+	}
+	i := sort.Search(len(p.orgs), func(i int) bool { return p.orgs[i].seq >= rec.seq })
+	p.orgs = slices.Delete(p.orgs, i, i+1)
+	p.write()
+	return rec.org.OrganizationID, nil
+}
+
+// DeleteOrganizationExternalID removes an organization's external id; without one it changes
+// nothing.
+func (p *Project) DeleteOrganizationExternalID(ident string, actor *Actor) (api.Organization, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rec, e := p.resolveOrg(ident)
+	if e != nil {
+		return api.Organization{}, e
+	}
+	if e := p.authorize(actor, rec, resOrganization, "update.info.external-id", nil); e != nil {
+		return api.Organization{}, e
+	}
+	if rec.org.OrganizationExternalID == nil {
+		return rec.org, nil
+	}
+	o := rec.org
+	o.OrganizationExternalID = nil
+	now := p.timestamp()
+	o.UpdatedAt = &now
+	p.storeOrg(rec, o)
+	p.write()
+	return o, nil
+}
+
+// MemberCount returns the number of an organization's members that are not deleted.
+func (p *Project) MemberCount(ident string) (int, error) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	rec, e := p.resolveOrg(ident)
+	if e != nil {
+		return 0, e
+	}
+	return len(rec.byEmail), nil
+}
+
+// OrganizationPolicy returns an organization's custom roles.
+func (p *Project) OrganizationPolicy(ident string) ([]api.PolicyRole, error) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	rec, e := p.resolveOrg(ident)
+	if e != nil {
+		return nil, e
+	}
+	return rec.org.CustomRoles, nil
+}
+
+// SetOrganizationPolicy replaces an organization's custom roles.
+func (p *Project) SetOrganizationPolicy(ident string, roles []api.PolicyRole) ([]api.PolicyRole, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rec, e := p.resolveOrg(ident)
+	if e != nil {
+		return nil, e
+	}
+	if e := p.checkCustomRoles(roles); e != nil {
+		return nil, e
+	}
+	o := rec.org
+	o.CustomRoles = nonNil(slices.Clone(roles))
+	now := p.timestamp()
+	o.UpdatedAt = &now
+	p.storeOrg(rec, o)
+	p.write()
+	return o.CustomRoles, nil
+}
+
+func metadataError(err error) *Error {
+	if le, ok := err.(*metadata.LimitError); ok {
+		return invalid(le.ErrorType, "%s", le.Error())
+	}
+	return invalid("metadata_invalid_format", "%s", err.Error())
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func derefSlice[T any](p *[]T) []T {
+	if p == nil || *p == nil {
+		return []T{}
+	}
+	return slices.Clone(*p)
+}
+
+func derefMap(p *api.Metadata) map[string]any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func orDefault[T any](p *T, def T) T {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func set[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
+func setSlice[T any](dst *[]T, src *[]T) {
+	if src != nil {
+		*dst = derefSlice(src)
+	}
+}
+
+func metadataOrEmpty(m *api.Metadata) *api.Metadata {
+	out := api.Metadata{}
+	if m != nil {
+		for k, v := range *m {
+			out[k] = v
+		}
+	}
+	return &out
+}
+
+func orEmptyTenants(t *api.AllowedOAuthTenants) *api.AllowedOAuthTenants {
+	if t == nil {
+		return &api.AllowedOAuthTenants{}
+	}
+	c := *t
+	return &c
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}

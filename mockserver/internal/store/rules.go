@@ -1,0 +1,145 @@
+package store
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Shapes the spec also states as patterns. The mock checks them here as well because the store
+// is used without the HTTP layer too (fixtures) and because emails have no pattern in the spec.
+var (
+	emailPattern  = regexp.MustCompile(`^[A-Za-z0-9.!#$%&'*+/=?^_` + "`" + `{|}~-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$`)
+	domainPattern = regexp.MustCompile(`^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$`)
+	slugPattern   = regexp.MustCompile(`^[A-Za-z0-9._~-]*[A-Za-z0-9][A-Za-z0-9._~-]*$`)
+	extIDPattern  = regexp.MustCompile(`^[A-Za-z0-9._|-]{1,128}$`)
+	phonePattern  = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
+)
+
+// commonEmailProviders are the public email providers Stytch refuses as an organization's
+// domain, by the name left of the public suffix (gmail in gmail.com or gmail.co.uk).
+var commonEmailProviders = map[string]bool{
+	"gmail": true, "aol": true, "yahoo": true, "icloud": true, "hotmail": true, "msn": true,
+	"comcast": true, "live": true, "outlook": true, "att": true, "earthlink": true, "me": true,
+	"mac": true, "sbcglobal": true, "verizon": true, "ig": true, "mail": true, "hey": true,
+	"laposte": true, "wanadoo": true, "googlemail": true, "orange": true, "rediffmail": true,
+	"uol": true, "bol": true, "free": true, "gmx": true, "yandex": true, "ymail": true,
+	"libero": true,
+}
+
+// disposableDomains are throwaway-mail domains, refused like common ones.
+var disposableDomains = map[string]bool{
+	"mailinator.com": true, "guerrillamail.com": true, "10minutemail.com": true,
+	"temp-mail.org": true, "yopmail.com": true, "trashmail.com": true, "sharklasers.com": true,
+	"getnada.com": true, "dispostable.com": true, "maildrop.cc": true,
+}
+
+// isCommonDomain reports whether domain is a public email provider: a known provider name
+// followed by nothing but a public suffix of one or two short labels (com, co.uk, com.br).
+func isCommonDomain(domain string) bool {
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 || len(labels) > 3 || !commonEmailProviders[labels[0]] {
+		return false
+	}
+	for _, l := range labels[1:] {
+		if len(l) > 3 {
+			return false
+		}
+	}
+	return true
+}
+
+// domainKind names the three lists of domains an organization holds; each has its own error
+// types.
+type domainKind struct {
+	field, invalid, tooCommon, disposable, duplicate string
+}
+
+var (
+	allowedDomains = domainKind{
+		field:      "email_allowed_domains",
+		invalid:    "organization_settings_invalid_domain",
+		tooCommon:  "organization_settings_domain_too_common",
+		disposable: "organization_settings_disposable_domain",
+		duplicate:  "organization_settings_duplicate_domain",
+	}
+	claimedDomains = domainKind{
+		field:      "claimed_email_domains",
+		invalid:    "organization_settings_invalid_claimed_domain",
+		tooCommon:  "organization_settings_claimed_domain_too_common",
+		disposable: "organization_settings_claimed_domain_too_common",
+		duplicate:  "organization_settings_duplicate_claimed_domain",
+	}
+)
+
+// normalizeDomains lowercases a list of domains and checks each against Stytch's rules.
+func normalizeDomains(kind domainKind, domains []string) ([]string, *Error) {
+	out := make([]string, 0, len(domains))
+	seen := make(map[string]bool, len(domains))
+	for _, d := range domains {
+		d = strings.ToLower(strings.TrimSpace(d))
+		switch {
+		case !domainPattern.MatchString(d):
+			return nil, invalid(kind.invalid, "%s: %q is not a valid domain.", kind.field, d)
+		case isCommonDomain(d):
+			return nil, invalid(kind.tooCommon, "%s: %s is a common email domain and can't be used as an organization's domain.", kind.field, d)
+		case disposableDomains[d]:
+			return nil, invalid(kind.disposable, "%s: %s is a disposable email domain and can't be used as an organization's domain.", kind.field, d)
+		case seen[d]:
+			return nil, invalid(kind.duplicate, "%s: %s is listed more than once.", kind.field, d)
+		}
+		seen[d] = true
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// normalizeEmail lowercases an email address and checks its shape.
+func normalizeEmail(field, email string) (string, *Error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if !emailPattern.MatchString(email) {
+		return "", invalid("invalid_email", "%s: %q is not a valid email address.", field, email)
+	}
+	return email, nil
+}
+
+func emailDomain(email string) string {
+	return email[strings.LastIndexByte(email, '@')+1:]
+}
+
+func checkSlug(slug string) *Error {
+	if len(slug) < 2 || len(slug) > 128 || !slugPattern.MatchString(slug) {
+		return invalid("invalid_organization_slug", "The organization_slug must be at least 2 characters long and may only contain alphanumerics and the reserved characters '-', '.', '_', or '~'. At least one character must be alphanumeric.")
+	}
+	return nil
+}
+
+func checkPhone(phone string) *Error {
+	if !phonePattern.MatchString(phone) {
+		return invalid("invalid_phone_number", "mfa_phone_number: %q is not a phone number in E.164 format, such as +12025550123.", phone)
+	}
+	return nil
+}
+
+// deriveSlug turns an organization name into a slug: lowercased, each run of characters a slug
+// cannot hold replaced by '-', trimmed of '-', cut to 128 characters.
+func deriveSlug(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		ok := (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r == '.' || r == '_' || r == '~' || r == '-'
+		if !ok {
+			if !dash && b.Len() > 0 {
+				b.WriteByte('-')
+				dash = true
+			}
+			continue
+		}
+		b.WriteRune(r)
+		dash = r == '-'
+	}
+	s := strings.Trim(b.String(), "-")
+	if len(s) > 128 {
+		s = strings.TrimRight(s[:128], "-")
+	}
+	return s
+}

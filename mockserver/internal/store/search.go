@@ -1,0 +1,599 @@
+package store
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/b2bkit/stytchorgs/internal/api"
+)
+
+// Search limits: an absent or zero limit means DefaultLimit; more than MaxLimit is an error.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 1000
+	minFuzzy     = 3
+)
+
+// OrganizationPage is one page of an organization search.
+type OrganizationPage struct {
+	Organizations []api.Organization
+	NextCursor    string // empty on the last page
+	Total         int
+}
+
+// MemberPage is one page of a member search, with the organizations of its members.
+type MemberPage struct {
+	Members       []api.Member
+	Organizations map[string]api.Organization
+	NextCursor    string
+	Total         int
+}
+
+// cursor is where a page ended, and what the next page needs to know: the sequence number of
+// the last result, the total with the state generation it was counted at (reused while nothing
+// changed, so paging stays linear), and a hash of the query it belongs to.
+type cursor struct {
+	after, gen uint64
+	total      int
+	query      uint64
+}
+
+func (c cursor) encode() string {
+	s := fmt.Sprintf("v1.%d.%d.%d.%x", c.after, c.gen, c.total, c.query)
+	return base64.RawURLEncoding.EncodeToString([]byte(s))
+}
+
+func decodeCursor(s string, query uint64) (*cursor, *Error) {
+	bad := invalid("user_search_invalid_cursor", "The cursor is invalid or does not belong to this search.")
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, bad
+	}
+	parts := strings.Split(string(raw), ".")
+	if len(parts) != 5 || parts[0] != "v1" {
+		return nil, bad
+	}
+	var c cursor
+	var errs [4]error
+	c.after, errs[0] = strconv.ParseUint(parts[1], 10, 64)
+	c.gen, errs[1] = strconv.ParseUint(parts[2], 10, 64)
+	c.total, errs[2] = strconv.Atoi(parts[3])
+	c.query, errs[3] = strconv.ParseUint(parts[4], 16, 64)
+	for _, err := range errs {
+		if err != nil {
+			return nil, bad
+		}
+	}
+	if c.query != query {
+		return nil, bad
+	}
+	return &c, nil
+}
+
+func pageLimit(limit *int32) (int, *Error) {
+	switch {
+	case limit == nil || *limit == 0:
+		return DefaultLimit, nil
+	case *limit < 0 || *limit > MaxLimit:
+		return 0, invalid("user_search_invalid_limit", "limit must be between 0 and %d.", MaxLimit)
+	}
+	return int(*limit), nil
+}
+
+// filter is one parsed operand: a predicate, and when an index can answer it, the candidates.
+type filter[T any] struct {
+	match      func(T) bool
+	candidates []T // nil: no index; the predicate must scan
+	indexed    bool
+}
+
+// plan combines parsed operands under an operator into candidates (nil: every item) and one
+// predicate.
+func plan[T any](and bool, filters []filter[T]) (candidates []T, indexed bool, match func(T) bool) {
+	if len(filters) == 0 {
+		return nil, false, func(T) bool { return true }
+	}
+	if and {
+		match = func(x T) bool {
+			for _, f := range filters {
+				if !f.match(x) {
+					return false
+				}
+			}
+			return true
+		}
+		for _, f := range filters { // the smallest indexed operand bounds the result
+			if f.indexed && (!indexed || len(f.candidates) < len(candidates)) {
+				candidates, indexed = f.candidates, true
+			}
+		}
+		return candidates, indexed, match
+	}
+	match = func(x T) bool {
+		for _, f := range filters {
+			if f.match(x) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, f := range filters {
+		if !f.indexed {
+			return nil, false, match
+		}
+		candidates = append(candidates, f.candidates...)
+	}
+	return candidates, true, match
+}
+
+// page runs a search over a source of items in sequence order: it counts the matches (or reuses
+// the cursor's count), and collects one page after the cursor.
+func page[T any](each func(after uint64, yield func(T) bool), seqOf func(T) uint64, match func(T) bool,
+	limit int, cur *cursor, gen, query uint64) (out []T, next string, total int) {
+	if cur != nil && cur.gen == gen {
+		total = cur.total
+	} else {
+		each(0, func(x T) bool {
+			if match(x) {
+				total++
+			}
+			return true
+		})
+	}
+	var after uint64
+	if cur != nil {
+		after = cur.after
+	}
+	more := false
+	each(after, func(x T) bool {
+		if !match(x) {
+			return true
+		}
+		if len(out) == limit {
+			more = true
+			return false
+		}
+		out = append(out, x)
+		return true
+	})
+	if more {
+		next = cursor{after: seqOf(out[len(out)-1]), gen: gen, total: total, query: query}.encode()
+	}
+	return out, next, total
+}
+
+// fromSorted iterates items of slices already sorted by sequence, merged, after a sequence.
+func fromSorted[T any](seqOf func(T) uint64, lists ...[]T) func(after uint64, yield func(T) bool) {
+	return func(after uint64, yield func(T) bool) {
+		pos := make([]int, len(lists))
+		for i, l := range lists {
+			pos[i] = sort.Search(len(l), func(j int) bool { return seqOf(l[j]) > after })
+		}
+		for {
+			best := -1
+			for i, l := range lists {
+				if pos[i] < len(l) && (best < 0 || seqOf(l[pos[i]]) < seqOf(lists[best][pos[best]])) {
+					best = i
+				}
+			}
+			if best < 0 || !yield(lists[best][pos[best]]) {
+				return
+			}
+			pos[best]++
+		}
+	}
+}
+
+// sortedUnique sorts candidates by sequence and drops repeats.
+func sortedUnique[T comparable](xs []T, seqOf func(T) uint64) []T {
+	xs = slices.Clone(xs)
+	sort.Slice(xs, func(i, j int) bool { return seqOf(xs[i]) < seqOf(xs[j]) })
+	return slices.Compact(xs)
+}
+
+func orgSeq(o *orgRec) uint64       { return o.seq }
+func memberSeq(m *memberRec) uint64 { return m.seq }
+
+// queryHash fingerprints a search so that a cursor is only accepted for the search it came from.
+func queryHash(parts ...string) uint64 {
+	h := fnv.New64a()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return h.Sum64()
+}
+
+func canonical(name string, value any) string {
+	b, _ := json.Marshal(value)
+	return name + "=" + string(b)
+}
+
+func fuzzy(prefix, name, value string) (string, *Error) {
+	if len([]rune(value)) < minFuzzy {
+		return "", invalid(prefix+"_"+name+"_too_short", "query.operands: %s needs at least %d characters.", name, minFuzzy)
+	}
+	return strings.ToLower(value), nil
+}
+
+func stringSet(values []string, lower bool) map[string]bool {
+	set := make(map[string]bool, len(values))
+	for _, v := range values {
+		if lower {
+			v = strings.ToLower(v)
+		}
+		set[v] = true
+	}
+	return set
+}
+
+func missing(prefix, name string, n int) *Error {
+	if n == 0 {
+		return invalid(prefix+"_missing_"+name, "query.operands: %s needs at least one value.", name)
+	}
+	return nil
+}
+
+// SearchOrganizations runs an organization search.
+func (p *Project) SearchOrganizations(req api.OrganizationSearchRequest) (OrganizationPage, error) {
+	limit, e := pageLimit(req.Limit)
+	if e != nil {
+		return OrganizationPage{}, e
+	}
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+
+	and := true
+	var filters []filter[*orgRec]
+	hashParts := []string{"organizations"}
+	if q := req.Query; q != nil {
+		switch q.Operator {
+		case api.AND:
+		case api.OR:
+			and = false
+		default:
+			return OrganizationPage{}, invalid("user_search_invalid_operator", "query.operator must be 'AND' or 'OR'.")
+		}
+		hashParts = append(hashParts, string(q.Operator))
+		for _, op := range deref(q.Operands) {
+			f, part, e := p.orgFilter(op)
+			if e != nil {
+				return OrganizationPage{}, e
+			}
+			filters = append(filters, f)
+			hashParts = append(hashParts, part)
+		}
+	}
+	query := queryHash(hashParts...)
+	var cur *cursor
+	if c := deref(req.Cursor); c != "" {
+		if cur, e = decodeCursor(c, query); e != nil {
+			return OrganizationPage{}, e
+		}
+	}
+	candidates, indexed, match := plan(and, filters)
+	source := fromSorted(orgSeq, p.orgs)
+	if indexed {
+		source = fromSorted(orgSeq, sortedUnique(candidates, orgSeq))
+	}
+	recs, next, total := page(source, orgSeq, match, limit, cur, p.gen, query)
+	out := OrganizationPage{Organizations: make([]api.Organization, len(recs)), NextCursor: next, Total: total}
+	for i, r := range recs {
+		out.Organizations[i] = r.org
+	}
+	return out, nil
+}
+
+// orgFilter parses one organization search operand.
+func (p *Project) orgFilter(op api.OrganizationSearchOperand) (filter[*orgRec], string, *Error) {
+	const prefix = "organization_search"
+	name, _ := op.Discriminator()
+	v, err := op.ValueByDiscriminator()
+	if err != nil {
+		return filter[*orgRec]{}, "", invalid(prefix+"_filter_name_not_recognized", "query.operands: %q is not a recognized filter.", name)
+	}
+	var f filter[*orgRec]
+	var value any
+	switch v := v.(type) {
+	case api.OrganizationIDsFilter:
+		if e := missing(prefix, name, len(v.FilterValue)); e != nil {
+			return f, "", e
+		}
+		ids := stringSet(v.FilterValue, false)
+		f.match = func(o *orgRec) bool { return ids[o.org.OrganizationID] }
+		f.indexed = true
+		for id := range ids {
+			if o := p.orgByID[id]; o != nil {
+				f.candidates = append(f.candidates, o)
+			}
+		}
+		value = v.FilterValue
+	case api.OrganizationSlugsFilter:
+		if e := missing(prefix, name, len(v.FilterValue)); e != nil {
+			return f, "", e
+		}
+		slugs := stringSet(v.FilterValue, true)
+		f.match = func(o *orgRec) bool { return slugs[o.slugLower] }
+		f.indexed = true
+		for s := range slugs {
+			if o := p.orgBySlug[s]; o != nil {
+				f.candidates = append(f.candidates, o)
+			}
+		}
+		value = v.FilterValue
+	case api.OrganizationMemberEmailsFilter:
+		if e := missing(prefix, name, len(v.FilterValue)); e != nil {
+			return f, "", e
+		}
+		emails := stringSet(v.FilterValue, true)
+		f.match = func(o *orgRec) bool {
+			for e := range emails {
+				if o.byEmail[e] != nil {
+					return true
+				}
+			}
+			return false
+		}
+		f.indexed = true
+		for e := range emails {
+			for _, m := range p.membersByMail[e] {
+				f.candidates = append(f.candidates, m.org)
+			}
+		}
+		value = v.FilterValue
+	case api.OrganizationAllowedDomainsFilter:
+		if e := missing(prefix, name, len(v.FilterValue)); e != nil {
+			return f, "", e
+		}
+		domains := stringSet(v.FilterValue, true)
+		f.match = func(o *orgRec) bool {
+			return slices.ContainsFunc(o.org.EmailAllowedDomains, func(d string) bool { return domains[d] })
+		}
+		value = v.FilterValue
+	case api.OrganizationClaimedEmailDomainsFilter:
+		if e := missing(prefix, name, len(v.FilterValue)); e != nil {
+			return f, "", e
+		}
+		domains := stringSet(v.FilterValue, true)
+		f.match = func(o *orgRec) bool { return slices.ContainsFunc(o.org.ClaimedEmailDomains, func(d string) bool { return domains[d] }) }
+		f.indexed = true
+		for d := range domains {
+			if o := p.claimedBy[d]; o != nil {
+				f.candidates = append(f.candidates, o)
+			}
+		}
+		value = v.FilterValue
+	case api.OrganizationSlugFuzzyFilter:
+		q, e := fuzzy(prefix, name, v.FilterValue)
+		if e != nil {
+			return f, "", e
+		}
+		f.match = func(o *orgRec) bool { return strings.Contains(o.slugLower, q) }
+		value = q
+	case api.OrganizationNameFuzzyFilter:
+		q, e := fuzzy(prefix, name, v.FilterValue)
+		if e != nil {
+			return f, "", e
+		}
+		f.match = func(o *orgRec) bool { return strings.Contains(o.nameLower, q) }
+		value = q
+	case api.OrganizationMemberEmailFuzzyFilter:
+		q, e := fuzzy(prefix, name, v.FilterValue)
+		if e != nil {
+			return f, "", e
+		}
+		f.match = func(o *orgRec) bool {
+			for email := range o.byEmail {
+				if strings.Contains(email, q) {
+					return true
+				}
+			}
+			return false
+		}
+		value = q
+	case api.OrganizationAllowedDomainFuzzyFilter:
+		q, e := fuzzy(prefix, name, v.FilterValue)
+		if e != nil {
+			return f, "", e
+		}
+		f.match = func(o *orgRec) bool {
+			return slices.ContainsFunc(o.org.EmailAllowedDomains, func(d string) bool { return strings.Contains(d, q) })
+		}
+		value = q
+	case api.OrganizationHasActiveSSOConnectionFilter:
+		want := v.FilterValue
+		f.match = func(o *orgRec) bool { return (len(o.org.SSOActiveConnections) > 0) == want }
+		value = want
+	case api.OrganizationSSOConnectionIDFilter:
+		if v.FilterValue == "" {
+			return f, "", missing(prefix, name, 0)
+		}
+		id := v.FilterValue
+		f.match = func(o *orgRec) bool {
+			return slices.ContainsFunc(o.org.SSOActiveConnections, func(c api.SSOActiveConnection) bool { return c.ConnectionID == id })
+		}
+		value = id
+	default:
+		return f, "", invalid(prefix+"_filter_name_not_recognized", "query.operands: %q is not a recognized filter.", name)
+	}
+	return f, canonical(name, value), nil
+}
+
+// SearchMembers runs a member search across some organizations.
+func (p *Project) SearchMembers(req api.MemberSearchRequest, actor *Actor) (MemberPage, error) {
+	limit, e := pageLimit(req.Limit)
+	if e != nil {
+		return MemberPage{}, e
+	}
+	if len(req.OrganizationIds) == 0 {
+		return MemberPage{}, invalid("member_search_organization_ids_empty", "organization_ids must contain at least one organization.")
+	}
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+
+	var orgs []*orgRec
+	hashParts := []string{"members"}
+	for _, ident := range req.OrganizationIds {
+		org, e := p.resolveOrg(ident)
+		if e != nil {
+			return MemberPage{}, e
+		}
+		if e := p.authorize(actor, org, resMember, "search", nil); e != nil {
+			return MemberPage{}, e
+		}
+		if !slices.Contains(orgs, org) {
+			orgs = append(orgs, org)
+			hashParts = append(hashParts, org.org.OrganizationID)
+		}
+	}
+	inOrgs := func(m *memberRec) bool { return slices.Contains(orgs, m.org) }
+
+	and, withDeleted := true, false
+	var filters []filter[*memberRec]
+	if q := req.Query; q != nil {
+		switch q.Operator {
+		case api.AND:
+		case api.OR:
+			and = false
+		default:
+			return MemberPage{}, invalid("user_search_invalid_operator", "query.operator must be 'AND' or 'OR'.")
+		}
+		hashParts = append(hashParts, string(q.Operator))
+		for _, op := range deref(q.Operands) {
+			f, part, deleted, e := p.memberFilter(op, inOrgs)
+			if e != nil {
+				return MemberPage{}, e
+			}
+			withDeleted = withDeleted || deleted
+			filters = append(filters, f)
+			hashParts = append(hashParts, part)
+		}
+	}
+	query := queryHash(hashParts...)
+	var cur *cursor
+	if c := deref(req.Cursor); c != "" {
+		if cur, e = decodeCursor(c, query); e != nil {
+			return MemberPage{}, e
+		}
+	}
+	candidates, indexed, match := plan(and, filters)
+	visible := func(m *memberRec) bool { return (withDeleted || !m.deleted()) && match(m) }
+	lists := make([][]*memberRec, len(orgs))
+	for i, o := range orgs {
+		lists[i] = o.members
+	}
+	source := fromSorted(memberSeq, lists...)
+	if indexed {
+		source = fromSorted(memberSeq, sortedUnique(slices.DeleteFunc(candidates, func(m *memberRec) bool { return !inOrgs(m) }), memberSeq))
+	}
+	recs, next, total := page(source, memberSeq, visible, limit, cur, p.gen, query)
+	out := MemberPage{Members: make([]api.Member, len(recs)), Organizations: map[string]api.Organization{}, NextCursor: next, Total: total}
+	for i, m := range recs {
+		out.Members[i] = p.view(m)
+		out.Organizations[m.org.org.OrganizationID] = m.org.org
+	}
+	return out, nil
+}
+
+// memberFilter parses one member search operand. deleted reports whether it admits deleted
+// members (a statuses operand listing deleted).
+func (p *Project) memberFilter(op api.MemberSearchOperand, inOrgs func(*memberRec) bool) (f filter[*memberRec], part string, deleted bool, err *Error) {
+	const prefix = "member_search"
+	name, _ := op.Discriminator()
+	v, verr := op.ValueByDiscriminator()
+	if verr != nil {
+		return f, "", false, invalid(prefix+"_filter_name_not_recognized", "query.operands: %q is not a recognized filter.", name)
+	}
+	var value any
+	exact := func(values []string, lower bool, get func(*memberRec) string) *Error {
+		if e := missing(prefix, name, len(values)); e != nil {
+			return e
+		}
+		set := stringSet(values, lower)
+		f.match = func(m *memberRec) bool { return set[get(m)] }
+		value = values
+		return nil
+	}
+	fuzzyOn := func(s string, get func(*memberRec) string) *Error {
+		q, e := fuzzy(prefix, name, s)
+		if e != nil {
+			return e
+		}
+		f.match = func(m *memberRec) bool { return strings.Contains(strings.ToLower(get(m)), q) }
+		value = q
+		return nil
+	}
+	phone := func(m *memberRec) string { return m.m.MFAPhoneNumber }
+	var e *Error
+	switch v := v.(type) {
+	case api.MemberIDsFilter:
+		internal := 0
+		for _, id := range v.FilterValue {
+			if strings.HasPrefix(id, "member-test-") || strings.HasPrefix(id, "member-live-") {
+				internal++
+			}
+		}
+		if internal != 0 && internal != len(v.FilterValue) {
+			return f, "", false, invalid(prefix+"_cannot_mix_internal_and_external_member_ids", "query.operands: member_ids may hold Stytch member ids or external ids, not both.")
+		}
+		if internal > 0 {
+			e = exact(v.FilterValue, false, func(m *memberRec) string { return m.m.MemberID })
+			f.indexed = true
+			for _, id := range v.FilterValue {
+				if m := p.memberByID[id]; m != nil && inOrgs(m) {
+					f.candidates = append(f.candidates, m)
+				}
+			}
+		} else {
+			e = exact(v.FilterValue, false, func(m *memberRec) string { return deref(m.m.ExternalID) })
+		}
+	case api.MemberEmailsFilter:
+		e = exact(v.FilterValue, true, func(m *memberRec) string { return m.m.EmailAddress })
+	case api.MemberEmailFuzzyFilter:
+		e = fuzzyOn(v.FilterValue, func(m *memberRec) string { return m.m.EmailAddress })
+	case api.MemberIsBreakglassFilter:
+		want := v.FilterValue
+		f.match = func(m *memberRec) bool { return m.m.IsBreakglass == want }
+		value = want
+	case api.MemberStatusesFilter:
+		values := make([]string, len(v.FilterValue))
+		for i, s := range v.FilterValue {
+			if !api.MemberStatus(s).Valid() {
+				return f, "", false, invalid("search_invalid_status_filter", "query.operands: %s is not a member status.", s)
+			}
+			values[i] = string(s)
+		}
+		deleted = slices.Contains(values, string(api.MemberStatusDeleted))
+		e = exact(values, false, func(m *memberRec) string { return string(m.m.Status) })
+	case api.MemberMFAPhoneNumbersFilter:
+		e = exact(v.FilterValue, false, phone)
+	case api.MemberPhoneNumbersFilter:
+		e = exact(v.FilterValue, false, phone)
+	case api.MemberMFAPhoneNumberFuzzyFilter:
+		e = fuzzyOn(v.FilterValue, phone)
+	case api.MemberPhoneNumberFuzzyFilter:
+		e = fuzzyOn(v.FilterValue, phone)
+	case api.MemberPasswordExistsFilter:
+		want := v.FilterValue
+		f.match = func(m *memberRec) bool { return (m.m.MemberPasswordID != "") == want }
+		value = want
+	case api.MemberRolesFilter:
+		if e = missing(prefix, name, len(v.FilterValue)); e == nil {
+			roles := stringSet(v.FilterValue, false)
+			f.match = func(m *memberRec) bool { return slices.ContainsFunc(m.roleIDs(), func(r string) bool { return roles[r] }) }
+			value = v.FilterValue
+		}
+	default:
+		e = invalid(prefix+"_filter_name_not_recognized", "query.operands: %q is not a recognized filter.", name)
+	}
+	if e != nil {
+		return f, "", false, e
+	}
+	return f, canonical(name, value), deleted, nil
+}

@@ -1,0 +1,166 @@
+// Package store holds the mock server's state: each project's organizations, members, RBAC
+// policy and member sessions, with Stytch's business rules. It knows nothing of HTTP; the mock's
+// handlers turn its *Error values into Stytch error responses.
+//
+// Values the store returns (api.Organization, api.Member, …) share slices and maps with the
+// stored state. The store never changes a slice or map it has handed out (an update stores new
+// ones), so callers may read and encode them freely but must not modify them.
+package store
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Kind classifies an Error the way HTTP statuses do.
+type Kind int
+
+const (
+	Invalid      Kind = iota + 1 // 400: the request breaks a rule
+	Unauthorized                 // 401
+	Forbidden                    // 403: a member session lacks a permission
+	NotFound                     // 404
+)
+
+// Error is a rule the request broke, with the Stytch error type that names it.
+type Error struct {
+	Kind    Kind
+	Type    string // Stytch's error_type, such as organization_slug_already_used
+	Message string // Stytch-style error_message
+}
+
+func (e *Error) Error() string { return e.Type + ": " + e.Message }
+
+func invalid(errorType, format string, args ...any) *Error {
+	return &Error{Kind: Invalid, Type: errorType, Message: fmt.Sprintf(format, args...)}
+}
+
+func notFound(errorType, format string, args ...any) *Error {
+	return &Error{Kind: NotFound, Type: errorType, Message: fmt.Sprintf(format, args...)}
+}
+
+// Options configure a Store.
+type Options struct {
+	// Now returns the current time; time.Now when nil. Timestamps are truncated to seconds.
+	Now func() time.Time
+	// NewUUID returns a fresh UUID string for ids; random version 4 UUIDs when nil.
+	NewUUID func() string
+}
+
+// Store is every project's state. The zero value is not usable; call New.
+type Store struct {
+	now     func() time.Time
+	newUUID func() string
+
+	mu       sync.Mutex
+	projects map[string]*Project
+}
+
+// New returns an empty store.
+func New(opts Options) *Store {
+	s := &Store{now: opts.Now, newUUID: opts.NewUUID, projects: map[string]*Project{}}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.newUUID == nil {
+		s.newUUID = func() string { return uuid.NewString() }
+	}
+	return s
+}
+
+// Project returns the state of one project, creating it empty on first use. Each project is an
+// independent namespace.
+func (s *Store) Project(projectID string) *Project {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.projects[projectID]
+	if p == nil {
+		p = newProject(projectID, s.now, s.newUUID)
+		s.projects[projectID] = p
+	}
+	return p
+}
+
+// Reset forgets every project.
+func (s *Store) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.projects = map[string]*Project{}
+}
+
+// Env returns "live" for project ids that start with project-live- and "test" for every other,
+// the rule Stytch's SDKs use to pick a host.
+func Env(projectID string) string {
+	if strings.HasPrefix(projectID, "project-live-") {
+		return "live"
+	}
+	return "test"
+}
+
+// Project is one project's state. Its methods are safe for concurrent use: reads share a lock,
+// writes hold it alone, and a write that fails changes nothing.
+type Project struct {
+	id, env string
+	now     func() time.Time
+	newUUID func() string
+
+	mu   sync.RWMutex
+	gen  uint64 // bumped by every write; search totals are reused while it is unchanged
+	seq  uint64 // creation counter: the order of search results
+	orgs []*orgRec
+
+	orgByID    map[string]*orgRec
+	orgBySlug  map[string]*orgRec // lowercased slug
+	orgByExtID map[string]*orgRec
+
+	memberByID    map[string]*memberRec   // every member, deleted ones included
+	membersByMail map[string][]*memberRec // lowercased email → members that are not deleted, any org
+	claimedBy     map[string]*orgRec      // claimed email domain → organization
+
+	policy   policy
+	sessions map[string]*Session    // session token or JWT → session
+	apps     map[string]ConnectedApp // Connected Apps by id
+}
+
+func newProject(id string, now func() time.Time, newUUID func() string) *Project {
+	return &Project{
+		id: id, env: Env(id), now: now, newUUID: newUUID,
+		orgByID:       map[string]*orgRec{},
+		orgBySlug:     map[string]*orgRec{},
+		orgByExtID:    map[string]*orgRec{},
+		memberByID:    map[string]*memberRec{},
+		membersByMail: map[string][]*memberRec{},
+		claimedBy:     map[string]*orgRec{},
+		policy:        defaultPolicy(),
+		sessions:      map[string]*Session{},
+		apps:          map[string]ConnectedApp{},
+	}
+}
+
+// ID returns the project id.
+func (p *Project) ID() string { return p.id }
+
+// Env returns "test" or "live".
+func (p *Project) Env() string { return p.env }
+
+// newID returns a Stytch-style id such as organization-test-<uuid>.
+func (p *Project) newID(kind string) string {
+	return kind + "-" + p.env + "-" + p.newUUID()
+}
+
+// timestamp returns the current time as Stytch shows it: UTC, whole seconds.
+func (p *Project) timestamp() time.Time {
+	return p.now().UTC().Truncate(time.Second)
+}
+
+// write marks a change of state: search totals computed before it are stale.
+func (p *Project) write() { p.gen++ }
+
+func (p *Project) nextSeq() uint64 {
+	p.seq++
+	return p.seq
+}

@@ -1,0 +1,332 @@
+package mockserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/b2bkit/stytchorgs/internal/api"
+	"github.com/b2bkit/stytchorgs/mockserver/internal/store"
+)
+
+// maxBodyBytes is the largest request body the mock reads; a larger one is answered 413
+// without reading the rest.
+const maxBodyBytes = 1 << 20
+
+// Mock is the fake Stytch API as an http.Handler, with its state and test controls. Server
+// runs one on a loopback listener; use a Mock directly to serve it some other way.
+type Mock struct {
+	spec     *compiledSpec
+	store    *store.Store
+	creds    *credentials
+	routes   map[string]http.HandlerFunc // "METHOD /path template" → generated handler
+	faults   faultSet
+	log      requestLog
+	logger   *slog.Logger
+	newUUID  func() string
+	strict   bool
+	contract contractLog
+}
+
+// NewMock returns a Mock configured by opts.
+func NewMock(opts ...Option) (*Mock, error) {
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := loadSpec()
+	if err != nil {
+		return nil, err
+	}
+	m := &Mock{
+		spec:    spec,
+		store:   store.New(store.Options{Now: cfg.now, NewUUID: cfg.newUUID}),
+		creds:   newCredentials(cfg.credentials),
+		routes:  map[string]http.HandlerFunc{},
+		logger:  cfg.logger,
+		newUUID: cfg.newUUID,
+		strict:  true,
+	}
+	strict := api.NewStrictHandlerWithOptions(handlers{}, nil, api.StrictHTTPServerOptions{
+		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
+			writeError(w, callFrom(r.Context()).requestID, newError(http.StatusBadRequest, "bad_request", "%v", err))
+		},
+		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
+			writeError(w, callFrom(r.Context()).requestID, asAPIError(err))
+		},
+	})
+	api.HandlerWithOptions(strict, api.StdHTTPServerOptions{
+		BaseRouter: routeTable(m.routes),
+		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
+			writeError(w, callFrom(r.Context()).requestID, newError(http.StatusBadRequest, "bad_request", "%v", err))
+		},
+	})
+	for key := range spec.operations {
+		if m.routes[key] == nil {
+			return nil, fmt.Errorf("mockserver: the generated server has no handler for %s", key)
+		}
+	}
+	for _, f := range cfg.fixtures {
+		if err := m.Seed(f); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// routeTable collects the generated server's handlers by the "METHOD /path" pattern it
+// registers them under. The mock routes with kin-openapi (which it needs for validation anyway)
+// rather than http.ServeMux, whose conflict rules reject Stytch's overlapping member paths.
+type routeTable map[string]http.HandlerFunc
+
+func (t routeTable) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	t[pattern] = h
+}
+
+func (t routeTable) ServeHTTP(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }
+
+// ServeHTTP handles one request: faults, routing, authentication, request validation, the
+// handler, and validation of the response before any of it is sent.
+func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, AdminPrefix) {
+		m.serveAdmin(w, r)
+		return
+	}
+	start := time.Now()
+	entry := RecordedRequest{Time: start, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Header: r.Header.Clone()}
+	entry.Header.Del("Authorization")
+
+	rec := &recorder{header: http.Header{}}
+	dropped := m.serve(rec, r, &entry)
+	entry.Duration = time.Since(start)
+	if dropped {
+		dropConnection(w)
+	} else {
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.status)
+		_, _ = w.Write(rec.body.Bytes())
+		entry.Status = rec.status
+	}
+	m.log.add(entry)
+	if m.logger != nil {
+		m.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", entry.Method), slog.String("path", entry.Path),
+			slog.Int("status", entry.Status), slog.String("error_type", entry.ErrorType),
+			slog.Duration("latency", entry.Duration), slog.String("request_id", entry.RequestID))
+	}
+}
+
+// serve produces the response into rec. It reports whether the connection was dropped by a
+// fault instead.
+func (m *Mock) serve(rec *recorder, r *http.Request, entry *RecordedRequest) (dropped bool) {
+	projectID, _, _ := r.BasicAuth()
+	requestID := "request-id-" + store.Env(projectID) + "-" + m.newUUID()
+	entry.RequestID, entry.ProjectID = requestID, projectID
+
+	if f := m.faults.take(r); f != nil {
+		if f.Latency > 0 {
+			select {
+			case <-time.After(f.Latency):
+			case <-r.Context().Done():
+			}
+		}
+		if f.DropConnection {
+			entry.Fault = true
+			return true
+		}
+		if f.Status != 0 {
+			entry.Fault = true
+			e := f.apiError()
+			if f.RetryAfter != "" {
+				rec.header.Set("Retry-After", f.RetryAfter)
+			}
+			m.answerUnrouted(rec, requestID, e, entry)
+			return false
+		}
+	}
+
+	body, tooLarge, err := readBody(r, maxBodyBytes)
+	switch {
+	case tooLarge:
+		m.answerUnrouted(rec, requestID, newError(http.StatusRequestEntityTooLarge, "request_too_large",
+			"The request body is larger than %d bytes.", maxBodyBytes), entry)
+		return false
+	case err != nil:
+		m.answerUnrouted(rec, requestID, newError(http.StatusBadRequest, "bad_request", "The request body could not be read: %v", err), entry)
+		return false
+	}
+	entry.Body = string(body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+
+	route, params, err := m.spec.router.FindRoute(r)
+	if err != nil {
+		m.answerUnrouted(rec, requestID, routeError(err, r), entry)
+		return false
+	}
+	entry.OperationID = route.Operation.OperationID
+
+	// Which project: the Basic auth user, or for the unauthenticated JWKS the path.
+	var project *store.Project
+	input := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route}
+	input.Options = requestOptions(func(_ context.Context, _ *openapi3filter.AuthenticationInput) error {
+		if _, e := m.creds.basicAuth(r); e != nil {
+			return e
+		}
+		project = m.store.Project(projectID)
+		return nil
+	})
+	c := &call{requestID: requestID}
+	ctx := context.WithValue(r.Context(), callKey{}, c)
+	if e := validateRequest(ctx, input); e != nil {
+		m.answer(rec, input, requestID, e, entry)
+		return false
+	}
+	if project == nil { // an operation without security: the JWKS
+		project = m.store.Project(unescape(params["project_id"]))
+	}
+	c.project = project
+
+	if hasSessionHeaders(route.Operation) {
+		actor, err := project.Authenticate(r.Header.Get("X-Stytch-Member-Session"), r.Header.Get("X-Stytch-Member-SessionJWT"))
+		if err != nil {
+			m.answer(rec, input, requestID, asAPIError(err), entry)
+			return false
+		}
+		c.actor = actor
+	}
+
+	r = r.WithContext(ctx)
+	for name, value := range params {
+		r.SetPathValue(name, unescape(value))
+	}
+	m.routes[strings.ToUpper(route.Method)+" "+route.Path](rec, r)
+	m.check(rec, input, requestID, entry)
+	return false
+}
+
+// answer writes an error for a routed request and checks it like any response.
+func (m *Mock) answer(rec *recorder, input *openapi3filter.RequestValidationInput, requestID string, e *apiError, entry *RecordedRequest) {
+	writeError(rec, requestID, e)
+	m.check(rec, input, requestID, entry)
+}
+
+// answerUnrouted writes an error that belongs to no operation; only its body can be checked.
+func (m *Mock) answerUnrouted(rec *recorder, requestID string, e *apiError, entry *RecordedRequest) {
+	writeError(rec, requestID, e)
+	entry.ErrorType = e.Type
+	if err := validateErrorBody(m.spec, rec.body.Bytes()); err != nil {
+		m.violate(rec, requestID, entry, fmt.Errorf("%s %s: error body: %w", entry.Method, entry.Path, err))
+	}
+}
+
+// check validates the response in rec against the operation. A response that breaks the spec
+// is a bug in the mock: it is replaced by a 500 that names the broken rule, and recorded so that
+// tests using Start fail.
+func (m *Mock) check(rec *recorder, input *openapi3filter.RequestValidationInput, requestID string, entry *RecordedRequest) {
+	if rec.status >= 400 {
+		entry.ErrorType = errorTypeOf(rec.body.Bytes())
+	}
+	if err := validateResponse(input.Request.Context(), input, rec.status, rec.header, rec.body.Bytes()); err != nil {
+		m.violate(rec, requestID, entry, fmt.Errorf("%s (%s %s) answered %d: %w", entry.OperationID, entry.Method, entry.Path, rec.status, err))
+	}
+}
+
+func (m *Mock) violate(rec *recorder, requestID string, entry *RecordedRequest, err error) {
+	m.contract.add(err)
+	rec.reset()
+	e := newError(http.StatusInternalServerError, "mock_response_invalid",
+		"The mock server produced a response that breaks openapi.yaml (a bug in the mock): %v", err)
+	writeError(rec, requestID, e)
+	entry.ErrorType = e.Type
+}
+
+// dropConnection closes the client's connection without an answer.
+func dropConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler) // net/http aborts the response and closes the stream quietly
+}
+
+// errorTypeOf reads error_type from an error body.
+func errorTypeOf(body []byte) string {
+	var e struct {
+		ErrorType string `json:"error_type"`
+	}
+	_ = json.Unmarshal(body, &e)
+	return e.ErrorType
+}
+
+func hasSessionHeaders(op *openapi3.Operation) bool {
+	return op.Parameters.GetByInAndName("header", "X-Stytch-Member-Session") != nil
+}
+
+func unescape(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// recorder buffers a response so it can be validated before any of it is sent.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.body.Write(b)
+}
+
+func (r *recorder) reset() {
+	r.header = http.Header{}
+	r.status = 0
+	r.body.Reset()
+}
+
+// contractLog keeps the responses that broke the spec.
+type contractLog struct {
+	mu   sync.Mutex
+	errs []error
+}
+
+func (l *contractLog) add(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.errs = append(l.errs, err)
+}
+
+func (l *contractLog) all() []error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]error(nil), l.errs...)
+}

@@ -1,0 +1,111 @@
+package mockserver
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Option configures a Mock or a Server.
+type Option func(*config) error
+
+type config struct {
+	credentials map[string]string
+	now         func() time.Time
+	newUUID     func() string
+	logger      *slog.Logger
+	fixtures    []Fixture
+}
+
+func newConfig(opts []Option) (*config, error) {
+	cfg := &config{now: time.Now, newUUID: uuid.NewString}
+	for _, o := range opts {
+		if err := o(cfg); err != nil {
+			return nil, err
+		}
+	}
+	return cfg, nil
+}
+
+// WithCredentials accepts exactly these project id and secret pairs and no others. Without it,
+// any project-test- or project-live- id is accepted with the first non-empty secret used for it.
+func WithCredentials(projectID, secret string) Option {
+	return func(c *config) error {
+		if projectID == "" || secret == "" {
+			return fmt.Errorf("mockserver: WithCredentials needs a project id and a secret")
+		}
+		if c.credentials == nil {
+			c.credentials = map[string]string{}
+		}
+		c.credentials[projectID] = secret
+		return nil
+	}
+}
+
+// WithClock makes the mock read the time from now, for stable created_at and updated_at.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return fmt.Errorf("mockserver: WithClock needs a function")
+		}
+		c.now = now
+		return nil
+	}
+}
+
+// WithFixedClock stops the mock's clock at t.
+func WithFixedClock(t time.Time) Option {
+	return WithClock(func() time.Time { return t })
+}
+
+// WithDeterministicIDs makes every id and request id come from a counter instead of random
+// UUIDs, so the same requests in the same order always get the same ids. seed tells apart the
+// sequences of mocks that must not share ids.
+func WithDeterministicIDs(seed string) Option {
+	return func(c *config) error {
+		var n atomic.Uint64
+		prefix := sha256.Sum256([]byte(seed))
+		c.newUUID = func() string {
+			var u uuid.UUID
+			copy(u[:8], prefix[:8])
+			binary.BigEndian.PutUint64(u[8:], n.Add(1))
+			u[6] = u[6]&0x0f | 0x40 // version 4
+			u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
+			return u.String()
+		}
+		return nil
+	}
+}
+
+// WithLogger logs one line per request (method, path, status, error type, latency) to l.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		c.logger = l
+		return nil
+	}
+}
+
+// WithFixture seeds the mock with f when it starts. It may be given several times.
+func WithFixture(f Fixture) Option {
+	return func(c *config) error {
+		c.fixtures = append(c.fixtures, f)
+		return nil
+	}
+}
+
+// WithFixtureFile seeds the mock with the JSON fixture in a file when it starts.
+func WithFixtureFile(path string) Option {
+	return func(c *config) error {
+		f, err := LoadFixture(path)
+		if err != nil {
+			return err
+		}
+		c.fixtures = append(c.fixtures, f)
+		return nil
+	}
+}

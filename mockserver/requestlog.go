@@ -1,0 +1,53 @@
+package mockserver
+
+import (
+	"net/http"
+	"sync"
+	"time"
+)
+
+// RecordedRequest is one request the mock received, for tests to assert on.
+type RecordedRequest struct {
+	Time        time.Time     `json:"time"`
+	Method      string        `json:"method"`
+	Path        string        `json:"path"`
+	RawQuery    string        `json:"query,omitempty"`
+	Header      http.Header   `json:"header"` // without Authorization
+	Body        string        `json:"body,omitempty"` // as received, up to 1 MB
+	ProjectID   string        `json:"project_id,omitempty"`
+	OperationID string        `json:"operation_id,omitempty"`
+	RequestID   string        `json:"request_id"`
+	Status      int           `json:"status"`
+	ErrorType   string        `json:"error_type,omitempty"`
+	Fault       bool          `json:"fault,omitempty"` // answered by an injected fault
+	Duration    time.Duration `json:"duration"`
+}
+
+// requestLogCap bounds the log; the oldest entries go first.
+const requestLogCap = 10000
+
+type requestLog struct {
+	mu      sync.Mutex
+	entries []RecordedRequest
+}
+
+func (l *requestLog) add(e RecordedRequest) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.entries) == requestLogCap {
+		l.entries = append(l.entries[:0], l.entries[1:]...)
+	}
+	l.entries = append(l.entries, e)
+}
+
+func (l *requestLog) all() []RecordedRequest {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]RecordedRequest(nil), l.entries...)
+}
+
+func (l *requestLog) clear() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = nil
+}

@@ -1,0 +1,255 @@
+package mockserver
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// errorTypeExtension names, in openapi.yaml, the Stytch error a schema's validation failure
+// becomes: a string for every failure, or a map from JSON Schema keyword to error type.
+const errorTypeExtension = "x-stytch-error-type"
+
+// requestOptions are the kin-openapi options of request validation: every violation reported,
+// no defaults written into the request (a partial update must stay partial), and the validated
+// body kept, so the handler binds it (with exact, case-sensitive field names) instead of
+// decoding the body a second time.
+func requestOptions(auth openapi3filter.AuthenticationFunc) *openapi3filter.Options {
+	return &openapi3filter.Options{
+		MultiError:              true,
+		SkipSettingDefaults:     true,
+		KeepValidatedValue:      true,
+		AuthenticationFunc:      auth,
+		SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
+	}
+}
+
+// responseOptions make response validation strict: a status the operation does not document is
+// a violation too.
+var responseOptions = &openapi3filter.Options{
+	MultiError:              true,
+	IncludeResponseStatus:   true,
+	SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
+}
+
+// violation is one way a request breaks the spec.
+type violation struct {
+	Field     string `json:"field"`
+	Problem   string `json:"problem"`
+	ErrorType string `json:"error_type"`
+}
+
+// validateRequest checks a request against its operation. It returns nil, a 401 for failed
+// authentication, or a 400 that names the first violation and lists all of them in
+// error_details.
+func validateRequest(ctx context.Context, input *openapi3filter.RequestValidationInput) *apiError {
+	err := openapi3filter.ValidateRequest(ctx, input)
+	if err == nil {
+		return nil
+	}
+	var sec *openapi3filter.SecurityRequirementsError
+	if errors.As(err, &sec) {
+		msg := "Unauthorized credentials."
+		for _, e := range sec.Errors {
+			var ae *apiError
+			if errors.As(e, &ae) {
+				return ae
+			}
+		}
+		return newError(http.StatusUnauthorized, "unauthorized_credentials", "%s", msg)
+	}
+	var vs []violation
+	collectViolations(err, &vs)
+	if len(vs) == 0 {
+		vs = append(vs, violation{Problem: err.Error(), ErrorType: "bad_request"})
+	}
+	first := vs[0]
+	msg := first.Problem
+	if first.Field != "" {
+		msg = first.Field + ": " + first.Problem
+	}
+	e := newError(http.StatusBadRequest, first.ErrorType, "%s", msg)
+	details := make([]any, len(vs))
+	for i, v := range vs {
+		details[i] = v
+	}
+	e.Details = map[string]any{"violations": details}
+	return e
+}
+
+// collectViolations flattens kin-openapi's nested validation errors into violations.
+func collectViolations(err error, out *[]violation) {
+	var multi openapi3.MultiError
+	if errors.As(err, &multi) {
+		for _, e := range multi {
+			collectViolations(e, out)
+		}
+		return
+	}
+	var re *openapi3filter.RequestError
+	if errors.As(err, &re) {
+		prefix := ""
+		if re.Parameter != nil {
+			prefix = re.Parameter.Name
+		}
+		var inner openapi3.MultiError
+		if errors.As(re.Err, &inner) {
+			for _, e := range inner {
+				addViolation(prefix, e, re, out)
+			}
+			return
+		}
+		addViolation(prefix, re.Err, re, out)
+		return
+	}
+	addViolation("", err, nil, out)
+}
+
+func addViolation(prefix string, err error, re *openapi3filter.RequestError, out *[]violation) {
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		field := joinField(prefix, se.JSONPointer())
+		errorType, problem := schemaViolation(se)
+		*out = append(*out, violation{Field: field, Problem: problem, ErrorType: errorType})
+		return
+	}
+	var pe *openapi3filter.ParseError
+	switch {
+	case errors.As(err, &pe) && re != nil && re.RequestBody != nil:
+		*out = append(*out, violation{Problem: "the request body is not valid JSON: " + pe.Error(), ErrorType: "bad_request"})
+	case err == nil && re != nil:
+		*out = append(*out, violation{Field: prefix, Problem: re.Reason, ErrorType: "bad_request"})
+	default:
+		problem := "invalid value"
+		if err != nil {
+			problem = err.Error()
+		}
+		if re != nil && re.Reason != "" && err == nil {
+			problem = re.Reason
+		}
+		if re != nil && re.RequestBody != nil && errors.Is(err, openapi3filter.ErrInvalidRequired) {
+			problem = "a JSON request body is required"
+		}
+		*out = append(*out, violation{Field: prefix, Problem: problem, ErrorType: "bad_request"})
+	}
+}
+
+// schemaViolation maps a schema failure to a Stytch error type through the failing schema's
+// x-stytch-error-type, and describes the problem without echoing the value.
+func schemaViolation(se *openapi3.SchemaError) (errorType, problem string) {
+	problem = se.Reason
+	if problem == "" {
+		problem = "does not match the schema's " + se.SchemaField
+	}
+	keyword := se.SchemaField
+	if keyword == "discriminator" {
+		// One keyword, three failures: the property is missing, is not a string, or names no
+		// schema. The spec maps each to its own error type.
+		if se.Value == nil {
+			keyword = "discriminator-missing"
+		} else if _, ok := se.Value.(string); !ok {
+			keyword = "discriminator-type"
+		}
+	}
+	errorType = extensionErrorType(se.Schema, keyword)
+	if se.SchemaField == "required" && se.Schema != nil {
+		// The missing property's own schema names the error, if it names one.
+		for name, prop := range se.Schema.Properties {
+			if strings.Contains(se.Reason, strconv.Quote(name)) && prop.Value != nil {
+				if t := extensionErrorType(prop.Value, "required"); t != "" {
+					errorType = t
+				}
+			}
+		}
+	}
+	if errorType == "" {
+		errorType = "bad_request"
+	}
+	return errorType, problem
+}
+
+func extensionErrorType(s *openapi3.Schema, keyword string) string {
+	if s == nil {
+		return ""
+	}
+	switch v := s.Extensions[errorTypeExtension].(type) {
+	case string:
+		return v
+	case map[string]any:
+		t, _ := v[keyword].(string)
+		return t
+	}
+	return ""
+}
+
+// joinField renders a JSON pointer as a field path: query.operands[0].filter_value.
+func joinField(prefix string, pointer []string) string {
+	var b strings.Builder
+	b.WriteString(prefix)
+	for _, p := range pointer {
+		if _, err := strconv.Atoi(p); err == nil {
+			b.WriteString("[" + p + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// validateResponse checks a response the mock produced against its operation.
+func validateResponse(ctx context.Context, req *openapi3filter.RequestValidationInput, status int, header http.Header, body []byte) error {
+	input := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: req,
+		Status:                 status,
+		Header:                 header,
+		Options:                responseOptions,
+	}
+	input.SetBodyBytes(body)
+	return openapi3filter.ValidateResponse(ctx, input)
+}
+
+// validateErrorBody checks an error body that belongs to no operation (an unknown route, an
+// injected fault) against the Error schema.
+func validateErrorBody(spec *compiledSpec, body []byte) error {
+	value, err := openapi3filter.JSONBodyDecoder(bytes.NewReader(body), nil, nil, nil)
+	if err != nil {
+		return fmt.Errorf("error body is not JSON: %w", err)
+	}
+	return spec.errorSchema.VisitJSON(value, openapi3.VisitAsResponse(), openapi3.MultiErrors())
+}
+
+// routeError maps a routing failure to Stytch's answer.
+func routeError(err error, r *http.Request) *apiError {
+	if errors.Is(err, routers.ErrMethodNotAllowed) {
+		return newError(http.StatusMethodNotAllowed, "method_not_allowed", "%s is not allowed on %s.", r.Method, r.URL.Path)
+	}
+	return newError(http.StatusNotFound, "route_not_found", "No route matches %s %s.", r.Method, r.URL.Path)
+}
+
+// readBody reads a request body up to limit bytes; past it, it reports tooLarge without reading
+// the rest.
+func readBody(r *http.Request, limit int64) (body []byte, tooLarge bool, err error) {
+	if r.ContentLength > limit {
+		return nil, true, nil
+	}
+	body, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		return nil, false, err
+	}
+	if int64(len(body)) > limit {
+		return nil, true, nil
+	}
+	return body, false, nil
+}
