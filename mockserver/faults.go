@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"path"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -42,6 +43,9 @@ func (f Fault) validate() error {
 	if f.Status == 0 && f.Latency == 0 && !f.DropConnection {
 		return fmt.Errorf("a fault needs a status, a latency or a dropped connection")
 	}
+	if f.ErrorType != "" && !errorTypePattern.MatchString(f.ErrorType) {
+		return fmt.Errorf("fault error_type %q is not a snake_case code", f.ErrorType)
+	}
 	if f.Times < 0 {
 		return fmt.Errorf("fault times %d is negative", f.Times)
 	}
@@ -62,24 +66,47 @@ func (f *Fault) matches(r *http.Request) bool {
 	return ok
 }
 
-// apiError is the error body of a fault with a status.
+// apiError is the error body of a fault with a status: the fault's own type and message where
+// it gives them, Stytch's for the status otherwise.
 func (f *Fault) apiError() *apiError {
-	t, msg := f.ErrorType, f.ErrorMessage
-	if t == "" {
+	errorType, message := defaultFaultError(f.Status)
+	if f.ErrorType != "" {
+		errorType = f.ErrorType
+	}
+	if f.ErrorMessage != "" {
+		message = f.ErrorMessage
+	}
+	return &apiError{Status: f.Status, Type: errorType, Message: message}
+}
+
+// defaultFaultError is the error type and message Stytch answers a status with, or for statuses
+// it does not use, a code made from the status text (418 → im_a_teapot, 499 → http_499).
+func defaultFaultError(status int) (string, string) {
+	switch {
+	case status == http.StatusTooManyRequests:
+		return "too_many_requests", "Too many requests have been made."
+	case status >= 500:
+		return "internal_server_error", "Oops, something seems to have gone wrong. (Injected by the mock server.)"
+	}
+	var b strings.Builder
+	for _, r := range strings.ToLower(http.StatusText(status)) {
 		switch {
-		case f.Status == http.StatusTooManyRequests:
-			t, msg = "too_many_requests", "Too many requests have been made."
-		case f.Status >= 500:
-			t, msg = "internal_server_error", "Oops, something seems to have gone wrong. (Injected by the mock server.)"
-		default:
-			t = strings.ReplaceAll(strings.ToLower(http.StatusText(f.Status)), " ", "_")
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == ' ' || r == '-':
+			if b.Len() > 0 && !strings.HasSuffix(b.String(), "_") {
+				b.WriteByte('_')
+			}
 		}
 	}
-	if msg == "" {
-		msg = "Injected by the mock server."
+	code := strings.Trim(b.String(), "_")
+	if code == "" {
+		code = fmt.Sprintf("http_%d", status)
 	}
-	return &apiError{Status: f.Status, Type: t, Message: msg}
+	return code, "Injected by the mock server."
 }
+
+var errorTypePattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 // faultSet holds the faults waiting for requests, in the order they were added.
 type faultSet struct {

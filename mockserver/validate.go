@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -72,6 +73,9 @@ func validateRequest(ctx context.Context, input *openapi3filter.RequestValidatio
 	if len(vs) == 0 {
 		vs = append(vs, violation{Problem: err.Error(), ErrorType: "bad_request"})
 	}
+	// kin-openapi visits properties in map order; sort so the same request always gets the
+	// same answer.
+	sort.SliceStable(vs, func(i, j int) bool { return vs[i].Field < vs[j].Field })
 	first := vs[0]
 	msg := first.Problem
 	if first.Field != "" {

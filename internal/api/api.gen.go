@@ -1620,7 +1620,7 @@ type MemberSearchOperand struct {
 // MemberSearchQuery Filters combined by an operator. Without operands every member that is not deleted
 // matches.
 type MemberSearchQuery struct {
-	// Operands The filters.
+	// Operands The filters; absent, `null` or empty means no filtering.
 	Operands *[]MemberSearchOperand `json:"operands,omitempty"`
 
 	// Operator How the operands combine: `AND` keeps results that match every operand, `OR` (a legacy
@@ -2625,7 +2625,7 @@ type OrganizationSearchOperand struct {
 
 // OrganizationSearchQuery Filters combined by an operator. Without operands every organization matches.
 type OrganizationSearchQuery struct {
-	// Operands The filters.
+	// Operands The filters; absent, `null` or empty means no filtering.
 	Operands *[]OrganizationSearchOperand `json:"operands,omitempty"`
 
 	// Operator How the operands combine: `AND` keeps results that match every operand, `OR` (a legacy
