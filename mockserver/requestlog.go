@@ -12,7 +12,7 @@ type RecordedRequest struct {
 	Method      string        `json:"method"`
 	Path        string        `json:"path"`
 	RawQuery    string        `json:"query,omitempty"`
-	Header      http.Header   `json:"header"` // without Authorization
+	Header      http.Header   `json:"header"`         // without Authorization
 	Body        string        `json:"body,omitempty"` // as received, up to 1 MB
 	ProjectID   string        `json:"project_id,omitempty"`
 	OperationID string        `json:"operation_id,omitempty"`

@@ -73,9 +73,9 @@ func TestSearchOrganizationFilters(t *testing.T) {
 	e.seed(mockserver.Fixture{Organizations: []mockserver.FixtureOrganization{
 		{OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme Corporation", OrganizationSlug: ptr("acme-corp"),
 			EmailAllowedDomains: &[]string{"acme.com"}, ClaimedEmailDomains: &[]string{"acme.io"}},
-			OrganizationID: "organization-test-00000000-0000-4000-8000-000000000001",
+			OrganizationID:       "organization-test-00000000-0000-4000-8000-000000000001",
 			SSOActiveConnections: []api.SSOActiveConnection{{ConnectionID: "saml-connection-test-1", DisplayName: "Okta", IdentityProvider: "okta"}},
-			Members: []mockserver.FixtureMember{{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "ada@acme.com"}}}},
+			Members:              []mockserver.FixtureMember{{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "ada@acme.com"}}}},
 		{OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme Widgets", OrganizationSlug: ptr("widgets"),
 			EmailAllowedDomains: &[]string{"widgets.dev"}},
 			Members: []mockserver.FixtureMember{{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "grace@widgets.dev"}}}},

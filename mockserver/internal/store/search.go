@@ -361,7 +361,9 @@ func (p *Project) orgFilter(op api.OrganizationSearchOperand) (filter[*orgRec], 
 			return f, "", e
 		}
 		domains := stringSet(v.FilterValue, true)
-		f.match = func(o *orgRec) bool { return slices.ContainsFunc(o.org.ClaimedEmailDomains, func(d string) bool { return domains[d] }) }
+		f.match = func(o *orgRec) bool {
+			return slices.ContainsFunc(o.org.ClaimedEmailDomains, func(d string) bool { return domains[d] })
+		}
 		f.indexed = true
 		for d := range domains {
 			if o := p.claimedBy[d]; o != nil {
@@ -586,7 +588,9 @@ func (p *Project) memberFilter(op api.MemberSearchOperand, inOrgs func(*memberRe
 	case api.MemberRolesFilter:
 		if e = missing(prefix, name, len(v.FilterValue)); e == nil {
 			roles := stringSet(v.FilterValue, false)
-			f.match = func(m *memberRec) bool { return slices.ContainsFunc(m.roleIDs(), func(r string) bool { return roles[r] }) }
+			f.match = func(m *memberRec) bool {
+				return slices.ContainsFunc(m.roleIDs(), func(r string) bool { return roles[r] })
+			}
 			value = v.FilterValue
 		}
 	default:

@@ -122,7 +122,7 @@ type Project struct {
 	claimedBy     map[string]*orgRec      // claimed email domain → organization
 
 	policy   policy
-	sessions map[string]*Session    // session token or JWT → session
+	sessions map[string]*Session     // session token or JWT → session
 	apps     map[string]ConnectedApp // Connected Apps by id
 }
 
