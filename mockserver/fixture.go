@@ -130,6 +130,14 @@ func (m *Mock) Seed(f Fixture) (err error) {
 	p := m.store.Project(f.ProjectID)
 	var created []string
 	previousPolicy := p.Policy()
+	previousApps := map[string]*store.ConnectedApp{}
+	for _, app := range f.ConnectedApps {
+		if old, ok := p.ConnectedApp(app.ConnectedAppID); ok {
+			previousApps[app.ConnectedAppID] = &old
+		} else {
+			previousApps[app.ConnectedAppID] = nil
+		}
+	}
 	defer func() {
 		if err == nil {
 			return
@@ -140,8 +148,12 @@ func (m *Mock) Seed(f Fixture) (err error) {
 		if f.Policy != nil {
 			p.SetPolicy(previousPolicy)
 		}
-		for _, app := range f.ConnectedApps {
-			p.RemoveConnectedApp(app.ConnectedAppID)
+		for id, old := range previousApps {
+			if old == nil {
+				p.RemoveConnectedApp(id)
+			} else {
+				_ = p.AddConnectedApp(*old)
+			}
 		}
 	}()
 	if f.Policy != nil {

@@ -308,7 +308,7 @@ func (handlers) GetMemberGoogleOAuthTokens(ctx context.Context, req api.GetMembe
 		return nil, err
 	}
 	r := *t.Google
-	r.RequestID, r.StatusCode = c.requestID, ok
+	r.RequestID, r.StatusCode, r.ProviderType = c.requestID, ok, "Google"
 	r.RefreshToken = withRefresh(r.RefreshToken, req.Params.IncludeRefreshToken)
 	return api.GetMemberGoogleOAuthTokens200JSONResponse(r), nil
 }
@@ -319,7 +319,7 @@ func (handlers) GetMemberMicrosoftOAuthTokens(ctx context.Context, req api.GetMe
 		return nil, err
 	}
 	r := *t.Microsoft
-	r.RequestID, r.StatusCode = c.requestID, ok
+	r.RequestID, r.StatusCode, r.ProviderType = c.requestID, ok, "Microsoft"
 	r.RefreshToken = withRefresh(r.RefreshToken, req.Params.IncludeRefreshToken)
 	return api.GetMemberMicrosoftOAuthTokens200JSONResponse(r), nil
 }

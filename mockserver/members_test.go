@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/b2bkit/stytchorgs/internal/api"
 	"github.com/b2bkit/stytchorgs/mockserver"
@@ -445,4 +446,92 @@ func TestDeleteMemberExternalID(t *testing.T) {
 	gone, err := e.c.DeleteMemberExternalIDWithResponse(e.ctx, "acme", "emp-1", nil)
 	e.expectError(gone.StatusCode(), gone.Body, err, 404, "member_not_found")
 	e.createMember("acme", api.MemberCreateRequest{EmailAddress: "grace@acme.com", ExternalID: ptr("emp-1")})
+}
+
+// A member's retired addresses stop counting when it is deleted; one taken meanwhile stays with
+// its new owner when the member comes back.
+func TestReactivationLeavesTakenRetiredEmailsToTheirNewOwner(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	id := "member-test-00000000-0000-4000-8000-0000000000b9"
+	e.seed(mockserver.Fixture{Organizations: []mockserver.FixtureOrganization{{
+		OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme", OrganizationSlug: ptr("acme")},
+		Members: []mockserver.FixtureMember{{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "b@acme.com"}, MemberID: id,
+			EmailAddressVerified: true, RetiredEmails: []string{"a@acme.com", "keep@acme.com"}}},
+	}}})
+	del, err := e.c.DeleteMemberWithResponse(e.ctx, "acme", id, nil)
+	e.expectOK(del.StatusCode(), del.Body, err)
+	newcomer := e.member("acme", "a@acme.com")
+	back, err := e.c.ReactivateMemberWithResponse(e.ctx, "acme", id, nil)
+	e.expectOK(back.StatusCode(), back.Body, err)
+	if r := back.JSON200.Member.RetiredEmailAddresses; len(r) != 1 || r[0].EmailAddress != "keep@acme.com" {
+		t.Errorf("retired after reactivation = %v", r)
+	}
+	// The newcomer keeps its address, and the reactivated member's retired one still blocks others.
+	got, err := e.c.GetMemberWithResponse(e.ctx, "acme", &api.GetMemberParams{EmailAddress: ptr("a@acme.com")})
+	e.expectOK(got.StatusCode(), got.Body, err)
+	if got.JSON200.MemberID != newcomer.MemberID {
+		t.Errorf("a@acme.com belongs to %s", got.JSON200.MemberID)
+	}
+	status, body := e.raw(http.MethodPost, "/v1/b2b/organizations/acme/members", map[string]any{"email_address": "keep@acme.com"})
+	e.expectError(status, body, nil, 400, "retired_member_email")
+}
+
+func TestRemovingAnAbsentMemberExternalIDChangesNothing(t *testing.T) {
+	t.Parallel()
+	now := testClock
+	e := setup(t, mockserver.WithClock(func() time.Time { return now }))
+	e.org("Acme", "acme")
+	m := e.member("acme", "ada@acme.com")
+	now = now.Add(time.Hour)
+	resp, err := e.c.DeleteMemberExternalIDWithResponse(e.ctx, "acme", m.MemberID, nil)
+	e.expectOK(resp.StatusCode(), resp.Body, err)
+	if !resp.JSON200.Member.UpdatedAt.Equal(testClock) {
+		t.Errorf("updated_at moved to %v", resp.JSON200.Member.UpdatedAt)
+	}
+}
+
+func TestMemberNamesCountCharacters(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.org("Acme", "acme")
+	e.createMember("acme", api.MemberCreateRequest{EmailAddress: "a@acme.com", Name: ptr(strings.Repeat("ß", 256))})
+	status, body := e.raw(http.MethodPost, "/v1/b2b/organizations/acme/members", map[string]any{"email_address": "b@acme.com", "name": strings.Repeat("ß", 257)})
+	e.expectError(status, body, nil, 400, "invalid_name")
+}
+
+func TestSeededStateIsNormalized(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	id := "member-test-00000000-0000-4000-8000-0000000000c9"
+	e.seed(mockserver.Fixture{
+		ConnectedApps: []mockserver.FixtureConnectedApp{{ConnectedAppID: "app1", Name: "App"}},
+		Organizations: []mockserver.FixtureOrganization{{
+			OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme", OrganizationSlug: ptr("acme")},
+			Members: []mockserver.FixtureMember{{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "a@acme.com"}, MemberID: id,
+				ConnectedApps: []mockserver.Grant{{ConnectedAppID: "app1"}}, // no scopes
+				ProviderTokens: mockserver.ProviderTokens{
+					Google: &api.GoogleOAuthTokensResponse{ProviderSubject: "1", IDToken: "i"}, // no scopes, no provider type
+					Github: []api.GithubProviderInfo{{ProviderSubject: "2", AccessToken: "a"}},
+				}}},
+		}},
+	})
+	app, err := e.c.GetOrganizationConnectedAppWithResponse(e.ctx, "acme", "app1", nil)
+	e.expectOK(app.StatusCode(), app.Body, err)
+	g, err := e.c.GetMemberGoogleOAuthTokensWithResponse(e.ctx, "acme", id, nil)
+	e.expectOK(g.StatusCode(), g.Body, err)
+	if g.JSON200.ProviderType != "Google" {
+		t.Errorf("provider_type = %q", g.JSON200.ProviderType)
+	}
+	gh, err := e.c.GetMemberGithubOAuthTokensWithResponse(e.ctx, "acme", id, nil)
+	e.expectOK(gh.StatusCode(), gh.Body, err)
+
+	err = e.srv.Seed(mockserver.Fixture{ProjectID: e.project, Organizations: []mockserver.FixtureOrganization{{
+		OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Beta", OrganizationSlug: ptr("beta")},
+		Members: []mockserver.FixtureMember{{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "b@beta.com"},
+			ProvisionedRoles: []api.MemberRole{{RoleID: "stytch_admin"}}}},
+	}}})
+	if err == nil || !strings.Contains(err.Error(), "source") {
+		t.Errorf("a provisioned role without a source must be refused, got %v", err)
+	}
 }

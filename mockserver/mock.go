@@ -110,16 +110,10 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &recorder{header: http.Header{}}
 	dropped := m.serve(rec, r, &entry)
 	entry.Duration = time.Since(start)
-	if dropped {
-		dropConnection(w)
-	} else {
-		for k, v := range rec.header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.status)
-		_, _ = w.Write(rec.body.Bytes())
+	if !dropped {
 		entry.Status = rec.status
 	}
+	// Recorded before the answer leaves, so a client that has its answer finds it in the log.
 	m.log.add(entry)
 	if m.logger != nil {
 		m.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
@@ -127,6 +121,15 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			slog.Int("status", entry.Status), slog.String("error_type", entry.ErrorType),
 			slog.Duration("latency", entry.Duration), slog.String("request_id", entry.RequestID))
 	}
+	if dropped {
+		dropConnection(w)
+		return
+	}
+	for k, v := range rec.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.status)
+	_, _ = w.Write(rec.body.Bytes())
 }
 
 // serve produces the response into rec. It reports whether the connection was dropped by a
@@ -195,12 +198,11 @@ func (m *Mock) serve(rec *recorder, r *http.Request, entry *RecordedRequest) (dr
 		m.answer(rec, input, requestID, e, entry)
 		return false
 	}
-	if project == nil { // an operation without security: the JWKS
-		project = m.store.Project(unescape(params["project_id"]))
-	}
+	// project stays nil for the one operation without security, the JWKS, which needs no state
+	// (and must not create a project for every id it is asked about).
 	c.project = project
 
-	if hasSessionHeaders(route.Operation) {
+	if project != nil && hasSessionHeaders(route.Operation) {
 		actor, err := project.Authenticate(r.Header.Get("X-Stytch-Member-Session"), r.Header.Get("X-Stytch-Member-SessionJWT"))
 		if err != nil {
 			m.answer(rec, input, requestID, asAPIError(err), entry)

@@ -2,6 +2,7 @@ package mockserver_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -355,4 +356,91 @@ func TestOrganizationConnectedApps(t *testing.T) {
 		resp, err := e.c.GetOrganizationConnectedAppWithResponse(e.ctx, "acme", app, nil)
 		e.expectError(resp.StatusCode(), resp.Body, err, 404, "connected_app_not_found")
 	}
+}
+
+// Reads encode the organization outside the store's lock while updates run; an update must not
+// write into anything a read was handed (run with -race).
+func TestConcurrentReadsAndUpdatesOfAnOrganization(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.createOrg(api.OrganizationCreateRequest{OrganizationName: "Acme", OrganizationSlug: ptr("acme"),
+		RBACEmailImplicitRoleAssignments: &[]api.EmailImplicitRoleAssignment{{Domain: "ACME.com", RoleID: "stytch_admin"}}})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 50 {
+			resp, err := e.c.GetOrganizationWithResponse(e.ctx, "acme")
+			if err != nil || resp.StatusCode() != 200 {
+				t.Errorf("get: %v %d", err, resp.StatusCode())
+				return
+			}
+		}
+	}()
+	for i := range 50 {
+		resp, err := e.c.UpdateOrganizationWithResponse(e.ctx, "acme", nil, api.OrganizationUpdateRequest{OrganizationName: ptr(fmt.Sprintf("Acme %d", i))})
+		e.expectOK(resp.StatusCode(), resp.Body, err)
+		if got := resp.JSON200.Organization.RBACEmailImplicitRoleAssignments; len(got) != 1 || got[0].Domain != "acme.com" {
+			t.Errorf("implicit roles = %v", got)
+		}
+	}
+	<-done
+}
+
+func TestOrganizationNamesCountCharacters(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	name := strings.Repeat("é", 128) // 256 bytes, 128 characters
+	o := e.createOrg(api.OrganizationCreateRequest{OrganizationName: name})
+	if o.OrganizationName != name {
+		t.Errorf("name changed")
+	}
+	status, body := e.raw(http.MethodPost, "/v1/b2b/organizations", map[string]any{"organization_name": strings.Repeat("é", 129)})
+	e.expectError(status, body, nil, 400, "invalid_organization_name")
+}
+
+func TestSlugDerivationFollowsTheSpec(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	for name, want := range map[string]string{
+		"Foo - Bar":   "foo---bar",
+		"a- b":        "a--b",
+		"  Acme  ":    "acme",
+		"Ünïcode Co.": "n-code-co.",
+	} {
+		if got := e.createOrg(api.OrganizationCreateRequest{OrganizationName: name}).OrganizationSlug; got != want {
+			t.Errorf("slug of %q = %q, want %q", name, got, want)
+		}
+	}
+}
+
+func TestCommonEmailDomains(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	for _, d := range []string{"gmail.com", "gmx.de", "yahoo.co.uk", "uol.com.br"} {
+		status, body := e.raw(http.MethodPost, "/v1/b2b/organizations", map[string]any{"organization_name": "x", "email_allowed_domains": []string{d}})
+		e.expectError(status, body, nil, 400, "organization_settings_domain_too_common")
+	}
+	// Company domains that start like a provider are not providers.
+	o := e.createOrg(api.OrganizationCreateRequest{OrganizationName: "x", EmailAllowedDomains: &[]string{"mail.acme.com", "me.ibm.com", "live.acme.co"}})
+	if len(o.EmailAllowedDomains) != 3 {
+		t.Errorf("domains = %v", o.EmailAllowedDomains)
+	}
+}
+
+// Removing a custom role that an implicit role assignment uses must not block unrelated
+// updates of the organization.
+func TestRemovingACustomRoleKeepsTheOrganizationUpdatable(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.seed(mockserver.Fixture{Organizations: []mockserver.FixtureOrganization{{
+		OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme", OrganizationSlug: ptr("acme")},
+		CustomRoles:               []api.PolicyRole{{RoleID: "viewer", Description: "Views.", Permissions: []api.PolicyPermission{}}},
+	}}})
+	resp, err := e.c.UpdateOrganizationWithResponse(e.ctx, "acme", nil, api.OrganizationUpdateRequest{
+		RBACEmailImplicitRoleAssignments: &[]api.EmailImplicitRoleAssignment{{Domain: "acme.com", RoleID: "viewer"}}})
+	e.expectOK(resp.StatusCode(), resp.Body, err)
+	set, err := e.c.SetOrganizationRBACPolicyWithResponse(e.ctx, "acme", api.OrganizationRBACPolicyRequest{OrgPolicy: api.OrganizationPolicy{Roles: []api.PolicyRole{}}})
+	e.expectOK(set.StatusCode(), set.Body, err)
+	rename, err := e.c.UpdateOrganizationWithResponse(e.ctx, "acme", nil, api.OrganizationUpdateRequest{OrganizationName: ptr("Acme 2")})
+	e.expectOK(rename.StatusCode(), rename.Body, err)
 }

@@ -105,7 +105,7 @@ func TestMemberSessionAuthorization(t *testing.T) {
 	denied, err := e.c.UpdateOrganizationWithResponse(e.ctx, "acme", as("plain-token"), rename)
 	e.expectError(denied.StatusCode(), denied.Body, err, 403, "unauthorized_action")
 	tenancy, err := e.c.UpdateOrganizationWithResponse(e.ctx, "other", as("admin-token"), rename)
-	e.expectError(tenancy.StatusCode(), tenancy.Body, err, 403, "session_authorization_tenancy_error")
+	e.expectError(tenancy.StatusCode(), tenancy.Body, err, 403, "unauthorized_action")
 	unknown, err := e.c.UpdateOrganizationWithResponse(e.ctx, "acme", as("who-token"), rename)
 	e.expectError(unknown.StatusCode(), unknown.Body, err, 404, "session_not_found")
 	both, err := e.c.UpdateOrganizationWithResponse(e.ctx, "acme", &api.UpdateOrganizationParams{XStytchMemberSession: ptr("admin-token"), XStytchMemberSessionJWT: ptr("admin.jwt.sig")}, rename)
@@ -125,7 +125,7 @@ func TestMemberSessionAuthorization(t *testing.T) {
 	search, err := e.c.SearchMembersWithResponse(e.ctx, &api.SearchMembersParams{XStytchMemberSession: ptr("plain-token")}, api.MemberSearchRequest{OrganizationIds: []string{"acme"}})
 	e.expectError(search.StatusCode(), search.Body, err, 403, "unauthorized_action")
 	adminSearch, err := e.c.SearchMembersWithResponse(e.ctx, &api.SearchMembersParams{XStytchMemberSession: ptr("admin-token")}, api.MemberSearchRequest{OrganizationIds: []string{"acme", "other"}})
-	e.expectError(adminSearch.StatusCode(), adminSearch.Body, err, 403, "session_authorization_tenancy_error")
+	e.expectError(adminSearch.StatusCode(), adminSearch.Body, err, 403, "unauthorized_action")
 
 	// Deleting itself ends the member's sessions.
 	del, err := e.c.DeleteMemberWithResponse(e.ctx, "acme", plain, &api.DeleteMemberParams{XStytchMemberSession: ptr("plain-token")})
@@ -139,4 +139,28 @@ func TestMemberSessionAuthorization(t *testing.T) {
 		return nil
 	})
 	e.expectOK(get.StatusCode(), get.Body, err)
+}
+
+func TestSessionTokensAndJWTsAreNotInterchangeable(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.seed(mockserver.Fixture{Organizations: []mockserver.FixtureOrganization{{
+		OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme", OrganizationSlug: ptr("acme")},
+		Members: []mockserver.FixtureMember{{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "a@acme.com", Roles: &api.RoleIDs{"stytch_admin"}},
+			Sessions: []mockserver.FixtureSession{{SessionToken: "tok", SessionJWT: "j.w.t"}}}},
+	}}})
+	rename := api.OrganizationUpdateRequest{OrganizationName: ptr("x")}
+	r, err := e.c.UpdateOrganizationWithResponse(e.ctx, "acme", &api.UpdateOrganizationParams{XStytchMemberSessionJWT: ptr("tok")}, rename)
+	e.expectError(r.StatusCode(), r.Body, err, 404, "session_not_found")
+	r, err = e.c.UpdateOrganizationWithResponse(e.ctx, "acme", &api.UpdateOrganizationParams{XStytchMemberSession: ptr("j.w.t")}, rename)
+	e.expectError(r.StatusCode(), r.Body, err, 404, "session_not_found")
+	// A token can belong to one session only.
+	m, _ := e.c.GetMemberWithResponse(e.ctx, "acme", &api.GetMemberParams{EmailAddress: ptr("a@acme.com")})
+	other := e.member("acme", "b@acme.com")
+	if err := e.srv.AddSession(e.project, other.MemberID, "tok", ""); err == nil {
+		t.Errorf("a second session with the same token was accepted")
+	}
+	if err := e.srv.AddSession(e.project, m.JSON200.MemberID, "tok2", ""); err != nil {
+		t.Errorf("a new token: %v", err)
+	}
 }

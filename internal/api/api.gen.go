@@ -4425,7 +4425,8 @@ type ClientInterface interface {
 	// Rules enforced: the slug is unique in the project (`organization_slug_already_used`) and
 	// so is the external id (`organization_external_id_already_used`); allowed and claimed
 	// domains may not be common public email providers such as gmail.com
-	// (`organization_settings_domain_too_common`); `auth_methods: RESTRICTED` needs a non-empty
+	// (`organization_settings_domain_too_common`,
+	// `organization_settings_claimed_domain_too_common`); `auth_methods: RESTRICTED` needs a non-empty
 	// `allowed_auth_methods` (`allowed_auth_methods_required_for_restricted`) and
 	// `mfa_methods: RESTRICTED` a non-empty `allowed_mfa_methods`; `email_invites` or
 	// `email_jit_provisioning` set to `RESTRICTED` need at least one allowed domain
@@ -4449,7 +4450,8 @@ type ClientInterface interface {
 	// Rules enforced: the slug is unique in the project (`organization_slug_already_used`) and
 	// so is the external id (`organization_external_id_already_used`); allowed and claimed
 	// domains may not be common public email providers such as gmail.com
-	// (`organization_settings_domain_too_common`); `auth_methods: RESTRICTED` needs a non-empty
+	// (`organization_settings_domain_too_common`,
+	// `organization_settings_claimed_domain_too_common`); `auth_methods: RESTRICTED` needs a non-empty
 	// `allowed_auth_methods` (`allowed_auth_methods_required_for_restricted`) and
 	// `mfa_methods: RESTRICTED` a non-empty `allowed_mfa_methods`; `email_invites` or
 	// `email_jit_provisioning` set to `RESTRICTED` need at least one allowed domain
@@ -4788,11 +4790,14 @@ type ClientInterface interface {
 	// update changes nothing.
 	//
 	// RBAC enforced: with a member-session header each field needs an action on
-	// `stytch.member` (or on `stytch.self` when the session's member is the member updated):
-	// `update.info.name`, `update.info.untrusted-metadata`, `update.info.mfa-phone`,
-	// `update.info.email`, `update.settings.is-breakglass`, `update.settings.mfa-enrolled`,
-	// `update.settings.roles` or `update.settings.default-mfa-method`; `trusted_metadata` may
-	// not be sent, and members may not change their own email address.
+	// `stytch.member`: `update.info.name`, `update.info.untrusted-metadata`,
+	// `update.info.mfa-phone`, `update.info.email`, `update.info.external-id`,
+	// `update.settings.is-breakglass`, `update.settings.mfa-enrolled`, `update.settings.roles`
+	// or `update.settings.default-mfa-method`. A member updating itself may instead hold the
+	// action on `stytch.self`, which grants only `update.info.name`,
+	// `update.info.untrusted-metadata`, `update.info.mfa-phone`, `update.settings.mfa-enrolled`
+	// and `update.settings.default-mfa-method`. `trusted_metadata` may not be sent, and members
+	// may not change their own email address.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4812,11 +4817,14 @@ type ClientInterface interface {
 	// update changes nothing.
 	//
 	// RBAC enforced: with a member-session header each field needs an action on
-	// `stytch.member` (or on `stytch.self` when the session's member is the member updated):
-	// `update.info.name`, `update.info.untrusted-metadata`, `update.info.mfa-phone`,
-	// `update.info.email`, `update.settings.is-breakglass`, `update.settings.mfa-enrolled`,
-	// `update.settings.roles` or `update.settings.default-mfa-method`; `trusted_metadata` may
-	// not be sent, and members may not change their own email address.
+	// `stytch.member`: `update.info.name`, `update.info.untrusted-metadata`,
+	// `update.info.mfa-phone`, `update.info.email`, `update.info.external-id`,
+	// `update.settings.is-breakglass`, `update.settings.mfa-enrolled`, `update.settings.roles`
+	// or `update.settings.default-mfa-method`. A member updating itself may instead hold the
+	// action on `stytch.self`, which grants only `update.info.name`,
+	// `update.info.untrusted-metadata`, `update.info.mfa-phone`, `update.settings.mfa-enrolled`
+	// and `update.settings.default-mfa-method`. `trusted_metadata` may not be sent, and members
+	// may not change their own email address.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -5106,7 +5114,8 @@ type ClientInterface interface {
 // Rules enforced: the slug is unique in the project (`organization_slug_already_used`) and
 // so is the external id (`organization_external_id_already_used`); allowed and claimed
 // domains may not be common public email providers such as gmail.com
-// (`organization_settings_domain_too_common`); `auth_methods: RESTRICTED` needs a non-empty
+// (`organization_settings_domain_too_common`,
+// `organization_settings_claimed_domain_too_common`); `auth_methods: RESTRICTED` needs a non-empty
 // `allowed_auth_methods` (`allowed_auth_methods_required_for_restricted`) and
 // `mfa_methods: RESTRICTED` a non-empty `allowed_mfa_methods`; `email_invites` or
 // `email_jit_provisioning` set to `RESTRICTED` need at least one allowed domain
@@ -5140,7 +5149,8 @@ func (c *Client) CreateOrganizationWithBody(ctx context.Context, contentType str
 // Rules enforced: the slug is unique in the project (`organization_slug_already_used`) and
 // so is the external id (`organization_external_id_already_used`); allowed and claimed
 // domains may not be common public email providers such as gmail.com
-// (`organization_settings_domain_too_common`); `auth_methods: RESTRICTED` needs a non-empty
+// (`organization_settings_domain_too_common`,
+// `organization_settings_claimed_domain_too_common`); `auth_methods: RESTRICTED` needs a non-empty
 // `allowed_auth_methods` (`allowed_auth_methods_required_for_restricted`) and
 // `mfa_methods: RESTRICTED` a non-empty `allowed_mfa_methods`; `email_invites` or
 // `email_jit_provisioning` set to `RESTRICTED` need at least one allowed domain
@@ -5669,11 +5679,14 @@ func (c *Client) DeleteMember(ctx context.Context, organizationID OrganizationID
 // update changes nothing.
 //
 // RBAC enforced: with a member-session header each field needs an action on
-// `stytch.member` (or on `stytch.self` when the session's member is the member updated):
-// `update.info.name`, `update.info.untrusted-metadata`, `update.info.mfa-phone`,
-// `update.info.email`, `update.settings.is-breakglass`, `update.settings.mfa-enrolled`,
-// `update.settings.roles` or `update.settings.default-mfa-method`; `trusted_metadata` may
-// not be sent, and members may not change their own email address.
+// `stytch.member`: `update.info.name`, `update.info.untrusted-metadata`,
+// `update.info.mfa-phone`, `update.info.email`, `update.info.external-id`,
+// `update.settings.is-breakglass`, `update.settings.mfa-enrolled`, `update.settings.roles`
+// or `update.settings.default-mfa-method`. A member updating itself may instead hold the
+// action on `stytch.self`, which grants only `update.info.name`,
+// `update.info.untrusted-metadata`, `update.info.mfa-phone`, `update.settings.mfa-enrolled`
+// and `update.settings.default-mfa-method`. `trusted_metadata` may not be sent, and members
+// may not change their own email address.
 //
 // Takes any type of body and a specified content type.
 //
@@ -5703,11 +5716,14 @@ func (c *Client) UpdateMemberWithBody(ctx context.Context, organizationID Organi
 // update changes nothing.
 //
 // RBAC enforced: with a member-session header each field needs an action on
-// `stytch.member` (or on `stytch.self` when the session's member is the member updated):
-// `update.info.name`, `update.info.untrusted-metadata`, `update.info.mfa-phone`,
-// `update.info.email`, `update.settings.is-breakglass`, `update.settings.mfa-enrolled`,
-// `update.settings.roles` or `update.settings.default-mfa-method`; `trusted_metadata` may
-// not be sent, and members may not change their own email address.
+// `stytch.member`: `update.info.name`, `update.info.untrusted-metadata`,
+// `update.info.mfa-phone`, `update.info.email`, `update.info.external-id`,
+// `update.settings.is-breakglass`, `update.settings.mfa-enrolled`, `update.settings.roles`
+// or `update.settings.default-mfa-method`. A member updating itself may instead hold the
+// action on `stytch.self`, which grants only `update.info.name`,
+// `update.info.untrusted-metadata`, `update.info.mfa-phone`, `update.settings.mfa-enrolled`
+// and `update.settings.default-mfa-method`. `trusted_metadata` may not be sent, and members
+// may not change their own email address.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8307,7 +8323,8 @@ type ClientWithResponsesInterface interface {
 	// Rules enforced: the slug is unique in the project (`organization_slug_already_used`) and
 	// so is the external id (`organization_external_id_already_used`); allowed and claimed
 	// domains may not be common public email providers such as gmail.com
-	// (`organization_settings_domain_too_common`); `auth_methods: RESTRICTED` needs a non-empty
+	// (`organization_settings_domain_too_common`,
+	// `organization_settings_claimed_domain_too_common`); `auth_methods: RESTRICTED` needs a non-empty
 	// `allowed_auth_methods` (`allowed_auth_methods_required_for_restricted`) and
 	// `mfa_methods: RESTRICTED` a non-empty `allowed_mfa_methods`; `email_invites` or
 	// `email_jit_provisioning` set to `RESTRICTED` need at least one allowed domain
@@ -8331,7 +8348,8 @@ type ClientWithResponsesInterface interface {
 	// Rules enforced: the slug is unique in the project (`organization_slug_already_used`) and
 	// so is the external id (`organization_external_id_already_used`); allowed and claimed
 	// domains may not be common public email providers such as gmail.com
-	// (`organization_settings_domain_too_common`); `auth_methods: RESTRICTED` needs a non-empty
+	// (`organization_settings_domain_too_common`,
+	// `organization_settings_claimed_domain_too_common`); `auth_methods: RESTRICTED` needs a non-empty
 	// `allowed_auth_methods` (`allowed_auth_methods_required_for_restricted`) and
 	// `mfa_methods: RESTRICTED` a non-empty `allowed_mfa_methods`; `email_invites` or
 	// `email_jit_provisioning` set to `RESTRICTED` need at least one allowed domain
@@ -8690,11 +8708,14 @@ type ClientWithResponsesInterface interface {
 	// update changes nothing.
 	//
 	// RBAC enforced: with a member-session header each field needs an action on
-	// `stytch.member` (or on `stytch.self` when the session's member is the member updated):
-	// `update.info.name`, `update.info.untrusted-metadata`, `update.info.mfa-phone`,
-	// `update.info.email`, `update.settings.is-breakglass`, `update.settings.mfa-enrolled`,
-	// `update.settings.roles` or `update.settings.default-mfa-method`; `trusted_metadata` may
-	// not be sent, and members may not change their own email address.
+	// `stytch.member`: `update.info.name`, `update.info.untrusted-metadata`,
+	// `update.info.mfa-phone`, `update.info.email`, `update.info.external-id`,
+	// `update.settings.is-breakglass`, `update.settings.mfa-enrolled`, `update.settings.roles`
+	// or `update.settings.default-mfa-method`. A member updating itself may instead hold the
+	// action on `stytch.self`, which grants only `update.info.name`,
+	// `update.info.untrusted-metadata`, `update.info.mfa-phone`, `update.settings.mfa-enrolled`
+	// and `update.settings.default-mfa-method`. `trusted_metadata` may not be sent, and members
+	// may not change their own email address.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8714,11 +8735,14 @@ type ClientWithResponsesInterface interface {
 	// update changes nothing.
 	//
 	// RBAC enforced: with a member-session header each field needs an action on
-	// `stytch.member` (or on `stytch.self` when the session's member is the member updated):
-	// `update.info.name`, `update.info.untrusted-metadata`, `update.info.mfa-phone`,
-	// `update.info.email`, `update.settings.is-breakglass`, `update.settings.mfa-enrolled`,
-	// `update.settings.roles` or `update.settings.default-mfa-method`; `trusted_metadata` may
-	// not be sent, and members may not change their own email address.
+	// `stytch.member`: `update.info.name`, `update.info.untrusted-metadata`,
+	// `update.info.mfa-phone`, `update.info.email`, `update.info.external-id`,
+	// `update.settings.is-breakglass`, `update.settings.mfa-enrolled`, `update.settings.roles`
+	// or `update.settings.default-mfa-method`. A member updating itself may instead hold the
+	// action on `stytch.self`, which grants only `update.info.name`,
+	// `update.info.untrusted-metadata`, `update.info.mfa-phone`, `update.settings.mfa-enrolled`
+	// and `update.settings.default-mfa-method`. `trusted_metadata` may not be sent, and members
+	// may not change their own email address.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -11958,7 +11982,8 @@ func (r GetSessionJWKSResponse) ContentType() string {
 // Rules enforced: the slug is unique in the project (`organization_slug_already_used`) and
 // so is the external id (`organization_external_id_already_used`); allowed and claimed
 // domains may not be common public email providers such as gmail.com
-// (`organization_settings_domain_too_common`); `auth_methods: RESTRICTED` needs a non-empty
+// (`organization_settings_domain_too_common`,
+// `organization_settings_claimed_domain_too_common`); `auth_methods: RESTRICTED` needs a non-empty
 // `allowed_auth_methods` (`allowed_auth_methods_required_for_restricted`) and
 // `mfa_methods: RESTRICTED` a non-empty `allowed_mfa_methods`; `email_invites` or
 // `email_jit_provisioning` set to `RESTRICTED` need at least one allowed domain
@@ -11988,7 +12013,8 @@ func (c *ClientWithResponses) CreateOrganizationWithBodyWithResponse(ctx context
 // Rules enforced: the slug is unique in the project (`organization_slug_already_used`) and
 // so is the external id (`organization_external_id_already_used`); allowed and claimed
 // domains may not be common public email providers such as gmail.com
-// (`organization_settings_domain_too_common`); `auth_methods: RESTRICTED` needs a non-empty
+// (`organization_settings_domain_too_common`,
+// `organization_settings_claimed_domain_too_common`); `auth_methods: RESTRICTED` needs a non-empty
 // `allowed_auth_methods` (`allowed_auth_methods_required_for_restricted`) and
 // `mfa_methods: RESTRICTED` a non-empty `allowed_mfa_methods`; `email_invites` or
 // `email_jit_provisioning` set to `RESTRICTED` need at least one allowed domain
@@ -12461,11 +12487,14 @@ func (c *ClientWithResponses) DeleteMemberWithResponse(ctx context.Context, orga
 // update changes nothing.
 //
 // RBAC enforced: with a member-session header each field needs an action on
-// `stytch.member` (or on `stytch.self` when the session's member is the member updated):
-// `update.info.name`, `update.info.untrusted-metadata`, `update.info.mfa-phone`,
-// `update.info.email`, `update.settings.is-breakglass`, `update.settings.mfa-enrolled`,
-// `update.settings.roles` or `update.settings.default-mfa-method`; `trusted_metadata` may
-// not be sent, and members may not change their own email address.
+// `stytch.member`: `update.info.name`, `update.info.untrusted-metadata`,
+// `update.info.mfa-phone`, `update.info.email`, `update.info.external-id`,
+// `update.settings.is-breakglass`, `update.settings.mfa-enrolled`, `update.settings.roles`
+// or `update.settings.default-mfa-method`. A member updating itself may instead hold the
+// action on `stytch.self`, which grants only `update.info.name`,
+// `update.info.untrusted-metadata`, `update.info.mfa-phone`, `update.settings.mfa-enrolled`
+// and `update.settings.default-mfa-method`. `trusted_metadata` may not be sent, and members
+// may not change their own email address.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12491,11 +12520,14 @@ func (c *ClientWithResponses) UpdateMemberWithBodyWithResponse(ctx context.Conte
 // update changes nothing.
 //
 // RBAC enforced: with a member-session header each field needs an action on
-// `stytch.member` (or on `stytch.self` when the session's member is the member updated):
-// `update.info.name`, `update.info.untrusted-metadata`, `update.info.mfa-phone`,
-// `update.info.email`, `update.settings.is-breakglass`, `update.settings.mfa-enrolled`,
-// `update.settings.roles` or `update.settings.default-mfa-method`; `trusted_metadata` may
-// not be sent, and members may not change their own email address.
+// `stytch.member`: `update.info.name`, `update.info.untrusted-metadata`,
+// `update.info.mfa-phone`, `update.info.email`, `update.info.external-id`,
+// `update.settings.is-breakglass`, `update.settings.mfa-enrolled`, `update.settings.roles`
+// or `update.settings.default-mfa-method`. A member updating itself may instead hold the
+// action on `stytch.self`, which grants only `update.info.name`,
+// `update.info.untrusted-metadata`, `update.info.mfa-phone`, `update.settings.mfa-enrolled`
+// and `update.settings.default-mfa-method`. `trusted_metadata` may not be sent, and members
+// may not change their own email address.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

@@ -26,6 +26,14 @@ func (p *Project) AddConnectedApp(app ConnectedApp) error {
 	return nil
 }
 
+// ConnectedApp returns a Connected App of the project.
+func (p *Project) ConnectedApp(id string) (ConnectedApp, bool) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	app, ok := p.apps[id]
+	return app, ok
+}
+
 // GrantConnectedApp records that a member authorized a Connected App with some scopes.
 func (p *Project) GrantConnectedApp(memberID string, g Grant) error {
 	p.mu.Lock()

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/b2bkit/stytchorgs/internal/api"
 	"github.com/b2bkit/stytchorgs/internal/metadata"
@@ -33,6 +34,42 @@ type ProviderTokens struct {
 	Hubspot   []api.HubspotProviderInfo         `json:"hubspot,omitempty"`
 	Github    []api.GithubProviderInfo          `json:"github,omitempty"`
 	OIDC      []api.OIDCProviderInfo            `json:"oidc,omitempty"`
+}
+
+// normalized returns a copy of t that shares nothing with it and holds [] for every absent list,
+// as the responses must.
+func (t ProviderTokens) normalized() ProviderTokens {
+	out := ProviderTokens{
+		Slack:   slices.Clone(t.Slack),
+		Hubspot: slices.Clone(t.Hubspot),
+		Github:  slices.Clone(t.Github),
+		OIDC:    slices.Clone(t.OIDC),
+	}
+	if t.Google != nil {
+		g := *t.Google
+		g.Scopes = nonNil(slices.Clone(g.Scopes))
+		out.Google = &g
+	}
+	if t.Microsoft != nil {
+		m := *t.Microsoft
+		m.Scopes = nonNil(slices.Clone(m.Scopes))
+		out.Microsoft = &m
+	}
+	for i := range out.Slack {
+		out.Slack[i].Scopes = nonNil(slices.Clone(out.Slack[i].Scopes))
+		out.Slack[i].BotScopes = nonNil(slices.Clone(out.Slack[i].BotScopes))
+	}
+	for i := range out.Hubspot {
+		out.Hubspot[i].Scopes = nonNil(slices.Clone(out.Hubspot[i].Scopes))
+	}
+	for i := range out.Github {
+		out.Github[i].Scopes = nonNil(slices.Clone(out.Github[i].Scopes))
+		out.Github[i].ProviderTenantIds = nonNil(slices.Clone(out.Github[i].ProviderTenantIds))
+	}
+	for i := range out.OIDC {
+		out.OIDC[i].Scopes = nonNil(slices.Clone(out.OIDC[i].Scopes))
+	}
+	return out
 }
 
 // Grant is a member's authorization of a Connected App.
@@ -282,7 +319,7 @@ func checkMemberMetadata(field string, m *api.Metadata) *Error {
 }
 
 func checkName(name string) *Error {
-	if len(name) > 256 {
+	if utf8.RuneCountInString(name) > 256 {
 		return invalid("invalid_name", "name may be at most 256 characters long.")
 	}
 	return nil
@@ -301,11 +338,11 @@ func (p *Project) CreateMember(orgIdent string, req api.MemberCreateRequest, act
 	if e != nil {
 		return MemberResult{}, e
 	}
-	if e := p.authorize(actor, org, resMember, "create", nil); e != nil {
-		return MemberResult{}, e
-	}
 	if actor != nil && req.TrustedMetadata != nil {
 		return MemberResult{}, cannotUpdateTrustedMetadata()
+	}
+	if e := p.authorize(actor, org, resMember, "create", nil); e != nil {
+		return MemberResult{}, e
 	}
 	email, e := normalizeEmail("email_address", req.EmailAddress)
 	if e != nil {
@@ -434,15 +471,19 @@ func (p *Project) applyMemberSeed(rec *memberRec, m *api.Member, s *MemberSeed) 
 		if !p.roleExists(rec.org, r.RoleID) {
 			return invalid("invalid_role", "The role %s does not exist in the project or the organization's policy.", r.RoleID)
 		}
+		if len(r.Sources) == 0 {
+			return invalid("invalid_role", "provisioned role %s needs at least one source.", r.RoleID)
+		}
 	}
-	rec.extraRoles = s.ExtraRoles
-	rec.tokens = s.Tokens
+	rec.extraRoles = slices.Clone(s.ExtraRoles)
+	rec.tokens = s.Tokens.normalized()
+	rec.grants = nil
 	for _, g := range s.Grants {
 		if _, ok := p.apps[g.ConnectedAppID]; !ok {
 			return notFound("connected_app_not_found", "Connected App %s could not be found; seed it first.", g.ConnectedAppID)
 		}
+		rec.grants = append(rec.grants, Grant{ConnectedAppID: g.ConnectedAppID, Scopes: nonNil(slices.Clone(g.Scopes))})
 	}
-	rec.grants = s.Grants
 	return nil
 }
 
@@ -604,6 +645,7 @@ func (p *Project) DeleteMember(orgIdent, memberIdent string, actor *Actor) (stri
 	m.Status = api.MemberStatusDeleted
 	p.replaceMember(rec, m)
 	p.dropSessions(m.MemberID)
+	rec.newEmail, rec.grants = "", nil // a deleted member's email change and app authorizations end
 	return m.MemberID, nil
 }
 
@@ -635,6 +677,11 @@ func (p *Project) ReactivateMember(orgIdent, memberID string, actor *Actor) (Mem
 	case m.MFAPhoneNumber != "" && org.byPhone[m.MFAPhoneNumber] != nil:
 		return MemberResult{}, invalid("duplicate_member_phone_number", "Another member of the organization now uses this member's MFA phone number.")
 	}
+	// Its retired addresses stopped counting as used when it was deleted; those another member
+	// has taken since are the other member's now.
+	m.RetiredEmailAddresses = slices.DeleteFunc(slices.Clone(m.RetiredEmailAddresses), func(r api.RetiredEmail) bool {
+		return org.byEmail[r.EmailAddress] != nil || org.retired[r.EmailAddress] != nil
+	})
 	m.Status = api.MemberStatusActive
 	p.replaceMember(rec, m)
 	return p.result(rec), nil
@@ -709,6 +756,9 @@ func (p *Project) DeleteMemberTOTP(orgIdent, memberIdent string, actor *Actor) (
 // DeleteMemberExternalID removes a member's external id; without one it changes nothing.
 func (p *Project) DeleteMemberExternalID(orgIdent, memberIdent string, actor *Actor) (MemberResult, error) {
 	return p.removeFactor(orgIdent, memberIdent, actor, "update.info.external-id", func(m *api.Member) *Error {
+		if m.ExternalID == nil {
+			return errUnchanged
+		}
 		m.ExternalID = nil
 		return nil
 	})
@@ -745,12 +795,18 @@ func (p *Project) removeFactor(orgIdent, memberIdent string, actor *Actor, actio
 		return MemberResult{}, e
 	}
 	m := rec.m
-	if e := change(&m); e != nil {
+	switch e := change(&m); e {
+	case nil:
+		p.replaceMember(rec, m)
+	case errUnchanged:
+	default:
 		return MemberResult{}, e
 	}
-	p.replaceMember(rec, m)
 	return p.result(rec), nil
 }
+
+// errUnchanged tells removeFactor that the change found nothing to do: success, no write.
+var errUnchanged = &Error{Type: "unchanged"}
 
 // StartEmailUpdate records a pending change of a member's email address. The member itself is
 // unchanged until the new address is verified, which the mock cannot do.

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/b2bkit/stytchorgs/internal/api"
 	"github.com/b2bkit/stytchorgs/internal/metadata"
@@ -45,7 +46,7 @@ func (p *Project) resolveOrg(ident string) (*orgRec, *Error) {
 	return nil, notFound("organization_not_found", "Organization could not be found.")
 }
 
-// authSettingFields reports whether a create request carries any authentication setting, which
+// hasAuthSetting reports whether a create request carries any authentication setting, which
 // decides the default of email_invites (the spec's "Defaults on create").
 func hasAuthSetting(r *api.OrganizationCreateRequest) bool {
 	return r.SSOJITProvisioning != nil || r.EmailAllowedDomains != nil || r.EmailJITProvisioning != nil ||
@@ -84,7 +85,7 @@ func (p *Project) CreateOrganization(req api.OrganizationCreateRequest, seed *Or
 		AuthMethods:                          orDefault(req.AuthMethods, api.AuthMethodsALLALLOWED),
 		AllowedAuthMethods:                   derefSlice(req.AllowedAuthMethods),
 		MFAPolicy:                            orDefault(req.MFAPolicy, api.OPTIONAL),
-		RBACEmailImplicitRoleAssignments:     derefSlice(req.RBACEmailImplicitRoleAssignments),
+		RBACEmailImplicitRoleAssignments:     []api.EmailImplicitRoleAssignment{},
 		MFAMethods:                           orDefault(req.MFAMethods, api.MFAMethodsALLALLOWED),
 		AllowedMFAMethods:                    derefSlice(req.AllowedMFAMethods),
 		OauthTenantJITProvisioning:           orDefault(req.OauthTenantJITProvisioning, api.OAuthTenantJITProvisioningNOTALLOWED),
@@ -137,6 +138,11 @@ func (p *Project) CreateOrganization(req api.OrganizationCreateRequest, seed *Or
 			return api.Organization{}, e
 		}
 	}
+	if req.RBACEmailImplicitRoleAssignments != nil {
+		if o.RBACEmailImplicitRoleAssignments, e = p.implicitRoles(nil, o.CustomRoles, *req.RBACEmailImplicitRoleAssignments); e != nil {
+			return api.Organization{}, e
+		}
+	}
 	if req.OrganizationSlug != nil {
 		o.OrganizationSlug = *req.OrganizationSlug
 	} else {
@@ -181,9 +187,9 @@ func (p *Project) freeSlug(slug, orgID string) string {
 // after a create (old == nil) or an update of old. The caller holds the lock.
 func (p *Project) checkOrganization(old *orgRec, o *api.Organization) *Error {
 	switch {
-	case len(o.OrganizationName) == 0 || len(o.OrganizationName) > 128:
+	case o.OrganizationName == "" || utf8.RuneCountInString(o.OrganizationName) > 128:
 		return invalid("invalid_organization_name", "organization_name must be 1 to 128 characters long.")
-	case len(o.OrganizationLogoURL) > 2048:
+	case utf8.RuneCountInString(o.OrganizationLogoURL) > 2048:
 		return invalid("organization_logo_url_too_long", "organization_logo_url may be at most 2048 characters long.")
 	}
 	if e := checkSlug(o.OrganizationSlug); e != nil {
@@ -217,24 +223,33 @@ func (p *Project) checkOrganization(old *orgRec, o *api.Organization) *Error {
 	case o.SSOJITProvisioning == api.SSOJITProvisioningNOTALLOWED && o.EmailJITProvisioning == api.EmailJITProvisioningNOTALLOWED && o.EmailInvites == api.EmailInvitesNOTALLOWED:
 		return invalid("invalid_organization_auth_factor_setting", "sso_jit_provisioning, email_jit_provisioning and email_invites can't all be 'NOT_ALLOWED'.")
 	}
-	for i, a := range o.RBACEmailImplicitRoleAssignments {
-		d := strings.ToLower(a.Domain)
-		switch {
-		case !domainPattern.MatchString(d):
-			return invalid("rbac_invalid_domain", "rbac_email_implicit_role_assignments: %q is not a valid domain.", a.Domain)
-		case isCommonDomain(d):
-			return invalid("rbac_domain_too_common", "rbac_email_implicit_role_assignments: %s is a common email domain.", d)
-		case !p.roleExists(old, a.RoleID) && !slices.ContainsFunc(o.CustomRoles, func(r api.PolicyRole) bool { return r.RoleID == a.RoleID }):
-			return invalid("invalid_rbac_role_assignment", "rbac_email_implicit_role_assignments: role %s does not exist.", a.RoleID)
-		}
-		o.RBACEmailImplicitRoleAssignments[i].Domain = d
-	}
 	if o.TrustedMetadata != nil {
 		if err := metadata.Check("trusted_metadata", *o.TrustedMetadata); err != nil {
 			return metadataError(err)
 		}
 	}
 	return nil
+}
+
+// implicitRoles checks the email implicit role assignments a request sends and returns them with
+// their domains lowercased, in a new slice. org is nil on create; customRoles are those the
+// organization will have. Only assignments a request sends are checked, so that removing a
+// custom role later does not block every other update of the organization.
+func (p *Project) implicitRoles(org *orgRec, customRoles []api.PolicyRole, in []api.EmailImplicitRoleAssignment) ([]api.EmailImplicitRoleAssignment, *Error) {
+	out := make([]api.EmailImplicitRoleAssignment, len(in))
+	for i, a := range in {
+		d := strings.ToLower(a.Domain)
+		switch {
+		case !domainPattern.MatchString(d):
+			return nil, invalid("rbac_invalid_domain", "rbac_email_implicit_role_assignments: %q is not a valid domain.", a.Domain)
+		case isCommonDomain(d):
+			return nil, invalid("rbac_domain_too_common", "rbac_email_implicit_role_assignments: %s is a common email domain.", d)
+		case !p.roleExists(org, a.RoleID) && !slices.ContainsFunc(customRoles, func(r api.PolicyRole) bool { return r.RoleID == a.RoleID }):
+			return nil, invalid("invalid_rbac_role_assignment", "rbac_email_implicit_role_assignments: role %s does not exist.", a.RoleID)
+		}
+		out[i] = api.EmailImplicitRoleAssignment{Domain: d, RoleID: a.RoleID}
+	}
+	return out, nil
 }
 
 // storeOrg saves o into rec and updates the project's indexes. The caller holds the lock and has
@@ -313,8 +328,7 @@ func (p *Project) UpdateOrganization(ident string, req api.OrganizationUpdateReq
 		return api.Organization{}, e
 	}
 	if actor != nil && req.TrustedMetadata != nil {
-		return api.Organization{}, &Error{Kind: Unauthorized, Type: "cannot_update_trusted_metadata",
-			Message: "trusted_metadata can't be updated when authorizing with a member session; update it with the project secret alone."}
+		return api.Organization{}, cannotUpdateTrustedMetadata()
 	}
 	for _, action := range orgUpdateActions(&req) {
 		if e := p.authorize(actor, rec, resOrganization, action, nil); e != nil {
@@ -344,7 +358,9 @@ func (p *Project) UpdateOrganization(ident string, req api.OrganizationUpdateReq
 	setSlice(&o.AllowedAuthMethods, req.AllowedAuthMethods)
 	set(&o.MFAPolicy, req.MFAPolicy)
 	if req.RBACEmailImplicitRoleAssignments != nil {
-		o.RBACEmailImplicitRoleAssignments = slices.Clone(*req.RBACEmailImplicitRoleAssignments)
+		if o.RBACEmailImplicitRoleAssignments, e = p.implicitRoles(rec, o.CustomRoles, *req.RBACEmailImplicitRoleAssignments); e != nil {
+			return api.Organization{}, e
+		}
 	}
 	set(&o.MFAMethods, req.MFAMethods)
 	setSlice(&o.AllowedMFAMethods, req.AllowedMFAMethods)

@@ -175,15 +175,24 @@ func (p *Project) AddSession(s Session) error {
 	if s.Token == "" && s.JWT == "" {
 		return invalid("invalid_session", "A session needs a session token, a session JWT, or both.")
 	}
+	for _, k := range []string{tokenKey(s.Token), jwtKey(s.JWT)} {
+		if other := p.sessions[k]; other != nil && k != tokenKey("") && k != jwtKey("") {
+			return invalid("duplicate_session", "That session token or JWT already belongs to a session of member %s.", other.MemberID)
+		}
+	}
 	ss := s
 	if s.Token != "" {
-		p.sessions[s.Token] = &ss
+		p.sessions[tokenKey(s.Token)] = &ss
 	}
 	if s.JWT != "" {
-		p.sessions[s.JWT] = &ss
+		p.sessions[jwtKey(s.JWT)] = &ss
 	}
 	return nil
 }
+
+// Sessions are kept by header: a session token is not accepted as a JWT, nor the reverse.
+func tokenKey(token string) string { return "token:" + token }
+func jwtKey(jwt string) string     { return "jwt:" + jwt }
 
 // Actor is the member a request acts as when it carries a member session. A nil *Actor is the
 // project itself, authorized by its secret alone.
@@ -202,7 +211,10 @@ func (p *Project) Authenticate(token, jwt string) (*Actor, error) {
 	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	s := p.sessions[token+jwt]
+	s := p.sessions[tokenKey(token)]
+	if jwt != "" {
+		s = p.sessions[jwtKey(jwt)]
+	}
 	if s == nil {
 		return nil, notFound("session_not_found", "Session could not be found.")
 	}
@@ -221,7 +233,7 @@ func (p *Project) authorize(actor *Actor, org *orgRec, resource, action string, 
 		return notFound("session_not_found", "Session could not be found.")
 	}
 	if m.org != org {
-		return &Error{Kind: Forbidden, Type: "session_authorization_tenancy_error",
+		return &Error{Kind: Forbidden, Type: "unauthorized_action",
 			Message: "The member of the session belongs to another organization than the one in the request."}
 	}
 	if p.grants(m, resource, action) || (target == m && p.grants(m, resSelf, action)) {
@@ -247,7 +259,7 @@ func (p *Project) grants(m *memberRec, resource, action string) bool {
 	return false
 }
 
-// actorIsSelf reports whether the actor is the member m.
+// isMember reports whether the actor is the member m.
 func (a *Actor) isMember(m *memberRec) bool {
 	return a != nil && a.session.MemberID == m.m.MemberID
 }

@@ -34,19 +34,25 @@ var disposableDomains = map[string]bool{
 }
 
 // isCommonDomain reports whether domain is a public email provider: a known provider name
-// followed by nothing but a public suffix of one or two short labels (com, co.uk, com.br).
+// followed by a top-level domain (gmail.com, gmx.de) or a country's second-level domain
+// (yahoo.co.uk, uol.com.br), and nothing else (so mail.acme.com and me.ibm.com are not).
 func isCommonDomain(domain string) bool {
 	labels := strings.Split(domain, ".")
-	if len(labels) < 2 || len(labels) > 3 || !commonEmailProviders[labels[0]] {
+	if !commonEmailProviders[labels[0]] {
 		return false
 	}
-	for _, l := range labels[1:] {
-		if len(l) > 3 {
-			return false
-		}
+	switch len(labels) {
+	case 2:
+		return true
+	case 3:
+		return secondLevelDomains[labels[1]] && len(labels[2]) == 2
 	}
-	return true
+	return false
 }
+
+// secondLevelDomains are the labels countries put under their top-level domain for public
+// registrations (co.uk, com.br, ne.jp).
+var secondLevelDomains = map[string]bool{"co": true, "com": true, "net": true, "org": true, "ne": true, "or": true}
 
 // domainKind names the three lists of domains an organization holds; each has its own error
 // types.
@@ -120,26 +126,25 @@ func checkPhone(phone string) *Error {
 	return nil
 }
 
-// deriveSlug turns an organization name into a slug: lowercased, each run of characters a slug
-// cannot hold replaced by '-', trimmed of '-', cut to 128 characters.
+// deriveSlug turns an organization name into a slug as the spec says: lowercased, every run of
+// characters a slug cannot hold replaced by one '-', trimmed of '-', cut to 128 characters.
 func deriveSlug(name string) string {
 	var b strings.Builder
-	dash := false
+	inRun := false
 	for _, r := range strings.ToLower(name) {
-		ok := (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r == '.' || r == '_' || r == '~' || r == '-'
-		if !ok {
-			if !dash && b.Len() > 0 {
-				b.WriteByte('-')
-				dash = true
-			}
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r == '.' || r == '_' || r == '~' || r == '-' {
+			b.WriteRune(r)
+			inRun = false
 			continue
 		}
-		b.WriteRune(r)
-		dash = r == '-'
+		if !inRun {
+			b.WriteByte('-')
+			inRun = true
+		}
 	}
 	s := strings.Trim(b.String(), "-")
 	if len(s) > 128 {
-		s = strings.TrimRight(s[:128], "-")
+		s = s[:128]
 	}
 	return s
 }

@@ -518,6 +518,7 @@ func (p *Project) memberFilter(op api.MemberSearchOperand, inOrgs func(*memberRe
 			return e
 		}
 		set := stringSet(values, lower)
+		delete(set, "") // an absent external id or phone number matches nothing
 		f.match = func(m *memberRec) bool { return set[get(m)] }
 		value = values
 		return nil
