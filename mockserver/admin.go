@@ -43,10 +43,8 @@ func (m *Mock) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			fail(http.StatusRequestEntityTooLarge, "request_too_large", "The request body is larger than %d bytes.", maxBodyBytes)
 			return false
 		}
-		dec := json.NewDecoder(strings.NewReader(string(body)))
-		dec.DisallowUnknownFields()
 		if err == nil {
-			err = dec.Decode(v)
+			err = decodeStrict(body, v)
 		}
 		if err != nil {
 			fail(http.StatusBadRequest, "bad_request", "The request body is not valid JSON for this endpoint: %v", err)

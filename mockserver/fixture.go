@@ -3,7 +3,9 @@ package mockserver
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -109,15 +111,28 @@ func LoadFixture(path string) (Fixture, error) {
 	return ParseFixture(b)
 }
 
-// ParseFixture decodes a JSON fixture. Unknown fields are errors, to catch typos.
+// ParseFixture decodes a JSON fixture. Unknown fields and anything after the fixture's object
+// are errors, to catch typos.
 func ParseFixture(b []byte) (Fixture, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
 	var f Fixture
-	if err := dec.Decode(&f); err != nil {
+	if err := decodeStrict(b, &f); err != nil {
 		return Fixture{}, fmt.Errorf("mockserver: fixture: %w", err)
 	}
 	return f, nil
+}
+
+// decodeStrict decodes exactly one JSON value into v: unknown fields and trailing data other
+// than whitespace are errors.
+func decodeStrict(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("unexpected data after the JSON value")
+	}
+	return nil
 }
 
 // Seed adds a fixture's state. Organizations and members are checked against openapi.yaml's

@@ -140,6 +140,7 @@ func (m *Mock) serve(rec *recorder, r *http.Request, entry *RecordedRequest) (dr
 	entry.RequestID, entry.ProjectID = requestID, projectID
 
 	if f := m.faults.take(r); f != nil {
+		entry.Fault = true
 		if f.Latency > 0 {
 			select {
 			case <-time.After(f.Latency):
@@ -147,11 +148,9 @@ func (m *Mock) serve(rec *recorder, r *http.Request, entry *RecordedRequest) (dr
 			}
 		}
 		if f.DropConnection {
-			entry.Fault = true
 			return true
 		}
 		if f.Status != 0 {
-			entry.Fault = true
 			e := f.apiError()
 			if f.RetryAfter != "" {
 				rec.header.Set("Retry-After", f.RetryAfter)

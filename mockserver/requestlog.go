@@ -19,7 +19,7 @@ type RecordedRequest struct {
 	RequestID   string        `json:"request_id"`
 	Status      int           `json:"status"`
 	ErrorType   string        `json:"error_type,omitempty"`
-	Fault       bool          `json:"fault,omitempty"` // answered by an injected fault
+	Fault       bool          `json:"fault,omitempty"` // an injected fault applied: latency, status or dropped connection
 	Duration    time.Duration `json:"duration"`
 }
 

@@ -1,0 +1,701 @@
+package mockserver_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/b2bkit/stytchorgs"
+	"github.com/b2bkit/stytchorgs/internal/api"
+	"github.com/b2bkit/stytchorgs/mockserver"
+)
+
+// The tests of the admin API under /__stytchmock/, and of the credentials the mock accepts.
+
+const (
+	adminProject = "project-test-admin-0001"
+	adminSecret  = "secret-admin"
+
+	adminOrgID    = "organization-test-5a1e6c1f-0d55-4b8e-9d40-1f2e3d4c5b6a"
+	adminMemberID = "member-test-7c0ffee0-1d2b-4c3d-8e4f-5a6b7c8d9e0f"
+)
+
+// adminResp is what a request got back.
+type adminResp struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// adminError is the body of a Stytch error.
+type adminError struct {
+	StatusCode   int            `json:"status_code"`
+	RequestID    string         `json:"request_id"`
+	ErrorType    string         `json:"error_type"`
+	ErrorMessage string         `json:"error_message"`
+	ErrorURL     string         `json:"error_url"`
+	ErrorDetails map[string]any `json:"error_details"`
+}
+
+// adminSend sends a request; user and secret are sent with HTTP Basic unless both are empty.
+// headers are pairs of name and value.
+func adminSend(t *testing.T, srv *mockserver.Server, user, secret, method, path, body string, headers ...string) adminResp {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, srv.URL+path, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if user != "" || secret != "" {
+		req.SetBasicAuth(user, secret)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return adminResp{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+// adminCall calls the admin API, which takes no credentials; path is relative to AdminPrefix.
+func adminCall(t *testing.T, srv *mockserver.Server, method, path, body string) adminResp {
+	t.Helper()
+	return adminSend(t, srv, "", "", method, mockserver.AdminPrefix+path, body)
+}
+
+// adminAPI calls the Stytch API as the test project.
+func adminAPI(t *testing.T, srv *mockserver.Server, method, path, body string, headers ...string) adminResp {
+	t.Helper()
+	return adminSend(t, srv, adminProject, adminSecret, method, path, body, headers...)
+}
+
+// adminCheckOK fails the test unless r is the admin API's {"status":"ok"}.
+func adminCheckOK(t *testing.T, r adminResp) {
+	t.Helper()
+	if r.status != 200 || strings.TrimSpace(string(r.body)) != `{"status":"ok"}` {
+		t.Fatalf("got %d %s, want 200 {\"status\":\"ok\"}", r.status, r.body)
+	}
+	if ct := r.header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("Content-Type = %q", ct)
+	}
+}
+
+// adminCheckStatus fails the test unless r has the status, and returns its body decoded.
+func adminCheckStatus(t *testing.T, r adminResp, want int) map[string]any {
+	t.Helper()
+	if r.status != want {
+		t.Fatalf("status %d, want %d: %s", r.status, want, r.body)
+	}
+	var v map[string]any
+	if err := json.Unmarshal(r.body, &v); err != nil {
+		t.Fatalf("body is not a JSON object: %v: %s", err, r.body)
+	}
+	return v
+}
+
+// adminCheckError fails the test unless r is a Stytch-shaped error of the status and type.
+func adminCheckError(t *testing.T, r adminResp, wantStatus int, wantType string) adminError {
+	t.Helper()
+	var e adminError
+	if err := json.Unmarshal(r.body, &e); err != nil {
+		t.Fatalf("error body is not JSON: %v: %s", err, r.body)
+	}
+	if r.status != wantStatus || e.StatusCode != wantStatus || e.ErrorType != wantType {
+		t.Fatalf("got %d (status_code %d, error_type %q), want %d %q: %s", r.status, e.StatusCode, e.ErrorType, wantStatus, wantType, r.body)
+	}
+	if !strings.HasPrefix(e.RequestID, "request-id-") || e.ErrorMessage == "" {
+		t.Errorf("request_id or error_message missing: %s", r.body)
+	}
+	if want := fmt.Sprintf("https://stytch.com/docs/b2b/api/errors/%d#%s", wantStatus, wantType); e.ErrorURL != want {
+		t.Errorf("error_url = %q, want %q", e.ErrorURL, want)
+	}
+	if ct := r.header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("Content-Type = %q", ct)
+	}
+	return e
+}
+
+// adminOrgTotal counts the test project's organizations through the search API.
+func adminOrgTotal(t *testing.T, srv *mockserver.Server) int {
+	t.Helper()
+	r := adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations/search", `{}`)
+	var body api.OrganizationSearchResponse
+	if r.status != 200 || json.Unmarshal(r.body, &body) != nil {
+		t.Fatalf("search organizations: %d %s", r.status, r.body)
+	}
+	if int(body.ResultsMetadata.Total) != len(body.Organizations) {
+		t.Fatalf("search: total %d but %d organizations", body.ResultsMetadata.Total, len(body.Organizations))
+	}
+	return len(body.Organizations)
+}
+
+// adminRequests decodes GET /__stytchmock/requests.
+func adminRequests(t *testing.T, srv *mockserver.Server) ([]mockserver.RecordedRequest, []byte) {
+	t.Helper()
+	r := adminCall(t, srv, http.MethodGet, "requests", "")
+	if r.status != 200 {
+		t.Fatalf("GET requests: %d %s", r.status, r.body)
+	}
+	if !bytes.HasPrefix(bytes.TrimSpace(r.body), []byte("[")) {
+		t.Fatalf("GET requests is not a JSON array: %s", r.body)
+	}
+	var out []mockserver.RecordedRequest
+	if err := json.Unmarshal(r.body, &out); err != nil {
+		t.Fatalf("GET requests: %v: %s", err, r.body)
+	}
+	return out, r.body
+}
+
+// adminFixture is a valid fixture of the test project: a Connected App, a custom role in the
+// project policy, and one organization with an admin member who authorized the app and has a
+// session. extraOrgs is appended to the organizations (JSON objects, comma-separated).
+func adminFixture(extraOrgs string) string {
+	orgs := `{
+		"organization_id": "` + adminOrgID + `",
+		"organization_name": "Rollback First",
+		"organization_slug": "rollback-first",
+		"claimed_email_domains": ["rollback-first.com"],
+		"members": [{
+			"member_id": "` + adminMemberID + `",
+			"email_address": "ada@rollback-first.com",
+			"name": "Ada",
+			"roles": ["stytch_admin"],
+			"email_address_verified": true,
+			"connected_apps": [{"connected_app_id": "connected-app-test-rollback", "scopes": ["openid"]}],
+			"sessions": [{"session_token": "session-token-rollback"}]
+		}]
+	}`
+	if extraOrgs != "" {
+		orgs += "," + extraOrgs
+	}
+	return `{
+		"project_id": "` + adminProject + `",
+		"rbac_policy": {
+			"roles": [{"role_id": "fixture-auditor", "description": "Reads members.",
+				"permissions": [{"resource_id": "stytch.member", "actions": ["get", "search"]}]}],
+			"resources": [],
+			"scopes": []
+		},
+		"connected_apps": [{"connected_app_id": "connected-app-test-rollback", "name": "Rollback App", "client_type": "third_party"}],
+		"organizations": [` + orgs + `]
+	}`
+}
+
+func TestAdminHealth(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	adminCheckOK(t, adminCall(t, srv, http.MethodGet, "health", ""))
+	// The admin API ignores credentials, even wrong ones.
+	adminCheckOK(t, adminSend(t, srv, "project-nope", "", http.MethodGet, mockserver.AdminPrefix+"health", ""))
+	if reqs := srv.Requests(); len(reqs) != 0 {
+		t.Errorf("admin requests were logged: %+v", reqs)
+	}
+}
+
+func TestAdminReset(t *testing.T) {
+	t.Parallel()
+	for name, reset := range map[string]func(t *testing.T, srv *mockserver.Server){
+		"admin API": func(t *testing.T, srv *mockserver.Server) {
+			adminCheckOK(t, adminCall(t, srv, http.MethodPost, "reset", ""))
+		},
+		"Reset method": func(_ *testing.T, srv *mockserver.Server) { srv.Reset() },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := mockserver.Start(t)
+			adminCheckOK(t, adminCall(t, srv, http.MethodPost, "fixtures", adminFixture("")))
+			adminCheckStatus(t, adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations",
+				`{"organization_name":"Acme","organization_slug":"acme"}`), 200)
+			if n := adminOrgTotal(t, srv); n != 2 {
+				t.Fatalf("%d organizations before the reset, want 2", n)
+			}
+			if err := srv.InjectFault(mockserver.Fault{Path: "/v1/b2b/rbac/*", Status: 500}); err != nil {
+				t.Fatal(err)
+			}
+			if len(srv.Requests()) == 0 || len(srv.PendingFaults()) != 1 {
+				t.Fatalf("nothing to forget: %d requests, %d faults", len(srv.Requests()), len(srv.PendingFaults()))
+			}
+
+			reset(t, srv)
+
+			if reqs, _ := adminRequests(t, srv); len(reqs) != 0 {
+				t.Errorf("request log after reset: %+v", reqs)
+			}
+			if f := srv.PendingFaults(); len(f) != 0 {
+				t.Errorf("faults after reset: %+v", f)
+			}
+			// The learned secret is forgotten: another secret is now the project's.
+			other := adminSend(t, srv, adminProject, "a-new-secret", http.MethodPost, "/v1/b2b/organizations/search", `{}`)
+			v := adminCheckStatus(t, other, 200)
+			if md, _ := v["results_metadata"].(map[string]any); md["total"] != 0.0 {
+				t.Errorf("organizations after reset: %s", other.body)
+			}
+			adminCheckError(t, adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/acme", ""), 401, "unauthorized_credentials")
+			// The rbac fault is gone, and so is the fixture's custom role.
+			pol := adminSend(t, srv, adminProject, "a-new-secret", http.MethodGet, "/v1/b2b/rbac/policy", "")
+			adminCheckStatus(t, pol, 200)
+			if bytes.Contains(pol.body, []byte("fixture-auditor")) {
+				t.Errorf("the fixture's policy survived the reset: %s", pol.body)
+			}
+			for _, path := range []string{"/v1/b2b/organizations/acme", "/v1/b2b/organizations/" + adminOrgID} {
+				r := adminSend(t, srv, adminProject, "a-new-secret", http.MethodGet, path, "")
+				adminCheckError(t, r, 404, "organization_not_found")
+			}
+			r := adminSend(t, srv, adminProject, "a-new-secret", http.MethodGet, "/v1/b2b/organizations/members/dangerously_get/"+adminMemberID+"?include_deleted=true", "")
+			adminCheckError(t, r, 404, "member_not_found")
+			// The fixture can be seeded again: its fixed ids and slugs are free.
+			adminCheckOK(t, adminCall(t, srv, http.MethodPost, "fixtures", adminFixture("")))
+		})
+	}
+}
+
+func TestAdminFixturesSeed(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	adminCheckOK(t, adminCall(t, srv, http.MethodPost, "fixtures", adminFixture(`{"organization_name": "Second", "organization_slug": "second"}`)))
+	if n := adminOrgTotal(t, srv); n != 2 {
+		t.Fatalf("%d organizations, want 2", n)
+	}
+	r := adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/"+adminOrgID+"/member?member_id="+adminMemberID, "")
+	var m api.MemberResponse
+	if adminCheckStatus(t, r, 200); json.Unmarshal(r.body, &m) != nil {
+		t.Fatalf("member: %s", r.body)
+	}
+	if m.Member.MemberID != adminMemberID || m.Organization.OrganizationSlug != "rollback-first" ||
+		!m.Member.EmailAddressVerified || !m.Member.IsAdmin {
+		t.Errorf("member = %+v", m.Member)
+	}
+	// The fixture's session authorizes requests as the member.
+	r = adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/"+adminOrgID+"/connected_apps", "",
+		"X-Stytch-Member-Session", "session-token-rollback")
+	adminCheckStatus(t, r, 200)
+	if !bytes.Contains(r.body, []byte("connected-app-test-rollback")) {
+		t.Errorf("connected apps: %s", r.body)
+	}
+	pol := adminAPI(t, srv, http.MethodGet, "/v1/b2b/rbac/policy", "")
+	if adminCheckStatus(t, pol, 200); !bytes.Contains(pol.body, []byte("fixture-auditor")) {
+		t.Errorf("the fixture's role is not in the policy: %s", pol.body)
+	}
+	// Seeding the same fixture again breaks its fixed ids: refused, and the first stays.
+	adminCheckError(t, adminCall(t, srv, http.MethodPost, "fixtures", adminFixture("")), 400, "invalid_fixture")
+	if n := adminOrgTotal(t, srv); n != 2 {
+		t.Fatalf("%d organizations after a refused fixture, want 2", n)
+	}
+}
+
+func TestAdminFixturesRejectedLeaveNothing(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct{ body, wantType string }{
+		"not JSON":          {`{"project_id": "` + adminProject + `", "organizations": [`, "bad_request"},
+		"empty body":        {``, "bad_request"},
+		"unknown field":     {strings.Replace(adminFixture(""), `"connected_apps"`, `"organisations": [], "connected_apps"`, 1), "bad_request"},
+		"unknown in member": {strings.Replace(adminFixture(""), `"name": "Ada"`, `"name": "Ada", "email_verified": true`, 1), "bad_request"},
+		"wrong type":        {strings.Replace(adminFixture(""), `"email_address_verified": true`, `"email_address_verified": "yes"`, 1), "bad_request"},
+		"no project id":     {strings.Replace(adminFixture(""), `"project_id": "`+adminProject+`",`, ``, 1), "invalid_fixture"},
+		"duplicate slug":    {adminFixture(`{"organization_name": "Dup", "organization_slug": "rollback-first"}`), "invalid_fixture"},
+		"claimed domain":    {adminFixture(`{"organization_name": "Claimer", "claimed_email_domains": ["rollback-first.com"]}`), "invalid_fixture"},
+		"invalid enum":      {adminFixture(`{"organization_name": "Enum", "mfa_policy": "SOMETIMES"}`), "invalid_fixture"},
+		"bad member": {adminFixture(`{"organization_name": "Members", "members": [
+			{"email_address": "grace@members.com"},
+			{"email_address": "grace@members.com"}]}`), "invalid_fixture"},
+		"unknown app grant": {adminFixture(`{"organization_name": "Grants", "members": [
+			{"email_address": "grace@grants.com", "connected_apps": [{"connected_app_id": "connected-app-test-nope", "scopes": []}]}]}`), "invalid_fixture"},
+		"unknown role": {adminFixture(`{"organization_name": "Roles", "members": [
+			{"email_address": "grace@roles.com", "roles": ["no-such-role"]}]}`), "invalid_fixture"},
+		"empty session": {adminFixture(`{"organization_name": "Sessions", "members": [
+			{"email_address": "grace@sessions.com", "sessions": [{}]}]}`), "invalid_fixture"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := mockserver.Start(t)
+			adminCheckError(t, adminCall(t, srv, http.MethodPost, "fixtures", tc.body), 400, tc.wantType)
+
+			if n := adminOrgTotal(t, srv); n != 0 {
+				t.Fatalf("%d organizations after a refused fixture, want 0", n)
+			}
+			adminCheckError(t, adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/"+adminOrgID, ""), 404, "organization_not_found")
+			adminCheckError(t, adminAPI(t, srv, http.MethodGet,
+				"/v1/b2b/organizations/members/dangerously_get/"+adminMemberID+"?include_deleted=true", ""), 404, "member_not_found")
+			pol := adminAPI(t, srv, http.MethodGet, "/v1/b2b/rbac/policy", "")
+			if adminCheckStatus(t, pol, 200); bytes.Contains(pol.body, []byte("fixture-auditor")) {
+				t.Errorf("the refused fixture's role stayed in the policy: %s", pol.body)
+			}
+			// The Connected App is gone: a member cannot authorize it.
+			grant := `{"project_id": "` + adminProject + `", "organizations": [{"organization_name": "Probe", "members": [
+				{"email_address": "probe@probe.com", "connected_apps": [{"connected_app_id": "connected-app-test-rollback", "scopes": []}]}]}]}`
+			e := adminCheckError(t, adminCall(t, srv, http.MethodPost, "fixtures", grant), 400, "invalid_fixture")
+			if !strings.Contains(e.ErrorMessage, "connected_app_not_found") {
+				t.Errorf("a grant of the refused fixture's app: %s", e.ErrorMessage)
+			}
+			// The slug and the claimed domain are free again.
+			adminCheckStatus(t, adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations",
+				`{"organization_name":"Again","organization_slug":"rollback-first","claimed_email_domains":["rollback-first.com"]}`), 200)
+			// And the whole fixture applies now.
+			srv.Reset()
+			adminCheckOK(t, adminCall(t, srv, http.MethodPost, "fixtures", adminFixture("")))
+		})
+	}
+}
+
+// An admin request body is one JSON value; data after it makes the body invalid JSON.
+func TestAdminRejectsTrailingData(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	fixture := `{"project_id": "` + adminProject + `", "organizations": [{"organization_name": "Trailing", "organization_slug": "trailing"}]}`
+	adminCheckError(t, adminCall(t, srv, http.MethodPost, "fixtures", fixture+"}"), 400, "bad_request")
+	adminCheckError(t, adminCall(t, srv, http.MethodPost, "fixtures", fixture+` {"project_id": "project-test-other"}`), 400, "bad_request")
+	if n := adminOrgTotal(t, srv); n != 0 {
+		t.Errorf("%d organizations after refused fixtures, want 0", n)
+	}
+	adminCheckError(t, adminCall(t, srv, http.MethodPost, "faults", `{"status": 500}}`), 400, "bad_request")
+	if f := srv.PendingFaults(); len(f) != 0 {
+		t.Errorf("PendingFaults() = %+v after a refused fault", f)
+	}
+	// Trailing whitespace is fine.
+	adminCheckOK(t, adminCall(t, srv, http.MethodPost, "fixtures", fixture+"\n"))
+}
+
+// The request log keeps the last 10,000 requests, oldest dropped first.
+func TestAdminRequestLogCap(t *testing.T) {
+	t.Parallel()
+	const limit = 10000
+	srv := mockserver.Start(t)
+	// Unknown routes are the cheapest requests to serve.
+	h := srv.Handler()
+	for i := range limit + 5 {
+		req := httptest.NewRequest(http.MethodGet, fmt.Sprintf("/v1/no-route/%d", i), nil)
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != limit {
+		t.Fatalf("Requests() has %d entries, want %d", len(reqs), limit)
+	}
+	if reqs[0].Path != "/v1/no-route/5" || reqs[limit-1].Path != fmt.Sprintf("/v1/no-route/%d", limit+4) {
+		t.Errorf("the log runs from %s to %s, want /v1/no-route/5 to /v1/no-route/%d", reqs[0].Path, reqs[limit-1].Path, limit+4)
+	}
+	if reqs[0].Status != 404 || reqs[0].ErrorType != "route_not_found" {
+		t.Errorf("requests[0] = %+v", reqs[0])
+	}
+}
+
+func TestAdminFixturesBodyTooLarge(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	big := `{"project_id": "` + adminProject + `", "organizations": [{"organization_name": "` + strings.Repeat("a", 1<<20) + `"}]}`
+	adminCheckError(t, adminCall(t, srv, http.MethodPost, "fixtures", big), 413, "request_too_large")
+	if n := adminOrgTotal(t, srv); n != 0 {
+		t.Fatalf("%d organizations, want 0", n)
+	}
+}
+
+func TestAdminSessions(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	adminCheckOK(t, adminCall(t, srv, http.MethodPost, "fixtures", adminFixture("")))
+	path := "/v1/b2b/organizations/" + adminOrgID + "/connected_apps"
+
+	adminCheckError(t, adminAPI(t, srv, http.MethodGet, path, "", "X-Stytch-Member-Session", "session-token-new"), 404, "session_not_found")
+	adminCheckError(t, adminAPI(t, srv, http.MethodGet, path, "", "X-Stytch-Member-SessionJWT", "eyJ.new.jwt"), 404, "session_not_found")
+
+	adminCheckOK(t, adminCall(t, srv, http.MethodPost, "sessions", `{"project_id": "`+adminProject+`", "member_id": "`+adminMemberID+`",
+		"session_token": "session-token-new", "session_jwt": "eyJ.new.jwt"}`))
+	adminCheckStatus(t, adminAPI(t, srv, http.MethodGet, path, "", "X-Stytch-Member-Session", "session-token-new"), 200)
+	adminCheckStatus(t, adminAPI(t, srv, http.MethodGet, path, "", "X-Stytch-Member-SessionJWT", "eyJ.new.jwt"), 200)
+
+	// The session belongs to its project alone.
+	other := adminSend(t, srv, "project-test-admin-other", "s", http.MethodGet, path, "", "X-Stytch-Member-Session", "session-token-new")
+	adminCheckError(t, other, 404, "session_not_found")
+
+	for name, tc := range map[string]struct {
+		body       string
+		wantStatus int
+		wantType   string
+	}{
+		"unknown member":  {`{"project_id": "` + adminProject + `", "member_id": "member-test-nope", "session_token": "x"}`, 404, "member_not_found"},
+		"other project":   {`{"project_id": "project-test-admin-other", "member_id": "` + adminMemberID + `", "session_token": "x"}`, 404, "member_not_found"},
+		"no token or jwt": {`{"project_id": "` + adminProject + `", "member_id": "` + adminMemberID + `"}`, 400, "invalid_session"},
+		"unknown field":   {`{"project_id": "` + adminProject + `", "member_id": "` + adminMemberID + `", "token": "x"}`, 400, "bad_request"},
+		"not JSON":        {`{"project_id"`, 400, "bad_request"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			adminCheckError(t, adminCall(t, srv, http.MethodPost, "sessions", tc.body), tc.wantStatus, tc.wantType)
+		})
+	}
+	adminCheckError(t, adminAPI(t, srv, http.MethodGet, path, "", "X-Stytch-Member-Session", "x"), 404, "session_not_found")
+}
+
+func TestAdminRequestsLog(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	created := adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations", `{"organization_name":"Logged","organization_slug":"logged"}`,
+		"X-Test-Header", "kept")
+	cv := adminCheckStatus(t, created, 200)
+	missing := adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/nope?x=1", "")
+	mv := adminCheckStatus(t, missing, 404)
+	adminCheckOK(t, adminCall(t, srv, http.MethodGet, "health", ""))
+
+	reqs, raw := adminRequests(t, srv)
+	if len(reqs) != 2 {
+		t.Fatalf("GET requests has %d entries, want 2 (admin requests are not logged): %s", len(reqs), raw)
+	}
+	for _, secret := range []string{adminSecret, "Authorization", "Basic "} {
+		if bytes.Contains(raw, []byte(secret)) {
+			t.Errorf("the request log shows %q: %s", secret, raw)
+		}
+	}
+	c, m := reqs[0], reqs[1]
+	if c.Method != http.MethodPost || c.Path != "/v1/b2b/organizations" || c.Status != 200 || c.OperationID != "createOrganization" ||
+		c.ProjectID != adminProject || c.RequestID != cv["request_id"] || c.Fault || c.Time.IsZero() || c.Duration <= 0 ||
+		c.Body != `{"organization_name":"Logged","organization_slug":"logged"}` || c.Header.Get("X-Test-Header") != "kept" {
+		t.Errorf("requests[0] = %+v", c)
+	}
+	if m.Method != http.MethodGet || m.Path != "/v1/b2b/organizations/nope" || m.RawQuery != "x=1" || m.Status != 404 ||
+		m.ErrorType != "organization_not_found" || m.RequestID != mv["request_id"] || m.OperationID != "getOrganization" {
+		t.Errorf("requests[1] = %+v", m)
+	}
+	if !m.Time.After(c.Time) && !m.Time.Equal(c.Time) {
+		t.Errorf("requests out of order: %v then %v", c.Time, m.Time)
+	}
+	if got := srv.Requests(); len(got) != 2 || got[0].RequestID != c.RequestID || got[0].Header.Get("Authorization") != "" {
+		t.Errorf("Requests() = %+v", got)
+	}
+
+	adminCheckOK(t, adminCall(t, srv, http.MethodDelete, "requests", ""))
+	if reqs, raw := adminRequests(t, srv); len(reqs) != 0 || strings.TrimSpace(string(raw)) != "[]" {
+		t.Fatalf("GET requests after DELETE: %s", raw)
+	}
+	if got := srv.Requests(); len(got) != 0 {
+		t.Fatalf("Requests() after DELETE: %+v", got)
+	}
+	// State is untouched by clearing the log.
+	adminCheckStatus(t, adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/logged", ""), 200)
+	if reqs, _ := adminRequests(t, srv); len(reqs) != 1 {
+		t.Fatalf("the log does not record again after DELETE: %+v", reqs)
+	}
+}
+
+func TestAdminViolationsEmpty(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations", `{"organization_name":"V"}`)
+	adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/nope", "")
+	adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations", `{"organization_name":`)
+	r := adminCall(t, srv, http.MethodGet, "violations", "")
+	if r.status != 200 || strings.TrimSpace(string(r.body)) != "[]" {
+		t.Fatalf("GET violations: %d %s, want 200 []", r.status, r.body)
+	}
+	if got := srv.ContractViolations(); len(got) != 0 {
+		t.Fatalf("ContractViolations() = %v", got)
+	}
+}
+
+func TestAdminOpenAPISpec(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	r := adminCall(t, srv, http.MethodGet, "openapi.yaml", "")
+	if r.status != 200 {
+		t.Fatalf("GET openapi.yaml: %d", r.status)
+	}
+	if ct := r.header.Get("Content-Type"); ct != "application/yaml" {
+		t.Errorf("Content-Type = %q, want application/yaml", ct)
+	}
+	if !bytes.Equal(r.body, stytchorgs.OpenAPISpec()) {
+		t.Errorf("the served spec (%d bytes) is not openapi.yaml (%d bytes)", len(r.body), len(stytchorgs.OpenAPISpec()))
+	}
+	if !bytes.HasPrefix(r.body, []byte("openapi: 3.")) {
+		t.Errorf("the served spec starts %q", r.body[:min(len(r.body), 40)])
+	}
+}
+
+func TestAdminUnknownRoutes(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	for _, tc := range []struct{ method, path string }{
+		{http.MethodGet, "nope"},
+		{http.MethodGet, ""},
+		{http.MethodPost, "health"},
+		{http.MethodGet, "reset"},
+		{http.MethodPut, "faults"},
+		{http.MethodGet, "fixtures"},
+		{http.MethodPost, "requests"},
+		{http.MethodDelete, "violations"},
+		{http.MethodGet, "health/"},
+		{http.MethodGet, "HEALTH"},
+	} {
+		r := adminCall(t, srv, tc.method, tc.path, "")
+		e := adminCheckError(t, r, 404, "route_not_found")
+		if !strings.Contains(e.ErrorMessage, tc.method) || !strings.Contains(e.ErrorMessage, mockserver.AdminPrefix+tc.path) {
+			t.Errorf("%s %s: error_message %q does not name the route", tc.method, tc.path, e.ErrorMessage)
+		}
+	}
+	// Nothing was reset by the GET on reset.
+	if r := adminCall(t, srv, http.MethodGet, "health", ""); r.status != 200 {
+		t.Fatalf("health: %d", r.status)
+	}
+}
+
+// --- Credentials ---
+
+func TestCredsLearnFirstSecret(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	search := func(project, secret string) adminResp {
+		return adminSend(t, srv, project, secret, http.MethodPost, "/v1/b2b/organizations/search", `{}`)
+	}
+	adminCheckStatus(t, search("project-test-creds", "first"), 200)
+	e := adminCheckError(t, search("project-test-creds", "second"), 401, "unauthorized_credentials")
+	if !strings.HasPrefix(e.RequestID, "request-id-test-") {
+		t.Errorf("request_id = %q", e.RequestID)
+	}
+	adminCheckStatus(t, search("project-test-creds", "first"), 200)
+
+	// Each project id learns its own secret.
+	adminCheckStatus(t, search("project-test-creds-2", "second"), 200)
+	adminCheckStatus(t, search("project-live-creds", "third"), 200)
+	adminCheckError(t, search("project-live-creds", "first"), 401, "unauthorized_credentials")
+
+	// A refused secret is not learned.
+	adminCheckError(t, search("project-test-creds", "second"), 401, "unauthorized_credentials")
+	adminCheckStatus(t, search("project-test-creds", "first"), 200)
+}
+
+func TestCredsRefused(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	for name, pair := range map[string][2]string{
+		"empty secret":        {"project-test-creds", ""},
+		"not a project id":    {"project-creds", "s"},
+		"other prefix":        {"organization-test-creds", "s"},
+		"capitalized":         {"Project-test-creds", "s"},
+		"empty project id":    {"", "s"},
+		"prefix only, other":  {"project-staging-creds", "s"},
+		"test prefix no dash": {"project-testcreds", "s"},
+	} {
+		r := adminSend(t, srv, pair[0], pair[1], http.MethodPost, "/v1/b2b/organizations/search", `{}`)
+		if r.status != 401 {
+			t.Errorf("%s: got %d, want 401: %s", name, r.status, r.body)
+			continue
+		}
+		adminCheckError(t, r, 401, "unauthorized_credentials")
+	}
+}
+
+func TestCredsMissingBasicAuth(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	adminCheckError(t, adminSend(t, srv, "", "", http.MethodGet, "/v1/b2b/organizations/acme", ""), 401, "unauthorized_credentials")
+	adminCheckError(t, adminSend(t, srv, "", "", http.MethodGet, "/v1/b2b/organizations/acme", "",
+		"Authorization", "Bearer project-test-x:secret"), 401, "unauthorized_credentials")
+	adminCheckError(t, adminSend(t, srv, "", "", http.MethodGet, "/v1/b2b/organizations/acme", "",
+		"Authorization", "Basic !!!not-base64"), 401, "unauthorized_credentials")
+	// The unauthenticated JWKS needs none.
+	adminCheckStatus(t, adminSend(t, srv, "", "", http.MethodGet, "/v1/b2b/sessions/jwks/project-test-x", ""), 200)
+}
+
+func TestCredsPinned(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t,
+		mockserver.WithCredentials("project-test-pinned", "pinned-secret"),
+		mockserver.WithCredentials("project-live-pinned", "live-secret"),
+		mockserver.WithCredentials("custom-project", "custom-secret"))
+	for _, tc := range []struct {
+		project, secret string
+		ok              bool
+	}{
+		{"project-test-pinned", "pinned-secret", true},
+		{"project-live-pinned", "live-secret", true},
+		{"custom-project", "custom-secret", true},
+		{"project-test-pinned", "live-secret", false},
+		{"project-test-pinned", "pinned-secret ", false},
+		{"project-test-pinned", "", false},
+		{"project-live-pinned", "pinned-secret", false},
+		{"project-test-other", "pinned-secret", false},
+		{"project-test-other", "anything", false},
+	} {
+		r := adminSend(t, srv, tc.project, tc.secret, http.MethodPost, "/v1/b2b/organizations/search", `{}`)
+		if tc.ok {
+			if r.status != 200 {
+				t.Errorf("%s:%s: got %d, want 200: %s", tc.project, tc.secret, r.status, r.body)
+			}
+			continue
+		}
+		if r.status != 401 {
+			t.Errorf("%s:%s: got %d, want 401: %s", tc.project, tc.secret, r.status, r.body)
+			continue
+		}
+		adminCheckError(t, r, 401, "unauthorized_credentials")
+	}
+	// Pinned pairs are not learned secrets: a reset does not change them.
+	srv.Reset()
+	if r := adminSend(t, srv, "project-test-other", "anything", http.MethodPost, "/v1/b2b/organizations/search", `{}`); r.status != 401 {
+		t.Errorf("after reset: %d %s", r.status, r.body)
+	}
+	if r := adminSend(t, srv, "project-test-pinned", "pinned-secret", http.MethodPost, "/v1/b2b/organizations/search", `{}`); r.status != 200 {
+		t.Errorf("after reset: %d %s", r.status, r.body)
+	}
+}
+
+func TestCredsWithCredentialsNeedsBoth(t *testing.T) {
+	t.Parallel()
+	for _, pair := range [][2]string{{"", "secret"}, {"project-test-x", ""}, {"", ""}} {
+		if s, err := mockserver.New(mockserver.WithCredentials(pair[0], pair[1])); err == nil {
+			s.Close()
+			t.Errorf("WithCredentials(%q, %q) was accepted", pair[0], pair[1])
+		}
+	}
+}
+
+func TestCredsLiveProjectIDs(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	for _, envName := range []string{"test", "live"} {
+		project := "project-" + envName + "-ids"
+		org := adminSend(t, srv, project, "s", http.MethodPost, "/v1/b2b/organizations", `{"organization_name":"Env"}`)
+		ov := adminCheckStatus(t, org, 200)
+		var o api.OrganizationResponse
+		if err := json.Unmarshal(org.body, &o); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(o.Organization.OrganizationID, "organization-"+envName+"-") {
+			t.Errorf("%s: organization_id = %q", project, o.Organization.OrganizationID)
+		}
+		if id, _ := ov["request_id"].(string); !strings.HasPrefix(id, "request-id-"+envName+"-") {
+			t.Errorf("%s: request_id = %q", project, id)
+		}
+		mem := adminSend(t, srv, project, "s", http.MethodPost, "/v1/b2b/organizations/"+o.Organization.OrganizationID+"/members",
+			`{"email_address":"ada@envName.com"}`)
+		var m api.MemberResponse
+		if adminCheckStatus(t, mem, 200); json.Unmarshal(mem.body, &m) != nil {
+			t.Fatalf("member: %s", mem.body)
+		}
+		if !strings.HasPrefix(m.MemberID, "member-"+envName+"-") || !strings.HasPrefix(m.RequestID, "request-id-"+envName+"-") {
+			t.Errorf("%s: member_id %q, request_id %q", project, m.MemberID, m.RequestID)
+		}
+		// An error keeps the environment too.
+		e := adminCheckError(t, adminSend(t, srv, project, "s", http.MethodGet, "/v1/b2b/organizations/nope", ""), 404, "organization_not_found")
+		if !strings.HasPrefix(e.RequestID, "request-id-"+envName+"-") {
+			t.Errorf("%s: error request_id = %q", project, e.RequestID)
+		}
+		if envName == "live" && strings.Contains(string(org.body)+string(mem.body), "-test-") {
+			t.Errorf("a live project's response carries a test id: %s %s", org.body, mem.body)
+		}
+	}
+}
