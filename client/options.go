@@ -1,0 +1,164 @@
+package client
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Option configures a Client. Options validate their input and may be given in any order.
+type Option func(*config) error
+
+type config struct {
+	baseURL       string
+	httpClient    *http.Client
+	maxRetries    int
+	timeout       time.Duration
+	logger        *slog.Logger
+	userAgent     string
+	initialWait   time.Duration
+	maxWait       time.Duration
+	maxRetryAfter time.Duration
+}
+
+// Defaults of a new Client.
+const (
+	DefaultMaxRetries = 2
+	DefaultTimeout    = 60 * time.Second
+	testBaseURL       = "https://test.stytch.com"
+	liveBaseURL       = "https://api.stytch.com"
+)
+
+// WithBaseURL sends requests to baseURL instead of Stytch's host for the project's environment,
+// for a mock server or a proxy. A path prefix in it is kept.
+func WithBaseURL(baseURL string) Option {
+	return func(c *config) error {
+		u, err := url.Parse(baseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("client: WithBaseURL(%q): want an absolute http or https URL", baseURL)
+		}
+		if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("client: WithBaseURL(%q): a base URL takes no credentials, query or fragment", baseURL)
+		}
+		c.baseURL = strings.TrimRight(baseURL, "/")
+		return nil
+	}
+}
+
+// WithHTTPClient sends requests through hc: its Transport (proxies, TLS, tracing) and its
+// Timeout, which bounds each attempt. The client never modifies hc.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return fmt.Errorf("client: WithHTTPClient(nil)")
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithMaxRetries sets how many times a failed request is retried (DefaultMaxRetries when not
+// given); 0 disables retries.
+func WithMaxRetries(n int) Option {
+	return func(c *config) error {
+		if n < 0 {
+			return fmt.Errorf("client: WithMaxRetries(%d): must not be negative", n)
+		}
+		c.maxRetries = n
+		return nil
+	}
+}
+
+// WithTimeout bounds each call, retries and waits included (DefaultTimeout when not given). A
+// deadline already on the call's context applies too; the earlier one wins. 0 means no bound
+// but the context's.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("client: WithTimeout(%v): must not be negative", d)
+		}
+		c.timeout = d
+		return nil
+	}
+}
+
+// WithLogger logs each retry (method, path, attempt, status or error, wait) to l. Nothing is
+// logged without it. Headers, credentials and query strings are never logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		c.logger = l
+		return nil
+	}
+}
+
+// WithUserAgent appends a product token, such as "myapp/1.2", to the User-Agent header.
+func WithUserAgent(suffix string) Option {
+	return func(c *config) error {
+		if strings.ContainsAny(suffix, "\r\n") {
+			return fmt.Errorf("client: WithUserAgent: no line breaks allowed")
+		}
+		c.userAgent = strings.TrimSpace(suffix)
+		return nil
+	}
+}
+
+// WithRetryWaits sets the backoff between retries: the first wait is about initial and each
+// next one doubles, up to max (defaults 500ms and 8s; each wait is shortened by up to a quarter
+// at random). A Retry-After header from the server is honoured instead, up to 30 seconds.
+func WithRetryWaits(initial, max time.Duration) Option {
+	return func(c *config) error {
+		if initial < 0 || max < initial {
+			return fmt.Errorf("client: WithRetryWaits(%v, %v): want 0 <= initial <= max", initial, max)
+		}
+		c.initialWait, c.maxWait = initial, max
+		return nil
+	}
+}
+
+// RequestOption adjusts one call. Request options apply after the client's options.
+type RequestOption func(*requestConfig)
+
+type requestConfig struct {
+	header     http.Header
+	timeout    time.Duration
+	maxRetries int
+}
+
+// WithHeader adds a header to the request.
+func WithHeader(key, value string) RequestOption {
+	return func(r *requestConfig) {
+		if r.header == nil {
+			r.header = http.Header{}
+		}
+		r.header.Add(key, value)
+	}
+}
+
+// WithMemberSession authorizes the call as the member of a session token: Stytch checks the
+// member's RBAC permissions and organization (X-Stytch-Member-Session). Only operations that
+// document RBAC enforcement take it.
+func WithMemberSession(sessionToken string) RequestOption {
+	return WithHeader("X-Stytch-Member-Session", sessionToken)
+}
+
+// WithMemberSessionJWT is WithMemberSession for a session JWT (X-Stytch-Member-SessionJWT).
+func WithMemberSessionJWT(sessionJWT string) RequestOption {
+	return WithHeader("X-Stytch-Member-SessionJWT", sessionJWT)
+}
+
+// WithRequestTimeout bounds this call instead of the client's timeout.
+func WithRequestTimeout(d time.Duration) RequestOption {
+	return func(r *requestConfig) { r.timeout = d }
+}
+
+// WithRequestMaxRetries retries this call up to n times instead of the client's setting.
+func WithRequestMaxRetries(n int) RequestOption {
+	return func(r *requestConfig) {
+		if n >= 0 {
+			r.maxRetries = n
+		}
+	}
+}

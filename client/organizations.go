@@ -1,0 +1,255 @@
+package client
+
+import (
+	"context"
+	"iter"
+	"net/http"
+
+	"github.com/b2bkit/stytchorgs/internal/api"
+	"github.com/b2bkit/stytchorgs/internal/pager"
+)
+
+// OrganizationsService manages organizations. Wherever it takes an organization id, the
+// organization's slug or external id works too.
+type OrganizationsService struct{ c *Client }
+
+// OrganizationCreateParams are the fields of a new organization. Only Name is required; every
+// field left empty takes Stytch's default.
+type OrganizationCreateParams struct {
+	Name       string `json:"organization_name"`
+	Slug       string `json:"organization_slug,omitempty"` // derived from Name when empty
+	LogoURL    string `json:"organization_logo_url,omitempty"`
+	ExternalID string `json:"organization_external_id,omitempty"`
+
+	TrustedMetadata Metadata `json:"trusted_metadata,omitempty"`
+
+	SSOJITProvisioning                 AccessSetting            `json:"sso_jit_provisioning,omitempty"`
+	EmailAllowedDomains                []string                 `json:"email_allowed_domains,omitempty"`
+	EmailJITProvisioning               AccessSetting            `json:"email_jit_provisioning,omitempty"`
+	EmailInvites                       AccessSetting            `json:"email_invites,omitempty"`
+	AuthMethods                        AccessSetting            `json:"auth_methods,omitempty"`
+	AllowedAuthMethods                 []AuthMethod             `json:"allowed_auth_methods,omitempty"`
+	MFAPolicy                          MFAPolicy                `json:"mfa_policy,omitempty"`
+	RBACEmailImplicitRoleAssignments   []ImplicitRoleAssignment `json:"rbac_email_implicit_role_assignments,omitempty"`
+	MFAMethods                         AccessSetting            `json:"mfa_methods,omitempty"`
+	AllowedMFAMethods                  []MFAMethod              `json:"allowed_mfa_methods,omitempty"`
+	OAuthTenantJITProvisioning         AccessSetting            `json:"oauth_tenant_jit_provisioning,omitempty"`
+	AllowedOAuthTenants                *OAuthTenants            `json:"allowed_oauth_tenants,omitempty"`
+	ClaimedEmailDomains                []string                 `json:"claimed_email_domains,omitempty"`
+	FirstPartyConnectedAppsAllowedType AccessSetting            `json:"first_party_connected_apps_allowed_type,omitempty"`
+	AllowedFirstPartyConnectedApps     []string                 `json:"allowed_first_party_connected_apps,omitempty"`
+	ThirdPartyConnectedAppsAllowedType AccessSetting            `json:"third_party_connected_apps_allowed_type,omitempty"`
+	AllowedThirdPartyConnectedApps     []string                 `json:"allowed_third_party_connected_apps,omitempty"`
+}
+
+// OrganizationUpdateParams are the changes of an update. A field left zero is left alone; Set
+// changes it, to any value, "" and [] included. TrustedMetadata is merged into the stored
+// metadata, not replaced.
+type OrganizationUpdateParams struct {
+	Name       Optional[string] `json:"organization_name,omitzero"`
+	Slug       Optional[string] `json:"organization_slug,omitzero"`
+	LogoURL    Optional[string] `json:"organization_logo_url,omitzero"`
+	ExternalID Optional[string] `json:"organization_external_id,omitzero"`
+
+	TrustedMetadata MetadataPatch `json:"trusted_metadata,omitempty"`
+
+	SSODefaultConnectionID               Optional[string]                   `json:"sso_default_connection_id,omitzero"` // Clear removes it
+	SSOJITProvisioning                   Optional[AccessSetting]            `json:"sso_jit_provisioning,omitzero"`
+	SSOJITProvisioningAllowedConnections Optional[[]string]                 `json:"sso_jit_provisioning_allowed_connections,omitzero"`
+	EmailAllowedDomains                  Optional[[]string]                 `json:"email_allowed_domains,omitzero"`
+	EmailJITProvisioning                 Optional[AccessSetting]            `json:"email_jit_provisioning,omitzero"`
+	EmailInvites                         Optional[AccessSetting]            `json:"email_invites,omitzero"`
+	AuthMethods                          Optional[AccessSetting]            `json:"auth_methods,omitzero"`
+	AllowedAuthMethods                   Optional[[]AuthMethod]             `json:"allowed_auth_methods,omitzero"`
+	MFAPolicy                            Optional[MFAPolicy]                `json:"mfa_policy,omitzero"`
+	RBACEmailImplicitRoleAssignments     Optional[[]ImplicitRoleAssignment] `json:"rbac_email_implicit_role_assignments,omitzero"`
+	MFAMethods                           Optional[AccessSetting]            `json:"mfa_methods,omitzero"`
+	AllowedMFAMethods                    Optional[[]MFAMethod]              `json:"allowed_mfa_methods,omitzero"`
+	OAuthTenantJITProvisioning           Optional[AccessSetting]            `json:"oauth_tenant_jit_provisioning,omitzero"`
+	AllowedOAuthTenants                  Optional[OAuthTenants]             `json:"allowed_oauth_tenants,omitzero"`
+	ClaimedEmailDomains                  Optional[[]string]                 `json:"claimed_email_domains,omitzero"`
+	FirstPartyConnectedAppsAllowedType   Optional[AccessSetting]            `json:"first_party_connected_apps_allowed_type,omitzero"`
+	AllowedFirstPartyConnectedApps       Optional[[]string]                 `json:"allowed_first_party_connected_apps,omitzero"`
+	ThirdPartyConnectedAppsAllowedType   Optional[AccessSetting]            `json:"third_party_connected_apps_allowed_type,omitzero"`
+	AllowedThirdPartyConnectedApps       Optional[[]string]                 `json:"allowed_third_party_connected_apps,omitzero"`
+}
+
+type organizationEnvelope struct {
+	Organization Organization `json:"organization"`
+}
+
+// Create creates an organization.
+//
+// API: POST /v1/b2b/organizations
+func (s *OrganizationsService) Create(ctx context.Context, params OrganizationCreateParams, opts ...RequestOption) (*Organization, error) {
+	if params.Name == "" {
+		return nil, &ValidationError{Field: "organization_name", Reason: "is required", ErrorType: "invalid_organization_name"}
+	}
+	if err := params.TrustedMetadata.check("trusted_metadata"); err != nil {
+		return nil, err
+	}
+	body, err := jsonBody(params)
+	if err != nil {
+		return nil, err
+	}
+	var out organizationEnvelope
+	err = s.c.do(ctx, false, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
+		return s.c.api.CreateOrganizationWithBody(ctx, contentJSON, body, ed...)
+	}, &out)
+	return organizationOrNil(&out, err)
+}
+
+// Get returns an organization by id, slug or external id.
+//
+// API: GET /v1/b2b/organizations/{organization_id}
+func (s *OrganizationsService) Get(ctx context.Context, organizationID string, opts ...RequestOption) (*Organization, error) {
+	var out organizationEnvelope
+	err := s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
+		return s.c.api.GetOrganization(ctx, organizationID, ed...)
+	}, &out)
+	return organizationOrNil(&out, err)
+}
+
+// Update changes the fields params sets and returns the organization as it is afterwards.
+//
+// API: PUT /v1/b2b/organizations/{organization_id}
+func (s *OrganizationsService) Update(ctx context.Context, organizationID string, params OrganizationUpdateParams, opts ...RequestOption) (*Organization, error) {
+	if err := params.TrustedMetadata.check("trusted_metadata"); err != nil {
+		return nil, err
+	}
+	body, err := jsonBody(params)
+	if err != nil {
+		return nil, err
+	}
+	var out organizationEnvelope
+	err = s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
+		return s.c.api.UpdateOrganizationWithBody(ctx, organizationID, nil, contentJSON, body, ed...)
+	}, &out)
+	return organizationOrNil(&out, err)
+}
+
+// Delete deletes an organization and all of its members.
+//
+// API: DELETE /v1/b2b/organizations/{organization_id}
+func (s *OrganizationsService) Delete(ctx context.Context, organizationID string, opts ...RequestOption) error {
+	return s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
+		return s.c.api.DeleteOrganization(ctx, organizationID, nil, ed...)
+	}, nil)
+}
+
+// Metrics returns usage figures of an organization.
+//
+// API: GET /v1/b2b/organizations/{organization_id}/metrics
+func (s *OrganizationsService) Metrics(ctx context.Context, organizationID string, opts ...RequestOption) (*OrganizationMetrics, error) {
+	var out OrganizationMetrics
+	err := s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
+		return s.c.api.GetOrganizationMetrics(ctx, organizationID, ed...)
+	}, &out)
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteExternalID removes an organization's external id and returns the organization.
+//
+// API: DELETE /v1/b2b/organizations/{organization_id}/external_id
+func (s *OrganizationsService) DeleteExternalID(ctx context.Context, organizationID string, opts ...RequestOption) (*Organization, error) {
+	var out organizationEnvelope
+	err := s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
+		return s.c.api.DeleteOrganizationExternalID(ctx, organizationID, nil, ed...)
+	}, &out)
+	return organizationOrNil(&out, err)
+}
+
+// ListConnectedApps lists the Connected Apps that members of an organization have authorized.
+//
+// API: GET /v1/b2b/organizations/{organization_id}/connected_apps
+func (s *OrganizationsService) ListConnectedApps(ctx context.Context, organizationID string, opts ...RequestOption) ([]OrganizationConnectedApp, error) {
+	var out struct {
+		ConnectedApps []OrganizationConnectedApp `json:"connected_apps"`
+	}
+	err := s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
+		return s.c.api.ListOrganizationConnectedApps(ctx, organizationID, nil, ed...)
+	}, &out)
+	return out.ConnectedApps, err
+}
+
+// GetConnectedApp returns a Connected App of an organization with the members who authorized it.
+//
+// API: GET /v1/b2b/organizations/{organization_id}/connected_apps/{connected_app_id}
+func (s *OrganizationsService) GetConnectedApp(ctx context.Context, organizationID, connectedAppID string, opts ...RequestOption) (*ConnectedAppDetails, error) {
+	var out ConnectedAppDetails
+	err := s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
+		return s.c.api.GetOrganizationConnectedApp(ctx, organizationID, connectedAppID, nil, ed...)
+	}, &out)
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// OrganizationSearchParams select a page of organizations.
+type OrganizationSearchParams struct {
+	// Query filters the organizations; nil matches every organization of the project.
+	Query *OrganizationQuery
+	// Limit is the most results a page holds, up to 1000; 0 means 100.
+	Limit int
+	// Cursor is the NextCursor of the previous page; "" fetches the first.
+	Cursor string
+}
+
+// OrganizationPage is one page of an organization search.
+type OrganizationPage struct {
+	Organizations []*Organization
+	NextCursor    string // "" on the last page
+	Total         int    // matches of the whole query
+}
+
+// Search returns one page of the organizations that match params.Query.
+//
+// API: POST /v1/b2b/organizations/search
+func (s *OrganizationsService) Search(ctx context.Context, params OrganizationSearchParams, opts ...RequestOption) (*OrganizationPage, error) {
+	body, err := jsonBody(searchBody{Cursor: params.Cursor, Limit: params.Limit, Query: params.Query.wire()})
+	if err != nil {
+		return nil, err
+	}
+	var out struct {
+		Organizations   []*Organization `json:"organizations"`
+		ResultsMetadata resultsMetadata `json:"results_metadata"`
+	}
+	err = s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
+		return s.c.api.SearchOrganizationsWithBody(ctx, contentJSON, body, ed...)
+	}, &out)
+	if err != nil {
+		return nil, err
+	}
+	return &OrganizationPage{Organizations: out.Organizations, NextCursor: out.ResultsMetadata.next(), Total: out.ResultsMetadata.Total}, nil
+}
+
+// SearchAll iterates over every organization that matches params.Query, fetching pages as the
+// loop consumes them (params.Cursor is ignored; params itself is not modified). It stops at the
+// first error, which it yields with a nil organization.
+//
+//	for org, err := range c.Organizations.SearchAll(ctx, params) {
+//		if err != nil { return err }
+//		…
+//	}
+func (s *OrganizationsService) SearchAll(ctx context.Context, params OrganizationSearchParams, opts ...RequestOption) iter.Seq2[*Organization, error] {
+	return pager.All(func(cursor string) ([]*Organization, string, error) {
+		p := params
+		p.Cursor = cursor
+		page, err := s.Search(ctx, p, opts...)
+		if err != nil {
+			return nil, "", err
+		}
+		return page.Organizations, page.NextCursor, nil
+	})
+}
+
+func organizationOrNil(out *organizationEnvelope, err error) (*Organization, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &out.Organization, nil
+}

@@ -1,0 +1,220 @@
+package client
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// The retry policy is a handful of pure functions, below, plugged into go-retryablehttp. Reads,
+// searches and idempotent writes (PUT, DELETE) retry on connection errors, 408, 429 and 5xx
+// except 501; a create (any other POST) retries only on 429 or when the request provably never
+// reached the server, so that a retry can never create something twice.
+
+// retryableStatus reports whether a status is worth another attempt of an idempotent request.
+func retryableStatus(status int) bool {
+	return status == http.StatusRequestTimeout || status == http.StatusTooManyRequests ||
+		(status >= 500 && status != http.StatusNotImplemented)
+}
+
+// shouldRetry decides whether an attempt that got status (0 without a response) or err should be
+// repeated.
+func shouldRetry(idempotent bool, status int, err error) bool {
+	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || permanent(err) {
+			return false
+		}
+		return idempotent || neverSent(err)
+	}
+	if status == http.StatusTooManyRequests {
+		return true // the server refused the request without acting on it
+	}
+	return idempotent && retryableStatus(status)
+}
+
+// permanent reports transport errors that another attempt cannot fix.
+func permanent(err error) bool {
+	var certErr *x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalidErr x509.CertificateInvalidError
+	if errors.As(err, &certErr) || errors.As(err, &hostErr) || errors.As(err, &invalidErr) {
+		return true
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		msg := ue.Err.Error()
+		return strings.Contains(msg, "unsupported protocol scheme") || strings.Contains(msg, "stopped after") ||
+			strings.Contains(msg, "invalid header")
+	}
+	return false
+}
+
+// neverSent reports errors that prove the request never reached the server: it could not be
+// dialled (refused, unresolvable host), so nothing was written.
+func neverSent(err error) bool {
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return true
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
+// maxRetryAfterDefault caps how long a Retry-After header can make the client wait.
+const maxRetryAfterDefault = 30 * time.Second
+
+// retryAfter parses a Retry-After header, in seconds or as an HTTP date; 0 when absent, invalid
+// or past.
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.ParseFloat(v, 64); err == nil {
+		if s <= 0 || s > 1e9 {
+			return 0
+		}
+		return time.Duration(s * float64(time.Second))
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// backoff is the wait before retry number attempt (0 for the first retry): the server's
+// Retry-After up to maxRetryAfter, or else initial doubled per attempt up to max, shortened by up
+// to a quarter at random so that clients do not retry in lockstep.
+func backoff(attempt int, h http.Header, now time.Time, initial, max, maxRetryAfter time.Duration, random float64) time.Duration {
+	if ra := retryAfter(h, now); ra > 0 {
+		return min(ra, maxRetryAfter)
+	}
+	d := initial
+	for i := 0; i < attempt && d < max; i++ {
+		d *= 2
+	}
+	d = min(d, max)
+	return d - time.Duration(float64(d)*0.25*random)
+}
+
+// callState is what the retry hooks need to know about one call; it travels in the request's
+// context, because go-retryablehttp's hooks receive nothing else.
+type callState struct {
+	idempotent bool
+	maxRetries int
+	retries    int
+	logger     *slog.Logger
+}
+
+type callStateKey struct{}
+
+// retrier holds a client's retry settings and implements go-retryablehttp's hooks.
+type retrier struct {
+	initial, max, maxRetryAfter time.Duration
+	now                         func() time.Time
+	random                      func() float64
+	// onWait, when set (by tests), sees each wait and returns the one to sleep instead.
+	onWait func(time.Duration) time.Duration
+}
+
+func (r *retrier) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return false, ctxErr
+	}
+	st, _ := ctx.Value(callStateKey{}).(*callState)
+	if st == nil || st.retries >= st.maxRetries {
+		return false, nil
+	}
+	status := 0
+	var header http.Header
+	if resp != nil {
+		status, header = resp.StatusCode, resp.Header
+	}
+	if !shouldRetry(st.idempotent, status, err) {
+		return false, nil
+	}
+	// A wait the call's deadline cannot outlast is not started: the caller gets the answer now.
+	wait := backoff(st.retries, header, r.now(), r.initial, r.max, r.maxRetryAfter, 1)
+	if deadline, ok := ctx.Deadline(); ok && r.now().Add(wait).After(deadline) {
+		return false, nil
+	}
+	st.retries++
+	if st.logger != nil {
+		attrs := []slog.Attr{slog.Int("retry", st.retries)}
+		if resp != nil && resp.Request != nil {
+			attrs = append(attrs, slog.String("method", resp.Request.Method), slog.String("path", resp.Request.URL.Path), slog.Int("status", status))
+		}
+		if err != nil {
+			attrs = append(attrs, slog.String("error", err.Error()))
+		}
+		st.logger.LogAttrs(ctx, slog.LevelInfo, "stytch: retrying request", attrs...)
+	}
+	return true, nil
+}
+
+func (r *retrier) backoff(_, _ time.Duration, attempt int, resp *http.Response) time.Duration {
+	var header http.Header
+	if resp != nil {
+		header = resp.Header
+	}
+	wait := backoff(attempt, header, r.now(), r.initial, r.max, r.maxRetryAfter, r.random())
+	if r.onWait != nil {
+		wait = r.onWait(wait)
+	}
+	return wait
+}
+
+// errorHandler returns the last attempt's response when retries end, so that the caller gets
+// the real answer (a *client.Error), never go-retryablehttp's "giving up after N attempts".
+func errorHandler(resp *http.Response, err error, _ int) (*http.Response, error) {
+	if err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		return nil, err
+	}
+	return resp, nil
+}
+
+// newRetryingDoer builds the go-retryablehttp client every request goes through.
+func newRetryingDoer(inner *http.Client, r *retrier) *retryingDoer {
+	rc := &retryablehttp.Client{
+		HTTPClient:   inner,
+		Logger:       nil, // we log retries ourselves, and only when asked
+		RetryWaitMin: r.initial,
+		RetryWaitMax: r.max,
+		RetryMax:     1 << 20, // the real limit is per call, in checkRetry
+		CheckRetry:   r.checkRetry,
+		Backoff:      r.backoff,
+		ErrorHandler: errorHandler,
+	}
+	return &retryingDoer{rc: rc}
+}
+
+// retryingDoer sends a request through go-retryablehttp; it is the generated client's
+// HttpRequestDoer.
+type retryingDoer struct{ rc *retryablehttp.Client }
+
+func (d *retryingDoer) Do(req *http.Request) (*http.Response, error) {
+	rr, err := retryablehttp.FromRequest(req)
+	if err != nil {
+		return nil, err
+	}
+	return d.rc.Do(rr)
+}
+
+func defaultRandom() float64 { return rand.Float64() }

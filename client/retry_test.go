@@ -1,0 +1,375 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+)
+
+func TestShouldRetry(t *testing.T) {
+	refused := &url.Error{Op: "Post", URL: "https://test.stytch.com/v1", Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}
+	reset := &url.Error{Op: "Post", URL: "https://test.stytch.com/v1", Err: &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}}
+	eof := &url.Error{Op: "Get", URL: "https://test.stytch.com/v1", Err: io.ErrUnexpectedEOF}
+	dns := &url.Error{Op: "Get", URL: "https://nope.invalid/v1", Err: &net.DNSError{Err: "no such host", Name: "nope.invalid"}}
+	scheme := &url.Error{Op: "Get", URL: "ftp://x", Err: errors.New(`unsupported protocol scheme "ftp"`)}
+	for _, tc := range []struct {
+		name       string
+		idempotent bool
+		status     int
+		err        error
+		want       bool
+	}{
+		{"read ok", true, 200, nil, false},
+		{"read 400", true, 400, nil, false},
+		{"read 404", true, 404, nil, false},
+		{"read 408", true, 408, nil, true},
+		{"read 429", true, 429, nil, true},
+		{"read 500", true, 500, nil, true},
+		{"read 501", true, 501, nil, false},
+		{"read 502", true, 502, nil, true},
+		{"read 503", true, 503, nil, true},
+		{"read 504", true, 504, nil, true},
+		{"read refused", true, 0, refused, true},
+		{"read reset", true, 0, reset, true},
+		{"read unexpected EOF", true, 0, eof, true},
+		{"read DNS", true, 0, dns, true},
+		{"read bad scheme", true, 0, scheme, false},
+		{"read canceled", true, 0, context.Canceled, false},
+		{"read deadline", true, 0, fmt.Errorf("wrapped: %w", context.DeadlineExceeded), false},
+		{"create 429", false, 429, nil, true},
+		{"create 500", false, 500, nil, false},
+		{"create 503", false, 503, nil, false},
+		{"create 408", false, 408, nil, false},
+		{"create refused", false, 0, refused, true},
+		{"create DNS", false, 0, dns, true},
+		{"create reset after sending", false, 0, reset, false},
+		{"create unexpected EOF", false, 0, eof, false},
+	} {
+		if got := shouldRetry(tc.idempotent, tc.status, tc.err); got != tc.want {
+			t.Errorf("%s: shouldRetry = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		header string
+		want   time.Duration
+	}{
+		{"", 0},
+		{"2", 2 * time.Second},
+		{"0.5", 500 * time.Millisecond},
+		{"0", 0},
+		{"-3", 0},
+		{"soon", 0},
+		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
+		{now.Add(-time.Minute).Format(http.TimeFormat), 0},
+	} {
+		h := http.Header{}
+		if tc.header != "" {
+			h.Set("Retry-After", tc.header)
+		}
+		if got := retryAfter(h, now); got != tc.want {
+			t.Errorf("Retry-After %q = %v, want %v", tc.header, got, tc.want)
+		}
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	now := time.Now()
+	initial, max, cap := 500*time.Millisecond, 8*time.Second, 30*time.Second
+	for attempt, want := range []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 8 * time.Second} {
+		if got := backoff(attempt, nil, now, initial, max, cap, 0); got != want {
+			t.Errorf("attempt %d without jitter: %v, want %v", attempt, got, want)
+		}
+		if got := backoff(attempt, nil, now, initial, max, cap, 1); got != want*3/4 {
+			t.Errorf("attempt %d with full jitter: %v, want %v", attempt, got, want*3/4)
+		}
+	}
+	h := http.Header{"Retry-After": {"3"}}
+	if got := backoff(0, h, now, initial, max, cap, 0.9); got != 3*time.Second {
+		t.Errorf("Retry-After 3 gave %v", got)
+	}
+	h.Set("Retry-After", "3600")
+	if got := backoff(0, h, now, initial, max, cap, 0); got != cap {
+		t.Errorf("Retry-After 3600 gave %v, want the %v cap", got, cap)
+	}
+}
+
+// mockEnv is a client whose transport is httpmock, with retry waits recorded instead of slept.
+type mockEnv struct {
+	c     *Client
+	mt    *httpmock.MockTransport
+	mu    sync.Mutex
+	waits []time.Duration
+	inner *http.Client
+}
+
+func newMockEnv(t *testing.T, opts ...Option) *mockEnv {
+	t.Helper()
+	e := &mockEnv{inner: &http.Client{}}
+	httpmock.ActivateNonDefault(e.inner)
+	e.mt = e.inner.Transport.(*httpmock.MockTransport)
+	t.Cleanup(func() { httpmock.DeactivateAndReset() })
+	c, err := New("project-test-retry", "super-secret-value", append([]Option{WithHTTPClient(e.inner)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.retrier.onWait = func(d time.Duration) time.Duration {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		e.waits = append(e.waits, d)
+		return 0
+	}
+	e.c = c
+	return e
+}
+
+func (e *mockEnv) calls(method, url string) int {
+	return e.mt.GetCallCountInfo()[method+" "+url]
+}
+
+const (
+	orgURL    = "https://test.stytch.com/v1/b2b/organizations/acme"
+	createURL = "https://test.stytch.com/v1/b2b/organizations"
+	orgBody   = `{"request_id":"request-id-test-1","status_code":200,"organization":{"organization_id":"organization-test-1","organization_slug":"acme"}}`
+)
+
+func stytchErr(status int, errorType string) httpmock.Responder {
+	return httpmock.NewStringResponder(status, fmt.Sprintf(`{"status_code":%d,"request_id":"request-id-test-e","error_type":%q,"error_message":"m","error_url":"u"}`, status, errorType))
+}
+
+// The tests below share httpmock's activation of one inner client at a time, so they do not run
+// in parallel.
+
+func TestRetry503ThenSuccess(t *testing.T) {
+	e := newMockEnv(t)
+	e.mt.RegisterResponder("GET", orgURL, stytchErr(503, "internal_server_error").Then(httpmock.NewStringResponder(200, orgBody)))
+	org, err := e.c.Organizations.Get(context.Background(), "acme")
+	if err != nil || org.Slug != "acme" {
+		t.Fatalf("got %v, %v", org, err)
+	}
+	if n := e.calls("GET", orgURL); n != 2 {
+		t.Errorf("%d calls, want 2", n)
+	}
+	if len(e.waits) != 1 || e.waits[0] > 500*time.Millisecond || e.waits[0] < 375*time.Millisecond {
+		t.Errorf("waits %v, want one of about 500ms less jitter", e.waits)
+	}
+}
+
+func TestRetry429HonoursRetryAfter(t *testing.T) {
+	e := newMockEnv(t)
+	limited := httpmock.NewStringResponder(429, `{"status_code":429,"request_id":"r","error_type":"too_many_requests","error_message":"m","error_url":"u"}`).
+		HeaderSet(http.Header{"Retry-After": {"2"}})
+	e.mt.RegisterResponder("POST", createURL, limited.Then(httpmock.NewStringResponder(200, orgBody)))
+	org, err := e.c.Organizations.Create(context.Background(), OrganizationCreateParams{Name: "Acme"})
+	if err != nil || org.ID != "organization-test-1" {
+		t.Fatalf("got %v, %v", org, err)
+	}
+	if len(e.waits) != 1 || e.waits[0] != 2*time.Second {
+		t.Errorf("waits %v, want [2s] from Retry-After", e.waits)
+	}
+}
+
+func TestHugeRetryAfterWithShortDeadlineReturnsPromptly(t *testing.T) {
+	e := newMockEnv(t)
+	e.mt.RegisterResponder("GET", orgURL, httpmock.NewStringResponder(429, `{"status_code":429,"request_id":"r","error_type":"too_many_requests","error_message":"m","error_url":"u"}`).
+		HeaderSet(http.Header{"Retry-After": {"3600"}}))
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := e.c.Organizations.Get(ctx, "acme")
+	if elapsed := time.Since(start); elapsed > 500*time.Millisecond {
+		t.Errorf("took %v", elapsed)
+	}
+	var se *Error
+	if !errors.As(err, &se) || !errors.Is(err, ErrRateLimited) || se.RetryAfter != time.Hour {
+		t.Fatalf("got %v, want the 429 with RetryAfter 1h", err)
+	}
+	if n := e.calls("GET", orgURL); n != 1 || len(e.waits) != 0 {
+		t.Errorf("%d calls and waits %v: a wait the deadline cannot outlast must not start", n, e.waits)
+	}
+}
+
+func TestCreateIsNotRetriedAfterAServerError(t *testing.T) {
+	for _, status := range []int{500, 502, 503, 504, 408} {
+		e := newMockEnv(t)
+		e.mt.RegisterResponder("POST", createURL, stytchErr(status, "internal_server_error"))
+		_, err := e.c.Organizations.Create(context.Background(), OrganizationCreateParams{Name: "Acme"})
+		var se *Error
+		if !errors.As(err, &se) || se.StatusCode != status {
+			t.Errorf("%d: got %v", status, err)
+		}
+		if n := e.calls("POST", createURL); n != 1 {
+			t.Errorf("%d: a create was sent %d times; it may have been created already", status, n)
+		}
+		httpmock.DeactivateAndReset()
+	}
+}
+
+// errTransport fails the first requests with err, then passes them on.
+type errTransport struct {
+	mu    sync.Mutex
+	fails int
+	err   error
+	next  http.RoundTripper
+	seen  int
+}
+
+func (t *errTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	t.mu.Lock()
+	t.seen++
+	fail := t.seen <= t.fails
+	t.mu.Unlock()
+	if fail {
+		return nil, t.err
+	}
+	return t.next.RoundTrip(r)
+}
+
+func TestCreateRetriesOnlyWhenNeverSent(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		err       error
+		wantCalls int
+		wantOK    bool
+	}{
+		{"connection refused", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}, 2, true},
+		{"connection reset after writing", &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}, 1, false},
+		{"server closed the connection", io.ErrUnexpectedEOF, 1, false},
+	} {
+		mt := httpmock.NewMockTransport()
+		mt.RegisterResponder("POST", createURL, httpmock.NewStringResponder(200, orgBody))
+		et := &errTransport{fails: 1, err: tc.err, next: mt}
+		c, err := New("project-test-x", "secret", WithHTTPClient(&http.Client{Transport: et}), WithRetryWaits(0, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.Organizations.Create(context.Background(), OrganizationCreateParams{Name: "Acme"})
+		if (err == nil) != tc.wantOK || et.seen != tc.wantCalls {
+			t.Errorf("%s: err %v after %d attempts, want ok=%v after %d", tc.name, err, et.seen, tc.wantOK, tc.wantCalls)
+		}
+		var se *Error
+		if err != nil && errors.As(err, &se) {
+			t.Errorf("%s: a transport error became an *Error: %v", tc.name, err)
+		}
+	}
+}
+
+func TestMaxRetriesZeroSendsOnce(t *testing.T) {
+	e := newMockEnv(t, WithMaxRetries(0))
+	e.mt.RegisterResponder("GET", orgURL, stytchErr(503, "internal_server_error"))
+	_, err := e.c.Organizations.Get(context.Background(), "acme")
+	if !errors.Is(err, ErrServer) || e.calls("GET", orgURL) != 1 {
+		t.Errorf("err %v after %d calls", err, e.calls("GET", orgURL))
+	}
+	// A per-call override wins over the client's setting.
+	_, err = e.c.Organizations.Get(context.Background(), "acme", WithRequestMaxRetries(3))
+	if !errors.Is(err, ErrServer) || e.calls("GET", orgURL) != 1+4 {
+		t.Errorf("with 3 retries for the call: err %v after %d calls in all", err, e.calls("GET", orgURL))
+	}
+}
+
+func TestExhaustedRetriesReturnTheLastAnswer(t *testing.T) {
+	e := newMockEnv(t)
+	html := `<html><body><h1>502 Bad Gateway</h1></body></html>`
+	e.mt.RegisterResponder("GET", orgURL, httpmock.NewStringResponder(502, html))
+	_, err := e.c.Organizations.Get(context.Background(), "acme")
+	var se *Error
+	if !errors.As(err, &se) {
+		t.Fatalf("got %v, want an *Error", err)
+	}
+	if se.StatusCode != 502 || se.ErrorType != "" || string(se.Body) != html || !errors.Is(err, ErrServer) {
+		t.Errorf("error = %+v", se)
+	}
+	if strings.Contains(err.Error(), "giving up") || !strings.Contains(err.Error(), "502") {
+		t.Errorf("message %q", err)
+	}
+	if n := e.calls("GET", orgURL); n != 3 {
+		t.Errorf("%d calls, want 1 + 2 retries", n)
+	}
+}
+
+func TestContextCanceledDuringBackoff(t *testing.T) {
+	e := newMockEnv(t)
+	e.c.retrier.onWait = func(time.Duration) time.Duration { return time.Hour }
+	e.mt.RegisterResponder("GET", orgURL, stytchErr(503, "internal_server_error"))
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(30*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := e.c.Organizations.Get(ctx, "acme")
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v, want context.Canceled", err)
+	}
+	if elapsed := time.Since(start); elapsed > time.Second {
+		t.Errorf("cancellation took %v", elapsed)
+	}
+}
+
+func TestRetriesResendTheBodyIntact(t *testing.T) {
+	e := newMockEnv(t)
+	var bodies []string
+	n := 0
+	e.mt.RegisterResponder("PUT", orgURL, func(r *http.Request) (*http.Response, error) {
+		b, _ := io.ReadAll(r.Body)
+		bodies = append(bodies, string(b)+"|"+r.Header.Get("Content-Type")+"|"+r.Header.Get("Authorization"))
+		n++
+		if n == 1 {
+			return httpmock.NewStringResponse(503, `{}`), nil
+		}
+		return httpmock.NewStringResponse(200, orgBody), nil
+	})
+	_, err := e.c.Organizations.Update(context.Background(), "acme", OrganizationUpdateParams{Name: Set("Acme"), TrustedMetadata: MetadataPatch{"a": 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bodies) != 2 || bodies[0] != bodies[1] || !strings.HasPrefix(bodies[0], `{"organization_name":"Acme","trusted_metadata":{"a":1}}|application/json|Basic `) {
+		t.Errorf("attempts sent %q", bodies)
+	}
+}
+
+func TestRetriesAreLoggedOnlyWithALoggerAndNeverTheSecret(t *testing.T) {
+	var buf bytes.Buffer
+	e := newMockEnv(t, WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+	e.mt.RegisterResponder("GET", orgURL, stytchErr(503, "x").Then(httpmock.NewStringResponder(200, orgBody)))
+	if _, err := e.c.Organizations.Get(context.Background(), "acme", WithMemberSession("session-token-123")); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, "retrying") || !strings.Contains(out, "status=503") || !strings.Contains(out, "path=/v1/b2b/organizations/acme") {
+		t.Errorf("log = %q", out)
+	}
+	for _, secret := range []string{"super-secret-value", "Authorization", "Basic", "session-token-123"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log holds %q: %q", secret, out)
+		}
+	}
+}
+
+func TestErrorsNeverHoldTheSecret(t *testing.T) {
+	e := newMockEnv(t, WithMaxRetries(0))
+	e.mt.RegisterResponder("GET", orgURL, httpmock.NewErrorResponder(errors.New("boom")))
+	_, err := e.c.Organizations.Get(context.Background(), "acme")
+	if err == nil || strings.Contains(err.Error(), "super-secret-value") || strings.Contains(fmt.Sprintf("%+v", err), "super-secret-value") {
+		t.Errorf("error %v", err)
+	}
+	e.mt.RegisterResponder("GET", orgURL, stytchErr(401, "unauthorized_credentials"))
+	_, err = e.c.Organizations.Get(context.Background(), "acme")
+	if !errors.Is(err, ErrUnauthorized) || strings.Contains(fmt.Sprintf("%#v", err), "super-secret-value") {
+		t.Errorf("error %#v", err)
+	}
+}
