@@ -1,0 +1,542 @@
+package client_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/b2bkit/stytchorgs/client"
+)
+
+// This file checks that the client's hand-written types cannot drift from openapi.yaml: each
+// public type the client decodes a response into, or encodes a request from, has exactly the
+// JSON properties of its component schema, with compatible Go types; and every success example
+// of the spec decodes into the public types with no field left over.
+
+// specPair ties a client type to the component schema it mirrors.
+type specPair struct {
+	goType reflect.Type
+	schema string
+	// ignore lists schema properties the type deliberately does not hold: the request_id and
+	// status_code every response envelope repeats, which the client reads from HTTP instead.
+	ignore []string
+}
+
+// specEnvelope is the bookkeeping of every response body.
+var specEnvelope = []string{"request_id", "status_code"}
+
+// specResponsePairs are the types the client decodes responses into.
+var specResponsePairs = []specPair{
+	{reflect.TypeFor[client.Organization](), "Organization", nil},
+	{reflect.TypeFor[client.Member](), "Member", nil},
+	{reflect.TypeFor[client.SSOActiveConnection](), "SSOActiveConnection", nil},
+	{reflect.TypeFor[client.SCIMActiveConnection](), "SCIMActiveConnection", nil},
+	{reflect.TypeFor[client.ImplicitRoleAssignment](), "EmailImplicitRoleAssignment", nil},
+	{reflect.TypeFor[client.OAuthTenants](), "AllowedOAuthTenants", nil},
+	{reflect.TypeFor[client.MemberRole](), "MemberRole", nil},
+	{reflect.TypeFor[client.MemberRoleSource](), "MemberRoleSource", nil},
+	{reflect.TypeFor[client.SSORegistration](), "SSORegistration", nil},
+	{reflect.TypeFor[client.OAuthRegistration](), "OAuthRegistration", nil},
+	{reflect.TypeFor[client.SCIMRegistration](), "SCIMRegistration", nil},
+	{reflect.TypeFor[client.RetiredEmail](), "RetiredEmail", nil},
+	{reflect.TypeFor[client.OrganizationConnectedApp](), "OrganizationConnectedApp", nil},
+	{reflect.TypeFor[client.ConnectedAppMember](), "ConnectedAppActiveMember", nil},
+	{reflect.TypeFor[client.MemberConnectedApp](), "MemberConnectedApp", nil},
+	{reflect.TypeFor[client.OIDCTokens](), "OIDCProviderInfo", nil},
+	{reflect.TypeFor[client.SlackTokens](), "SlackProviderInfo", nil},
+	{reflect.TypeFor[client.HubSpotTokens](), "HubspotProviderInfo", nil},
+	{reflect.TypeFor[client.GitHubTokens](), "GithubProviderInfo", nil},
+	{reflect.TypeFor[client.Policy](), "Policy", nil},
+	{reflect.TypeFor[client.Role](), "PolicyRole", nil},
+	{reflect.TypeFor[client.Permission](), "PolicyPermission", nil},
+	{reflect.TypeFor[client.Resource](), "PolicyResource", nil},
+	{reflect.TypeFor[client.Scope](), "PolicyScope", nil},
+	{reflect.TypeFor[client.OrganizationPolicy](), "OrganizationPolicy", nil},
+	{reflect.TypeFor[client.JWK](), "JWK", nil},
+	// These four are whole response bodies, decoded without an envelope type.
+	{reflect.TypeFor[client.OrganizationMetrics](), "OrganizationMetricsResponse", specEnvelope},
+	{reflect.TypeFor[client.ConnectedAppDetails](), "OrganizationConnectedAppResponse", specEnvelope},
+	{reflect.TypeFor[client.OAuthTokens](), "GoogleOAuthTokensResponse", specEnvelope},
+	{reflect.TypeFor[client.OAuthTokens](), "MicrosoftOAuthTokensResponse", specEnvelope},
+}
+
+// specRequestPairs are the params the client encodes request bodies from. Their JSON names must
+// be exactly the schema's properties: every property the API accepts can be sent.
+var specRequestPairs = []specPair{
+	{reflect.TypeFor[client.OrganizationCreateParams](), "OrganizationCreateRequest", nil},
+	{reflect.TypeFor[client.OrganizationUpdateParams](), "OrganizationUpdateRequest", nil},
+	{reflect.TypeFor[client.MemberCreateParams](), "MemberCreateRequest", nil},
+	{reflect.TypeFor[client.MemberUpdateParams](), "MemberUpdateRequest", nil},
+	{reflect.TypeFor[client.RetiredEmailParams](), "MemberUnlinkRetiredEmailRequest", nil},
+	{reflect.TypeFor[client.StartEmailUpdateParams](), "MemberStartEmailUpdateRequest", nil},
+	{reflect.TypeFor[client.OrganizationPolicy](), "OrganizationPolicy", nil}, // SetOrganizationPolicy's org_policy
+}
+
+var specTimeType = reflect.TypeFor[time.Time]()
+
+// specField is one JSON property of a Go struct, as encoding/json sees it.
+type specField struct {
+	json   string       // the property name
+	goPath string       // Type.Field, through embedded structs
+	typ    reflect.Type // the field's type
+	omit   bool         // omitempty or omitzero
+}
+
+// specJSONFields lists the JSON properties of a struct type the way encoding/json does: fields
+// tagged "-" and unexported fields are left out, untagged exported fields use their Go name, and
+// the fields of embedded structs without a tag are promoted. It reports names that two fields
+// share, which encoding/json would silently drop.
+func specJSONFields(t reflect.Type) (fields []specField, problems []string) {
+	var walk func(t reflect.Type, path string)
+	walk = func(t reflect.Type, path string) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			tag, hasTag := f.Tag.Lookup("json")
+			if tag == "-" {
+				continue
+			}
+			name, opts, _ := strings.Cut(tag, ",")
+			ft := f.Type
+			if f.Anonymous && name == "" {
+				et := ft
+				if et.Kind() == reflect.Pointer {
+					et = et.Elem()
+				}
+				if et.Kind() == reflect.Struct {
+					walk(et, path+"."+f.Name)
+					continue
+				}
+			}
+			if !f.IsExported() {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+				if !hasTag {
+					problems = append(problems, fmt.Sprintf("%s.%s has no json tag, so encoding/json uses the key %q", path, f.Name, name))
+				}
+			}
+			omit := false
+			for o := range strings.SplitSeq(opts, ",") {
+				omit = omit || o == "omitempty" || o == "omitzero"
+			}
+			fields = append(fields, specField{json: name, goPath: path + "." + f.Name, typ: ft, omit: omit})
+		}
+	}
+	walk(t, t.Name())
+	seen := map[string]string{}
+	for _, f := range fields {
+		if other, ok := seen[f.json]; ok {
+			problems = append(problems, fmt.Sprintf("%s and %s both encode as %q; encoding/json drops both", other, f.goPath, f.json))
+		}
+		seen[f.json] = f.goPath
+	}
+	return fields, problems
+}
+
+// specUnwrap strips what stands between a field and the value the JSON holds: pointers, and
+// client.Optional[T], whose T is what is sent.
+func specUnwrap(t reflect.Type) reflect.Type {
+	for {
+		switch {
+		case t.Kind() == reflect.Pointer:
+			t = t.Elem()
+		case t.Kind() == reflect.Struct && t.PkgPath() == reflect.TypeFor[client.Organization]().PkgPath() && strings.HasPrefix(t.Name(), "Optional["):
+			f, ok := t.FieldByName("value")
+			if !ok {
+				return t
+			}
+			t = f.Type
+		default:
+			return t
+		}
+	}
+}
+
+// specSchemaName returns the component name a $ref points at, "" for an inline schema.
+func specSchemaName(ref *openapi3.SchemaRef) string {
+	name, ok := strings.CutPrefix(ref.Ref, "#/components/schemas/")
+	if !ok {
+		return ""
+	}
+	return name
+}
+
+// specCheckType reports how a Go type fails to hold the values a schema allows. paired maps a
+// component schema to the client type that mirrors it: a property that refers to such a schema
+// must use that very type.
+func specCheckType(where string, gt reflect.Type, ref *openapi3.SchemaRef, paired map[string]reflect.Type) []string {
+	s := ref.Value
+	if s == nil {
+		return []string{fmt.Sprintf("%s: schema %q is unresolved", where, ref.Ref)}
+	}
+	declared := gt
+	gt = specUnwrap(gt)
+	bad := func(want string) []string {
+		return []string{fmt.Sprintf("%s is %s, but the schema says %s, which needs %s", where, declared, specDescribe(s), want)}
+	}
+	switch {
+	case s.Type == nil || len(s.Type.Slice()) == 0:
+		return nil // any JSON value
+	case s.Type.Is("string"):
+		if s.Format == "date-time" {
+			if gt != specTimeType {
+				return bad("time.Time")
+			}
+			return nil
+		}
+		if gt == specTimeType || gt.Kind() != reflect.String {
+			return bad("a string type")
+		}
+	case s.Type.Is("integer"):
+		switch gt.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		default:
+			return bad("an integer type")
+		}
+		if want := map[string]int{"int32": 32, "int64": 64}[s.Format]; gt.Bits() < want {
+			return bad(fmt.Sprintf("an integer type of at least %d bits", want))
+		}
+	case s.Type.Is("number"):
+		if gt.Kind() != reflect.Float64 && gt.Kind() != reflect.Float32 {
+			return bad("a float type")
+		}
+	case s.Type.Is("boolean"):
+		if gt.Kind() != reflect.Bool {
+			return bad("bool")
+		}
+	case s.Type.Is("array"):
+		if gt.Kind() != reflect.Slice && gt.Kind() != reflect.Array {
+			return bad("a slice")
+		}
+		if s.Items != nil {
+			return specCheckType(where+"[]", gt.Elem(), s.Items, paired)
+		}
+	case s.Type.Is("object"):
+		switch gt.Kind() {
+		case reflect.Struct:
+			if gt == specTimeType {
+				return bad("a struct or map")
+			}
+			if want, ok := paired[specSchemaName(ref)]; ok && want != gt {
+				return []string{fmt.Sprintf("%s is %s, but the schema is %s, which the client mirrors as %s", where, declared, specSchemaName(ref), want)}
+			}
+		case reflect.Map:
+			if gt.Key().Kind() != reflect.String {
+				return bad("a map keyed by strings")
+			}
+			if ap := s.AdditionalProperties.Schema; ap != nil {
+				return specCheckType(where+"[key]", gt.Elem(), ap, paired)
+			}
+		default:
+			return bad("a struct, a pointer to a struct or a map")
+		}
+	}
+	return nil
+}
+
+func specDescribe(s *openapi3.Schema) string {
+	d := strings.Join(s.Type.Slice(), "|")
+	if s.Format != "" {
+		d += " (" + s.Format + ")"
+	}
+	return d
+}
+
+// specCompare reports every difference between a Go type's JSON properties and a schema's.
+// request adds the checks of request params: a property the schema requires must not be left
+// out when empty.
+func specCompare(doc *openapi3.T, p specPair, request bool, paired map[string]reflect.Type) []string {
+	ref := doc.Components.Schemas[p.schema]
+	if ref == nil || ref.Value == nil {
+		return []string{fmt.Sprintf("openapi.yaml has no components/schemas/%s, which %s mirrors", p.schema, p.goType)}
+	}
+	s := ref.Value
+	if !s.Type.Is("object") {
+		return []string{fmt.Sprintf("components/schemas/%s is %s, not an object", p.schema, specDescribe(s))}
+	}
+	fields, problems := specJSONFields(p.goType)
+	byName := map[string]specField{}
+	for _, f := range fields {
+		byName[f.json] = f
+	}
+	for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
+		if slices.Contains(p.ignore, name) {
+			if f, ok := byName[name]; ok {
+				problems = append(problems, fmt.Sprintf("%s has %s for %q, which the test expects the client to ignore; drop it from the ignore list", p.goType, f.goPath, name))
+			}
+			continue
+		}
+		f, ok := byName[name]
+		if !ok {
+			what := "the API sends it and the client drops it"
+			if request {
+				what = "the API accepts it and the client cannot send it"
+			}
+			problems = append(problems, fmt.Sprintf("%s has no field for schema %s property %q (%s) — %s", p.goType, p.schema, name, specDescribe(s.Properties[name].Value), what))
+			continue
+		}
+		problems = append(problems, specCheckType(fmt.Sprintf("%s (json %q)", f.goPath, name), f.typ, s.Properties[name], paired)...)
+		if request && f.omit && slices.Contains(s.Required, name) {
+			problems = append(problems, fmt.Sprintf("%s (json %q) is omitempty/omitzero, but schema %s requires the property", f.goPath, name, p.schema))
+		}
+	}
+	for _, f := range fields {
+		if _, ok := s.Properties[f.json]; !ok {
+			problems = append(problems, fmt.Sprintf("%s (json %q) is not a property of schema %s", f.goPath, f.json, p.schema))
+		}
+	}
+	return problems
+}
+
+// specPaired maps each component schema to the client type that mirrors it.
+func specPaired() map[string]reflect.Type {
+	paired := map[string]reflect.Type{}
+	for _, p := range slices.Concat(specResponsePairs, specRequestPairs) {
+		if p.ignore == nil {
+			paired[p.schema] = p.goType
+		}
+	}
+	return paired
+}
+
+// TestSpecResponseTypesMatchSchemas checks each response type against its schema: the same JSON
+// property names both ways, and Go types that hold what the schema allows.
+func TestSpecResponseTypesMatchSchemas(t *testing.T) {
+	doc := specLoadDoc(t)
+	paired := specPaired()
+	for _, p := range specResponsePairs {
+		t.Run(p.goType.Name()+"="+p.schema, func(t *testing.T) {
+			for _, problem := range specCompare(doc, p, false, paired) {
+				t.Error(problem)
+			}
+		})
+	}
+}
+
+// TestSpecRequestParamsMatchSchemas checks each params struct against its request schema: every
+// property the API accepts can be sent, nothing else is sent, required properties are never
+// omitted, and Optional[T] fields hold a T the schema allows.
+func TestSpecRequestParamsMatchSchemas(t *testing.T) {
+	doc := specLoadDoc(t)
+	paired := specPaired()
+	for _, p := range specRequestPairs {
+		t.Run(p.goType.Name()+"="+p.schema, func(t *testing.T) {
+			for _, problem := range specCompare(doc, p, true, paired) {
+				t.Error(problem)
+			}
+		})
+	}
+}
+
+// specExamplesWanted are the success examples the round trip must find: if one is renamed or
+// removed the test says so rather than silently checking less.
+var specExamplesWanted = []string{
+	"OrganizationResponse", "MemberResponse", "OrganizationSearchResponse", "MemberSearchResponse",
+	"RBACPolicyResponse", "OrganizationRBACPolicyResponse",
+}
+
+// specDecodeStrict decodes one JSON value into a new T, refusing any property T has no field
+// for, and returns it re-encoded. When the strict decode fails it still returns, if it can, the
+// re-encoded result of a lenient decode, so that the round trip can list every value lost rather
+// than only the first unknown property.
+func specDecodeStrict[T any](raw json.RawMessage) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	var v T
+	if err := dec.Decode(&v); err != nil {
+		err = fmt.Errorf("decoding into %s with unknown fields disallowed: %w", reflect.TypeFor[T](), err)
+		var lenient T
+		if json.Unmarshal(raw, &lenient) != nil {
+			return nil, err
+		}
+		again, merr := json.Marshal(lenient)
+		if merr != nil {
+			return nil, err
+		}
+		return again, err
+	}
+	return json.Marshal(v)
+}
+
+// specDecoder decodes one top-level property of a response example.
+type specDecoder func(raw json.RawMessage) ([]byte, error)
+
+// specExampleProperties says where the client puts each top-level property of a success
+// response: into which public type, or nowhere, deliberately.
+var specExampleProperties = map[string]specDecoder{
+	"organization": specDecodeStrict[client.Organization],
+	"member":       specDecodeStrict[client.Member],
+	"members":      specDecodeStrict[[]client.Member],
+	"policy":       specDecodeStrict[client.Policy],
+	"org_policy":   specDecodeStrict[client.OrganizationPolicy],
+	// organizations is a list in an organization search and a map keyed by organization id
+	// in a member search.
+	"organizations": func(raw json.RawMessage) ([]byte, error) {
+		if bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
+			return specDecodeStrict[map[string]client.Organization](raw)
+		}
+		return specDecodeStrict[[]client.Organization](raw)
+	},
+	// results_metadata is read by the client's unexported resultsMetadata and surfaced as
+	// OrganizationPage/MemberPage Total and NextCursor; this mirrors those two fields.
+	"results_metadata": specDecodeStrict[struct {
+		Total      int     `json:"total"`
+		NextCursor *string `json:"next_cursor"`
+	}],
+	// Envelope bookkeeping the client does not return: the request id and status come from
+	// HTTP, and member_id/organization_id repeat ids of the member and organization objects.
+	"request_id":      nil,
+	"status_code":     nil,
+	"member_id":       nil,
+	"organization_id": nil,
+}
+
+// TestSpecExamplesRoundTrip decodes every success example of components/examples into the
+// client's public types with unknown fields refused, encodes the result again, and checks that
+// nothing but empty values was lost on the way.
+func TestSpecExamplesRoundTrip(t *testing.T) {
+	doc := specLoadDoc(t)
+	found := map[string]bool{}
+	for _, name := range slices.Sorted(maps.Keys(doc.Components.Examples)) {
+		if strings.HasPrefix(name, "Error") {
+			continue
+		}
+		found[name] = true
+		ex := doc.Components.Examples[name]
+		t.Run(name, func(t *testing.T) {
+			if ex.Value == nil || ex.Value.Value == nil {
+				t.Fatalf("components/examples/%s has no value", name)
+			}
+			body, err := json.Marshal(ex.Value.Value)
+			if err != nil {
+				t.Fatalf("components/examples/%s does not encode as JSON: %v", name, err)
+			}
+			var top map[string]json.RawMessage
+			if err := json.Unmarshal(body, &top); err != nil {
+				t.Fatalf("components/examples/%s is not a JSON object: %v", name, err)
+			}
+			for _, key := range slices.Sorted(maps.Keys(top)) {
+				decode, known := specExampleProperties[key]
+				switch {
+				case !known:
+					t.Errorf("example %s: top-level property %q has no home in the client (and no entry in specExampleProperties)", name, key)
+					continue
+				case decode == nil:
+					continue
+				}
+				again, err := decode(top[key])
+				if err != nil {
+					t.Errorf("example %s: property %q: %v", name, key, err)
+				}
+				if again == nil {
+					continue
+				}
+				var before, after any
+				if err := json.Unmarshal(top[key], &before); err != nil {
+					t.Fatal(err)
+				}
+				if err := json.Unmarshal(again, &after); err != nil {
+					t.Fatal(err)
+				}
+				for _, d := range specJSONDiff(key, before, after) {
+					t.Errorf("example %s: round trip through the client's type changed %s", name, d)
+				}
+			}
+		})
+	}
+	for _, name := range specExamplesWanted {
+		if !found[name] {
+			t.Errorf("openapi.yaml has no components/examples/%s to round-trip", name)
+		}
+	}
+}
+
+// specJSONDiff compares a decoded JSON value before and after a trip through a client type. A
+// property may appear or vanish only when its value is empty (null, "", 0, false, [] or {}):
+// the client's omitempty and nil slices make those indistinguishable by design.
+func specJSONDiff(path string, before, after any) []string {
+	switch b := before.(type) {
+	case map[string]any:
+		a, ok := after.(map[string]any)
+		if !ok {
+			if specEmpty(b) && specEmpty(after) {
+				return nil
+			}
+			return []string{fmt.Sprintf("%s from %s to %s", path, specShow(before), specShow(after))}
+		}
+		var diffs []string
+		keys := maps.Clone(b)
+		maps.Copy(keys, a)
+		for _, k := range slices.Sorted(maps.Keys(keys)) {
+			bv, inB := b[k]
+			av, inA := a[k]
+			switch {
+			case inB && !inA:
+				if !specEmpty(bv) {
+					diffs = append(diffs, fmt.Sprintf("%s.%s: the value %s was dropped", path, k, specShow(bv)))
+				}
+			case inA && !inB:
+				if !specEmpty(av) {
+					diffs = append(diffs, fmt.Sprintf("%s.%s: the value %s appeared from nowhere", path, k, specShow(av)))
+				}
+			default:
+				diffs = append(diffs, specJSONDiff(path+"."+k, bv, av)...)
+			}
+		}
+		return diffs
+	case []any:
+		a, ok := after.([]any)
+		if !ok || len(a) != len(b) {
+			if specEmpty(b) && specEmpty(after) {
+				return nil
+			}
+			return []string{fmt.Sprintf("%s from %s to %s", path, specShow(before), specShow(after))}
+		}
+		var diffs []string
+		for i := range b {
+			diffs = append(diffs, specJSONDiff(fmt.Sprintf("%s[%d]", path, i), b[i], a[i])...)
+		}
+		return diffs
+	default:
+		if reflect.DeepEqual(before, after) || (specEmpty(before) && specEmpty(after)) {
+			return nil
+		}
+		return []string{fmt.Sprintf("%s from %s to %s", path, specShow(before), specShow(after))}
+	}
+}
+
+func specEmpty(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return true
+	case string:
+		return v == ""
+	case bool:
+		return !v
+	case float64:
+		return v == 0
+	case []any:
+		return len(v) == 0
+	case map[string]any:
+		return len(v) == 0
+	}
+	return false
+}
+
+func specShow(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
