@@ -26,28 +26,35 @@ type RecordedRequest struct {
 // requestLogCap bounds the log; the oldest entries go first.
 const requestLogCap = 10000
 
+// requestLog is a ring of the last requestLogCap requests.
 type requestLog struct {
 	mu      sync.Mutex
-	entries []RecordedRequest
+	entries []RecordedRequest // grows to requestLogCap, then is reused in place
+	next    int               // where the next entry goes once the ring is full
 }
 
 func (l *requestLog) add(e RecordedRequest) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.entries) == requestLogCap {
-		l.entries = append(l.entries[:0], l.entries[1:]...)
+	if len(l.entries) < requestLogCap {
+		l.entries = append(l.entries, e)
+		return
 	}
-	l.entries = append(l.entries, e)
+	l.entries[l.next] = e
+	l.next = (l.next + 1) % requestLogCap
 }
 
+// all returns the entries, oldest first.
 func (l *requestLog) all() []RecordedRequest {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return append([]RecordedRequest(nil), l.entries...)
+	out := make([]RecordedRequest, 0, len(l.entries))
+	out = append(out, l.entries[l.next:]...)
+	return append(out, l.entries[:l.next]...)
 }
 
 func (l *requestLog) clear() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.entries = nil
+	l.entries, l.next = nil, 0
 }
