@@ -7,22 +7,23 @@ import (
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/b2bkit/stytchorgs"
+	"github.com/b2bkit/stytchorgs/mockserver/internal/schemacheck"
 )
 
 // compiledSpec is openapi.yaml loaded, validated and routed once per process and shared,
 // read-only, by every server: starting a server after the first costs no spec work.
 type compiledSpec struct {
 	doc    *openapi3.T
-	router routers.Router
+	router *router
 	// errorSchema is components/schemas/Error, for error bodies that belong to no operation
 	// (unknown routes, injected faults).
 	errorSchema *openapi3.Schema
-	// operations by "METHOD /path template", as the generated server registers them.
-	operations map[string]*openapi3.Operation
+	// operations by kin-openapi's operation object, which routing returns.
+	operations map[*openapi3.Operation]*operation
+	// errorBody checks error bodies that belong to no operation, fast.
+	errorBody *schemacheck.Checker
 }
 
 var loadSpec = sync.OnceValues(func() (*compiledSpec, error) {
@@ -33,16 +34,12 @@ var loadSpec = sync.OnceValues(func() (*compiledSpec, error) {
 	if err := doc.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("mockserver: openapi.yaml is invalid: %w", err)
 	}
-	// The routers match request hosts against servers; the mock answers on any host.
+	// kin-openapi matches request hosts against servers; the mock answers on any host.
 	doc.Servers = nil
-	router, err := gorillamux.NewRouter(doc)
-	if err != nil {
-		return nil, fmt.Errorf("mockserver: route openapi.yaml: %w", err)
-	}
-	s := &compiledSpec{doc: doc, router: router, operations: map[string]*openapi3.Operation{}}
+	s := &compiledSpec{doc: doc, router: newRouter(doc), operations: map[*openapi3.Operation]*operation{}}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
-			s.operations[strings.ToUpper(method)+" "+path] = op
+			s.operations[op] = compileOperation(doc, strings.ToUpper(method), path, item, op)
 		}
 	}
 	ref := doc.Components.Schemas["Error"]
@@ -50,5 +47,6 @@ var loadSpec = sync.OnceValues(func() (*compiledSpec, error) {
 		return nil, fmt.Errorf("mockserver: openapi.yaml has no Error schema")
 	}
 	s.errorSchema = ref.Value
+	s.errorBody = schemacheck.Compile(ref.Value, schemacheck.Options{})
 	return s, nil
 })

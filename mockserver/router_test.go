@@ -1,0 +1,78 @@
+package mockserver
+
+import (
+	"errors"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+)
+
+// The mock's router must answer exactly as kin-openapi's gorillamux router does for this spec:
+// the same operation and parameters, the same 404 and 405.
+func TestRouterAgreesWithKin(t *testing.T) {
+	spec, err := loadSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kin, err := gorillamux.NewRouter(spec.doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := []string{"organization-test-1", "acme-corp", "crm%7C00421", "org%20a%2Fb", "ada%40acme.com", "passwords", "totp", "search", "members"}
+	var paths []string
+	for path := range spec.doc.Paths.Map() {
+		for _, v := range values {
+			p := path
+			for strings.Contains(p, "{") {
+				i, j := strings.Index(p, "{"), strings.Index(p, "}")
+				p = p[:i] + v + p[j+1:]
+			}
+			paths = append(paths, p)
+		}
+	}
+	paths = append(paths, "/", "/v1", "/v1/b2b/organizations/", "/v1/b2b/organizations//metrics", "/v2/b2b/organizations",
+		"/v1/b2b/organizations/acme/nope", "/v1/b2b/organizations/acme/members/m/totp/extra", "/v1/b2b/rbac/policy/")
+	checked := 0
+	for _, path := range paths {
+		for _, method := range []string{"GET", "POST", "PUT", "DELETE", "PATCH"} {
+			req := httptest.NewRequest(method, "http://mock"+path, nil)
+			op, _, params, err := spec.router.find(req)
+			route, kinParams, kinErr := kin.FindRoute(req)
+			switch {
+			case kinErr != nil:
+				if !errors.Is(err, kinErr) {
+					t.Errorf("%s %s: kin says %v, the mock %v", method, path, kinErr, err)
+				}
+			case err != nil:
+				t.Errorf("%s %s: kin finds %s, the mock says %v", method, path, route.Operation.OperationID, err)
+			case op != route.Operation:
+				t.Errorf("%s %s: kin finds %s, the mock %s", method, path, route.Operation.OperationID, op.OperationID)
+			default:
+				if len(params) != len(kinParams) {
+					t.Errorf("%s %s: params %v, kin %v", method, path, params, kinParams)
+				}
+				for k, v := range kinParams {
+					if params[k] != v {
+						t.Errorf("%s %s: param %s = %q, kin %q", method, path, k, params[k], v)
+					}
+				}
+				checked++
+			}
+		}
+	}
+	// Every operation with every value, but for the few values that turn a path into another
+	// operation's literal path (an organization id of "search" is the search path).
+	if checked < 34*len(values)-5 {
+		t.Errorf("only %d matches compared", checked)
+	}
+}
+
+func TestRouterAllocatesOnlyParameters(t *testing.T) {
+	spec, _ := loadSpec()
+	req := httptest.NewRequest("GET", "/v1/b2b/rbac/policy", nil)
+	if n := testing.AllocsPerRun(100, func() { _, _, _, _ = spec.router.find(req) }); n > 1 {
+		t.Errorf("a route without parameters allocated %v times", n)
+	}
+}
