@@ -109,26 +109,27 @@ func (c *Client) do(ctx context.Context, idempotent bool, opts []RequestOption, 
 		ctx, cancel = context.WithTimeout(ctx, rc.timeout)
 		defer cancel()
 	}
-	ctx = context.WithValue(ctx, callStateKey{}, &callState{idempotent: idempotent, maxRetries: rc.maxRetries, logger: c.logger})
-	var editors []api.RequestEditorFn
-	if len(rc.header) > 0 {
-		editors = append(editors, func(_ context.Context, req *http.Request) error {
-			for k, vs := range rc.header {
-				for _, v := range vs {
-					req.Header.Add(k, v)
-				}
+	st := &callState{idempotent: idempotent, maxRetries: rc.maxRetries, logger: c.logger}
+	ctx = context.WithValue(ctx, callStateKey{}, st)
+	resp, err := send(ctx, func(_ context.Context, req *http.Request) error {
+		st.method, st.path = req.Method, req.URL.Path
+		for k, vs := range rc.header {
+			for _, v := range vs {
+				req.Header.Add(k, v)
 			}
-			return nil
-		})
-	}
-	resp, err := send(ctx, editors...)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
+	defer func() {
+		// Read to the end, so that the connection goes back to the pool.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+		resp.Body.Close()
+	}()
 	if resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusCreated {
 		if out == nil {
-			_, _ = io.Copy(io.Discard, resp.Body)
 			return nil
 		}
 		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {

@@ -100,9 +100,18 @@ func (m Metadata) Clone() Metadata {
 }
 
 // Apply returns m as Stytch stores it after an update sends patch: a key sent replaces the key
-// whole, a key sent as nil is deleted, nested values are never merged. m is not modified.
+// whole, a key sent as nil is deleted, nested values are never merged. Values come back as JSON
+// decodes them (numbers as float64, structs as maps), as the API would return them. m is not
+// modified.
 func (m Metadata) Apply(patch MetadataPatch) Metadata {
-	return metadata.Merge(m, patch)
+	merged := Metadata(metadata.Merge(m, patch))
+	if b, err := json.Marshal(merged); err == nil {
+		var normalized Metadata
+		if json.Unmarshal(b, &normalized) == nil {
+			return normalized
+		}
+	}
+	return merged
 }
 
 // Check reports whether m is within Stytch's limits, with the same errors Stytch answers past
@@ -131,14 +140,21 @@ func MetadataOf(v any) (Metadata, error) {
 // patch are left alone. The zero patch changes nothing and is not sent.
 type MetadataPatch map[string]any
 
-// Set makes the patch set key to value. It returns the patch, so calls can be chained.
+// Set makes the patch set key to value, and returns the patch so that calls chain. On a nil
+// patch it returns a new one: write p = p.Set(…) when p may be nil.
 func (p MetadataPatch) Set(key string, value any) MetadataPatch {
+	if p == nil {
+		p = MetadataPatch{}
+	}
 	p[key] = value
 	return p
 }
 
-// Delete makes the patch delete key.
+// Delete makes the patch delete key (Stytch receives it as null), and returns the patch like Set.
 func (p MetadataPatch) Delete(key string) MetadataPatch {
+	if p == nil {
+		p = MetadataPatch{}
+	}
 	p[key] = nil
 	return p
 }

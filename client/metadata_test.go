@@ -78,6 +78,19 @@ func TestMetadataApplyFollowsTheMergeRules(t *testing.T) {
 	if stored["tier"] != "gold" || stored["old"] != 1.0 {
 		t.Errorf("Apply modified the stored metadata")
 	}
+	// Values come back as the API returns them: numbers as float64, structs as maps.
+	typed := Metadata{}.Apply(MetadataPatch{}.Set("n", 3).Set("s", billing{Tier: "x"}))
+	if typed["n"] != 3.0 {
+		t.Errorf("Apply kept %T for a number", typed["n"])
+	}
+	if sub, ok := typed.Map("s"); !ok || sub["tier"] != "x" {
+		t.Errorf("Apply kept a struct: %#v", typed["s"])
+	}
+	var nilPatch MetadataPatch
+	nilPatch = nilPatch.Set("a", 1).Delete("b")
+	if len(nilPatch) != 2 || nilPatch["b"] != nil {
+		t.Errorf("a nil patch: %v", nilPatch)
+	}
 	b, _ := json.Marshal(patch)
 	if string(b) != `{"flags":{"c":true},"new":"x","old":null,"tier":"platinum"}` {
 		t.Errorf("patch encodes as %s: a deleted key must be sent as null", b)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net"
@@ -111,18 +112,19 @@ func backoff(attempt int, h http.Header, now time.Time, initial, max, maxRetryAf
 	return d - time.Duration(float64(d)*0.25*random)
 }
 
-// callState is what the retry hooks need to know about one call; it travels in the request's
+// callState is what the retry hook needs to know about one call; it travels in the request's
 // context, because go-retryablehttp's hooks receive nothing else.
 type callState struct {
-	idempotent bool
-	maxRetries int
-	retries    int
-	logger     *slog.Logger
+	idempotent   bool
+	maxRetries   int
+	retries      int
+	logger       *slog.Logger
+	method, path string // of the request, for log lines about attempts that got no response
 }
 
 type callStateKey struct{}
 
-// retrier holds a client's retry settings and implements go-retryablehttp's hooks.
+// retrier holds a client's retry settings and implements go-retryablehttp's retry hook.
 type retrier struct {
 	initial, max, maxRetryAfter time.Duration
 	now                         func() time.Time
@@ -131,6 +133,9 @@ type retrier struct {
 	onWait func(time.Duration) time.Duration
 }
 
+// checkRetry decides whether to retry, and when it does, waits before answering: it alone
+// knows the call (through the context), so it picks the wait, checks it against the deadline,
+// logs it, and ends it when the context ends. go-retryablehttp's own wait is zero.
 func (r *retrier) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
@@ -147,36 +152,44 @@ func (r *retrier) checkRetry(ctx context.Context, resp *http.Response, err error
 	if !shouldRetry(st.idempotent, status, err) {
 		return false, nil
 	}
+	wait := backoff(st.retries, header, r.now(), r.initial, r.max, r.maxRetryAfter, r.random())
 	// A wait the call's deadline cannot outlast is not started: the caller gets the answer now.
-	wait := backoff(st.retries, header, r.now(), r.initial, r.max, r.maxRetryAfter, 1)
 	if deadline, ok := ctx.Deadline(); ok && r.now().Add(wait).After(deadline) {
 		return false, nil
 	}
 	st.retries++
 	if st.logger != nil {
-		attrs := []slog.Attr{slog.Int("retry", st.retries)}
-		if resp != nil && resp.Request != nil {
-			attrs = append(attrs, slog.String("method", resp.Request.Method), slog.String("path", resp.Request.URL.Path), slog.Int("status", status))
+		attrs := []slog.Attr{slog.Int("retry", st.retries), slog.String("method", st.method), slog.String("path", st.path), slog.Duration("wait", wait)}
+		if resp != nil {
+			attrs = append(attrs, slog.Int("status", status))
 		}
 		if err != nil {
 			attrs = append(attrs, slog.String("error", err.Error()))
 		}
 		st.logger.LogAttrs(ctx, slog.LevelInfo, "stytch: retrying request", attrs...)
 	}
-	return true, nil
-}
-
-func (r *retrier) backoff(_, _ time.Duration, attempt int, resp *http.Response) time.Duration {
-	var header http.Header
 	if resp != nil {
-		header = resp.Header
+		// Free the connection for the retry before waiting.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+		resp.Body.Close()
 	}
-	wait := backoff(attempt, header, r.now(), r.initial, r.max, r.maxRetryAfter, r.random())
 	if r.onWait != nil {
 		wait = r.onWait(wait)
 	}
-	return wait
+	if wait > 0 {
+		timer := time.NewTimer(wait)
+		defer timer.Stop()
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-timer.C:
+		}
+	}
+	return true, nil
 }
+
+// noWait is go-retryablehttp's backoff: checkRetry has already waited.
+func noWait(_, _ time.Duration, _ int, _ *http.Response) time.Duration { return 0 }
 
 // errorHandler returns the last attempt's response when retries end, so that the caller gets
 // the real answer (a *client.Error), never go-retryablehttp's "giving up after N attempts".
@@ -194,12 +207,10 @@ func errorHandler(resp *http.Response, err error, _ int) (*http.Response, error)
 func newRetryingDoer(inner *http.Client, r *retrier) *retryingDoer {
 	rc := &retryablehttp.Client{
 		HTTPClient:   inner,
-		Logger:       nil, // we log retries ourselves, and only when asked
-		RetryWaitMin: r.initial,
-		RetryWaitMax: r.max,
+		Logger:       nil,     // we log retries ourselves, and only when asked
 		RetryMax:     1 << 20, // the real limit is per call, in checkRetry
 		CheckRetry:   r.checkRetry,
-		Backoff:      r.backoff,
+		Backoff:      noWait,
 		ErrorHandler: errorHandler,
 	}
 	return &retryingDoer{rc: rc}

@@ -350,7 +350,8 @@ func TestRetriesAreLoggedOnlyWithALoggerAndNeverTheSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	if !strings.Contains(out, "retrying") || !strings.Contains(out, "status=503") || !strings.Contains(out, "path=/v1/b2b/organizations/acme") {
+	if !strings.Contains(out, "retrying") || !strings.Contains(out, "status=503") || !strings.Contains(out, "path=/v1/b2b/organizations/acme") ||
+		!strings.Contains(out, "method=GET") || !strings.Contains(out, "wait=") {
 		t.Errorf("log = %q", out)
 	}
 	for _, secret := range []string{"super-secret-value", "Authorization", "Basic", "session-token-123"} {
@@ -371,5 +372,25 @@ func TestErrorsNeverHoldTheSecret(t *testing.T) {
 	_, err = e.c.Organizations.Get(context.Background(), "acme")
 	if !errors.Is(err, ErrUnauthorized) || strings.Contains(fmt.Sprintf("%#v", err), "super-secret-value") {
 		t.Errorf("error %#v", err)
+	}
+}
+
+// The wait is picked before the deadline check, so a wait that cannot fit is never started and
+// the caller gets the server's answer, not a context error.
+func TestRetryWaitsThatCannotFitAreNotStarted(t *testing.T) {
+	for range 20 {
+		e := newMockEnv(t, WithTimeout(250*time.Millisecond), WithRetryWaits(400*time.Millisecond, 400*time.Millisecond)) // waits of 300-400ms
+		e.c.retrier.onWait = nil // really wait, if a wait is started
+		e.mt.RegisterResponder("GET", orgURL, stytchErr(503, "internal_server_error"))
+		start := time.Now()
+		_, err := e.c.Organizations.Get(context.Background(), "acme")
+		var se *Error
+		if !errors.As(err, &se) || se.StatusCode != 503 {
+			t.Fatalf("got %v, want the 503", err)
+		}
+		if time.Since(start) > 150*time.Millisecond {
+			t.Fatalf("waited %v for a retry the deadline could not fit", time.Since(start))
+		}
+		httpmock.DeactivateAndReset()
 	}
 }
