@@ -11,6 +11,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/b2bkit/stytchorgs/client"
 	"github.com/b2bkit/stytchorgs/internal/api"
 	"github.com/b2bkit/stytchorgs/mockserver/internal/store"
 )
@@ -41,53 +42,55 @@ import (
 // A fixture that fails to apply leaves nothing behind.
 type Fixture struct {
 	ProjectID     string                `json:"project_id"`
-	Policy        *api.Policy           `json:"rbac_policy,omitempty"`
+	Policy        *client.Policy        `json:"rbac_policy,omitempty"`
 	ConnectedApps []FixtureConnectedApp `json:"connected_apps,omitempty"`
 	Organizations []FixtureOrganization `json:"organizations,omitempty"`
 }
 
 // FixtureConnectedApp is a Connected App of the project.
 type FixtureConnectedApp struct {
-	ConnectedAppID string `json:"connected_app_id"`
-	Name           string `json:"name"`
-	Description    string `json:"description,omitempty"`
-	ClientType     string `json:"client_type,omitempty"`
-	LogoURL        string `json:"logo_url,omitempty"`
+	ConnectedAppID string                        `json:"connected_app_id"`
+	Name           string                        `json:"name"`
+	Description    string                        `json:"description,omitempty"`
+	ClientType     client.ConnectedAppClientType `json:"client_type,omitempty"`
+	LogoURL        string                        `json:"logo_url,omitempty"`
 }
 
-// FixtureOrganization is an organization to seed: a create request plus fixture-only state.
+// FixtureOrganization is an organization to seed: what Organizations.Create takes, plus state
+// only Stytch's dashboard or sign-in flows create.
 type FixtureOrganization struct {
-	api.OrganizationCreateRequest
-	OrganizationID         string                    `json:"organization_id,omitempty"`
-	CreatedAt              time.Time                 `json:"created_at,omitzero"`
-	SSOActiveConnections   []api.SSOActiveConnection `json:"sso_active_connections,omitempty"`
-	SCIMActiveConnection   *api.SCIMActiveConnection `json:"scim_active_connection,omitempty"`
-	SSODefaultConnectionID string                    `json:"sso_default_connection_id,omitempty"`
-	CustomRoles            []api.PolicyRole          `json:"custom_roles,omitempty"`
-	Members                []FixtureMember           `json:"members,omitempty"`
+	client.OrganizationCreateParams
+	OrganizationID         string                       `json:"organization_id,omitempty"`
+	CreatedAt              time.Time                    `json:"created_at,omitzero"`
+	SSOActiveConnections   []client.SSOActiveConnection `json:"sso_active_connections,omitempty"`
+	SCIMActiveConnection   *client.SCIMActiveConnection `json:"scim_active_connection,omitempty"`
+	SSODefaultConnectionID string                       `json:"sso_default_connection_id,omitempty"`
+	CustomRoles            []client.Role                `json:"custom_roles,omitempty"`
+	Members                []FixtureMember              `json:"members,omitempty"`
 }
 
-// FixtureMember is a member to seed: a create request plus fixture-only state.
+// FixtureMember is a member to seed: what Members.Create takes, plus state only sign-in flows
+// create.
 type FixtureMember struct {
-	api.MemberCreateRequest
+	client.MemberCreateParams
 	MemberID               string                     `json:"member_id,omitempty"`
 	CreatedAt              time.Time                  `json:"created_at,omitzero"`
-	Status                 api.MemberStatus           `json:"status,omitempty"`
+	Status                 client.MemberStatus        `json:"status,omitempty"`
 	EmailAddressVerified   bool                       `json:"email_address_verified,omitempty"`
 	MFAPhoneNumberVerified bool                       `json:"mfa_phone_number_verified,omitempty"`
 	MemberPasswordID       string                     `json:"member_password_id,omitempty"`
 	TOTPRegistrationID     string                     `json:"totp_registration_id,omitempty"`
-	DefaultMFAMethod       api.MemberDefaultMFAMethod `json:"default_mfa_method,omitempty"`
+	DefaultMFAMethod       client.MFAMethod           `json:"default_mfa_method,omitempty"`
 	IsLocked               bool                       `json:"is_locked,omitempty"`
-	SSORegistrations       []api.SSORegistration      `json:"sso_registrations,omitempty"`
-	OAuthRegistrations     []api.OAuthRegistration    `json:"oauth_registrations,omitempty"`
-	SCIMRegistration       *api.SCIMRegistration      `json:"scim_registration,omitempty"`
+	SSORegistrations       []client.SSORegistration   `json:"sso_registrations,omitempty"`
+	OAuthRegistrations     []client.OAuthRegistration `json:"oauth_registrations,omitempty"`
+	SCIMRegistration       *client.SCIMRegistration   `json:"scim_registration,omitempty"`
 	// Roles granted by SSO or SCIM, with their sources; direct roles go in "roles".
-	ProvisionedRoles []api.MemberRole `json:"provisioned_roles,omitempty"`
-	RetiredEmails    []string         `json:"retired_email_addresses,omitempty"`
-	ProviderTokens   ProviderTokens   `json:"provider_tokens,omitzero"`
-	ConnectedApps    []Grant          `json:"connected_apps,omitempty"`
-	Sessions         []FixtureSession `json:"sessions,omitempty"`
+	ProvisionedRoles []client.MemberRole `json:"provisioned_roles,omitempty"`
+	RetiredEmails    []string            `json:"retired_email_addresses,omitempty"`
+	ProviderTokens   FixtureTokens       `json:"provider_tokens,omitzero"`
+	ConnectedApps    []FixtureGrant      `json:"connected_apps,omitempty"`
+	Sessions         []FixtureSession    `json:"sessions,omitempty"`
 }
 
 // FixtureSession is a member session the mock accepts.
@@ -96,11 +99,21 @@ type FixtureSession struct {
 	SessionJWT   string `json:"session_jwt,omitempty"`
 }
 
-// ProviderTokens are the OAuth and OIDC tokens stored for a member, by provider.
-type ProviderTokens = store.ProviderTokens
+// FixtureTokens are the OAuth and OIDC tokens Stytch stored for a member, by provider.
+type FixtureTokens struct {
+	Google    *client.OAuthTokens    `json:"google,omitempty"`
+	Microsoft *client.OAuthTokens    `json:"microsoft,omitempty"`
+	Slack     []client.SlackTokens   `json:"slack,omitempty"`
+	HubSpot   []client.HubSpotTokens `json:"hubspot,omitempty"`
+	GitHub    []client.GitHubTokens  `json:"github,omitempty"`
+	OIDC      []client.OIDCTokens    `json:"oidc,omitempty"`
+}
 
-// Grant is a member's authorization of a Connected App.
-type Grant = store.Grant
+// FixtureGrant is a member's authorization of a Connected App.
+type FixtureGrant struct {
+	ConnectedAppID string   `json:"connected_app_id"`
+	Scopes         []string `json:"scopes"`
+}
 
 // LoadFixture reads a JSON fixture file. Unknown fields are errors, to catch typos.
 func LoadFixture(path string) (Fixture, error) {
@@ -172,7 +185,11 @@ func (m *Mock) Seed(f Fixture) (err error) {
 		}
 	}()
 	if f.Policy != nil {
-		p.SetPolicy(*f.Policy)
+		policy, err := wire[api.Policy](f.Policy)
+		if err != nil {
+			return fmt.Errorf("mockserver: fixture: rbac_policy: %w", err)
+		}
+		p.SetPolicy(policy)
 	}
 	for _, app := range f.ConnectedApps {
 		if err := p.AddConnectedApp(store.ConnectedApp{ID: app.ConnectedAppID, Name: app.Name, Description: app.Description,
@@ -181,41 +198,103 @@ func (m *Mock) Seed(f Fixture) (err error) {
 		}
 	}
 	for i, o := range f.Organizations {
-		if err := m.checkAgainstSchema("OrganizationCreateRequest", o.OrganizationCreateRequest); err != nil {
-			return fmt.Errorf("mockserver: fixture: organizations[%d]: %w", i, err)
-		}
-		org, err := p.CreateOrganization(o.OrganizationCreateRequest, &store.OrgSeed{
-			ID: o.OrganizationID, CreatedAt: o.CreatedAt, SSOConnections: o.SSOActiveConnections,
-			SCIMConnection: o.SCIMActiveConnection, CustomRoles: o.CustomRoles, DefaultConnection: o.SSODefaultConnectionID,
-		})
+		where := fmt.Sprintf("organizations[%d] (%s)", i, o.Name)
+		org, err := m.seedOrganization(p, o)
 		if err != nil {
-			return fmt.Errorf("mockserver: fixture: organizations[%d] (%s): %w", i, o.OrganizationName, err)
+			return fmt.Errorf("mockserver: fixture: %s: %w", where, err)
 		}
 		created = append(created, org.OrganizationID)
 		for j, mem := range o.Members {
-			if err := m.checkAgainstSchema("MemberCreateRequest", mem.MemberCreateRequest); err != nil {
-				return fmt.Errorf("mockserver: fixture: organizations[%d].members[%d]: %w", i, j, err)
-			}
-			r, err := p.CreateMember(org.OrganizationID, mem.MemberCreateRequest, nil, &store.MemberSeed{
-				ID: mem.MemberID, CreatedAt: mem.CreatedAt, Status: mem.Status,
-				EmailAddressVerified: mem.EmailAddressVerified, MFAPhoneNumberVerified: mem.MFAPhoneNumberVerified,
-				MemberPasswordID: mem.MemberPasswordID, TOTPRegistrationID: mem.TOTPRegistrationID,
-				DefaultMFAMethod: mem.DefaultMFAMethod, IsLocked: mem.IsLocked,
-				SSORegistrations: mem.SSORegistrations, OAuthRegistrations: mem.OAuthRegistrations,
-				SCIMRegistration: mem.SCIMRegistration, ExtraRoles: mem.ProvisionedRoles,
-				RetiredEmails: mem.RetiredEmails, Tokens: mem.ProviderTokens, Grants: mem.ConnectedApps,
-			})
-			if err != nil {
-				return fmt.Errorf("mockserver: fixture: organizations[%d].members[%d] (%s): %w", i, j, mem.EmailAddress, err)
-			}
-			for _, s := range mem.Sessions {
-				if err := p.AddSession(store.Session{MemberID: r.Member.MemberID, Token: s.SessionToken, JWT: s.SessionJWT}); err != nil {
-					return fmt.Errorf("mockserver: fixture: organizations[%d].members[%d]: session: %w", i, j, err)
-				}
+			if err := m.seedMember(p, org.OrganizationID, mem); err != nil {
+				return fmt.Errorf("mockserver: fixture: %s.members[%d] (%s): %w", where, j, mem.EmailAddress, err)
 			}
 		}
 	}
 	return nil
+}
+
+// seedOrganization creates one fixture organization: its create params are checked against the
+// spec like a request's, then turned into the wire types the store takes.
+func (m *Mock) seedOrganization(p *store.Project, o FixtureOrganization) (api.Organization, error) {
+	if err := m.checkAgainstSchema("OrganizationCreateRequest", o.OrganizationCreateParams); err != nil {
+		return api.Organization{}, err
+	}
+	req, err := wire[api.OrganizationCreateRequest](o.OrganizationCreateParams)
+	if err != nil {
+		return api.Organization{}, err
+	}
+	seed := store.OrgSeed{ID: o.OrganizationID, CreatedAt: o.CreatedAt, DefaultConnection: o.SSODefaultConnectionID}
+	if seed.SSOConnections, err = wire[[]api.SSOActiveConnection](o.SSOActiveConnections); err != nil {
+		return api.Organization{}, err
+	}
+	if seed.SCIMConnection, err = wire[*api.SCIMActiveConnection](o.SCIMActiveConnection); err != nil {
+		return api.Organization{}, err
+	}
+	if seed.CustomRoles, err = wire[[]api.PolicyRole](o.CustomRoles); err != nil {
+		return api.Organization{}, err
+	}
+	return p.CreateOrganization(req, &seed)
+}
+
+// seedMember creates one fixture member with its state and sessions.
+func (m *Mock) seedMember(p *store.Project, orgID string, mem FixtureMember) error {
+	if err := m.checkAgainstSchema("MemberCreateRequest", mem.MemberCreateParams); err != nil {
+		return err
+	}
+	req, err := wire[api.MemberCreateRequest](mem.MemberCreateParams)
+	if err != nil {
+		return err
+	}
+	seed := store.MemberSeed{
+		ID: mem.MemberID, CreatedAt: mem.CreatedAt, Status: api.MemberStatus(mem.Status),
+		EmailAddressVerified: mem.EmailAddressVerified, MFAPhoneNumberVerified: mem.MFAPhoneNumberVerified,
+		MemberPasswordID: mem.MemberPasswordID, TOTPRegistrationID: mem.TOTPRegistrationID,
+		DefaultMFAMethod: api.MemberDefaultMFAMethod(mem.DefaultMFAMethod), IsLocked: mem.IsLocked,
+		RetiredEmails: mem.RetiredEmails,
+	}
+	for _, convert := range []func() error{
+		func() (err error) {
+			seed.SSORegistrations, err = wire[[]api.SSORegistration](mem.SSORegistrations)
+			return
+		},
+		func() (err error) {
+			seed.OAuthRegistrations, err = wire[[]api.OAuthRegistration](mem.OAuthRegistrations)
+			return
+		},
+		func() (err error) {
+			seed.SCIMRegistration, err = wire[*api.SCIMRegistration](mem.SCIMRegistration)
+			return
+		},
+		func() (err error) { seed.ExtraRoles, err = wire[[]api.MemberRole](mem.ProvisionedRoles); return },
+		func() (err error) { seed.Tokens, err = wire[store.ProviderTokens](mem.ProviderTokens); return },
+		func() (err error) { seed.Grants, err = wire[[]store.Grant](mem.ConnectedApps); return },
+	} {
+		if err := convert(); err != nil {
+			return err
+		}
+	}
+	r, err := p.CreateMember(orgID, req, nil, &seed)
+	if err != nil {
+		return err
+	}
+	for _, s := range mem.Sessions {
+		if err := p.AddSession(store.Session{MemberID: r.Member.MemberID, Token: s.SessionToken, JWT: s.SessionJWT}); err != nil {
+			return fmt.Errorf("session: %w", err)
+		}
+	}
+	return nil
+}
+
+// wire converts a public (client) value into the wire type the store takes, through JSON: both
+// follow openapi.yaml's field names.
+func wire[T any](v any) (T, error) {
+	var out T
+	b, err := json.Marshal(v)
+	if err != nil {
+		return out, err
+	}
+	err = json.Unmarshal(b, &out)
+	return out, err
 }
 
 // checkAgainstSchema validates a value against a component schema of openapi.yaml, as a request

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/b2bkit/stytchorgs/client"
 	"github.com/b2bkit/stytchorgs/internal/api"
 	"github.com/b2bkit/stytchorgs/mockserver"
 )
@@ -352,8 +353,8 @@ func TestFixtureFileIsPerProject(t *testing.T) {
 	other.fail(404, "organization_not_found", http.MethodGet, "/v1/b2b/organizations/"+fxAcmeID, "")
 	// The fixed ids are free in another project.
 	if err := srv.Seed(mockserver.Fixture{ProjectID: "project-test-fixture-other", Organizations: []mockserver.FixtureOrganization{{
-		OrganizationID:            fxAcmeID,
-		OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Other Acme", OrganizationSlug: fxPtr("acme-corp")},
+		OrganizationID:           fxAcmeID,
+		OrganizationCreateParams: client.OrganizationCreateParams{Name: "Other Acme", Slug: "acme-corp"},
 	}}}); err != nil {
 		t.Fatalf("seeding the same ids into another project: %v", err)
 	}
@@ -380,7 +381,7 @@ func TestFixtureLoadMatchesParse(t *testing.T) {
 		t.Fatalf("fixture = %+v", loaded)
 	}
 	acme := loaded.Organizations[0]
-	if acme.OrganizationID != fxAcmeID || acme.OrganizationName != "Acme Corporation" || len(acme.Members) != 2 ||
+	if acme.OrganizationID != fxAcmeID || acme.Name != "Acme Corporation" || len(acme.Members) != 2 ||
 		!acme.CreatedAt.Equal(time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)) {
 		t.Errorf("acme = %+v", acme)
 	}
@@ -488,11 +489,11 @@ func TestFixtureLoadErrors(t *testing.T) {
 // fxSmall is a small fixture for project: one organization with one member.
 func fxSmall(project, orgID, slug, memberID, email string) mockserver.Fixture {
 	return mockserver.Fixture{ProjectID: project, Organizations: []mockserver.FixtureOrganization{{
-		OrganizationID:            orgID,
-		OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: slug, OrganizationSlug: fxPtr(slug)},
+		OrganizationID:           orgID,
+		OrganizationCreateParams: client.OrganizationCreateParams{Name: slug, Slug: slug},
 		Members: []mockserver.FixtureMember{{
 			MemberID:             memberID,
-			MemberCreateRequest:  api.MemberCreateRequest{EmailAddress: email},
+			MemberCreateParams:   client.MemberCreateParams{EmailAddress: email},
 			EmailAddressVerified: true,
 		}},
 	}}}
@@ -594,25 +595,25 @@ func TestFixtureSchemaCheck(t *testing.T) {
 	t.Parallel()
 	for name, mutate := range map[string]func(*mockserver.FixtureOrganization){
 		"invalid mfa_policy enum": func(o *mockserver.FixtureOrganization) {
-			o.MFAPolicy = fxPtr(api.MFAPolicy("SOMETIMES"))
+			o.MFAPolicy = client.MFAPolicy("SOMETIMES")
 		},
 		"invalid email_invites enum": func(o *mockserver.FixtureOrganization) {
-			o.EmailInvites = fxPtr(api.EmailInvites("EVERYONE"))
+			o.EmailInvites = client.AccessSetting("EVERYONE")
 		},
 		"invalid auth method": func(o *mockserver.FixtureOrganization) {
-			o.AuthMethods = fxPtr(api.AuthMethodsRESTRICTED)
-			o.AllowedAuthMethods = &[]api.AuthMethod{"carrier_pigeon"}
+			o.AuthMethods = client.Restricted
+			o.AllowedAuthMethods = []client.AuthMethod{"carrier_pigeon"}
 		},
-		"empty name": func(o *mockserver.FixtureOrganization) { o.OrganizationName = "" },
-		"bad slug":   func(o *mockserver.FixtureOrganization) { o.OrganizationSlug = fxPtr("has spaces") },
+		"empty name": func(o *mockserver.FixtureOrganization) { o.Name = "" },
+		"bad slug":   func(o *mockserver.FixtureOrganization) { o.Slug = "has spaces" },
 		"bad member email": func(o *mockserver.FixtureOrganization) {
 			o.Members[0].EmailAddress = "not-an-email"
 		},
 		"invalid member status": func(o *mockserver.FixtureOrganization) {
-			o.Members[0].Status = api.MemberStatus("archived")
+			o.Members[0].Status = client.MemberStatus("archived")
 		},
 		"invalid default MFA method": func(o *mockserver.FixtureOrganization) {
-			o.Members[0].DefaultMFAMethod = api.MemberDefaultMFAMethod("email_otp")
+			o.Members[0].DefaultMFAMethod = client.MFAMethod("email_otp")
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -640,26 +641,26 @@ func TestFixtureSchemaCheck(t *testing.T) {
 func fxRollbackFixture(project string, breakIt func(*mockserver.Fixture)) mockserver.Fixture {
 	f := mockserver.Fixture{
 		ProjectID: project,
-		Policy: &api.Policy{Roles: []api.PolicyRole{{RoleID: "rollback-role", Description: "Rolled back.",
-			Permissions: []api.PolicyPermission{{ResourceID: "stytch.member", Actions: []string{"get"}}}}}},
+		Policy: &client.Policy{Roles: []client.Role{{RoleID: "rollback-role", Description: "Rolled back.",
+			Permissions: []client.Permission{{ResourceID: "stytch.member", Actions: []string{"get"}}}}}},
 		ConnectedApps: []mockserver.FixtureConnectedApp{{ConnectedAppID: "connected-app-test-rollback", Name: "Rollback"}},
 		Organizations: []mockserver.FixtureOrganization{
 			{
 				OrganizationID: "organization-test-55555555-5555-4555-8555-555555555555",
-				OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "First", OrganizationSlug: fxPtr("first"),
-					ClaimedEmailDomains: &api.ClaimedEmailDomains{"first.com"}},
+				OrganizationCreateParams: client.OrganizationCreateParams{Name: "First", Slug: "first",
+					ClaimedEmailDomains: []string{"first.com"}},
 				Members: []mockserver.FixtureMember{{
 					MemberID:             "member-test-55555555-5555-4555-8555-555555555555",
-					MemberCreateRequest:  api.MemberCreateRequest{EmailAddress: "ada@first.com", Roles: &api.RoleIDs{"rollback-role"}},
+					MemberCreateParams:   client.MemberCreateParams{EmailAddress: "ada@first.com", Roles: []string{"rollback-role"}},
 					EmailAddressVerified: true,
-					ConnectedApps:        []mockserver.Grant{{ConnectedAppID: "connected-app-test-rollback", Scopes: []string{"openid"}}},
+					ConnectedApps:        []mockserver.FixtureGrant{{ConnectedAppID: "connected-app-test-rollback", Scopes: []string{"openid"}}},
 					Sessions:             []mockserver.FixtureSession{{SessionToken: "session-token-rollback"}},
 				}},
 			},
 			{
-				OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Second", OrganizationSlug: fxPtr("second")},
+				OrganizationCreateParams: client.OrganizationCreateParams{Name: "Second", Slug: "second"},
 				Members: []mockserver.FixtureMember{
-					{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "b@second.com"}},
+					{MemberCreateParams: client.MemberCreateParams{EmailAddress: "b@second.com"}},
 				},
 			},
 		},
@@ -673,26 +674,26 @@ func TestFixtureFailureRollsBackCompletely(t *testing.T) {
 	for name, breakIt := range map[string]func(*mockserver.Fixture){
 		"third organization's slug": func(f *mockserver.Fixture) {
 			f.Organizations = append(f.Organizations, mockserver.FixtureOrganization{
-				OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Third", OrganizationSlug: fxPtr("first")}})
+				OrganizationCreateParams: client.OrganizationCreateParams{Name: "Third", Slug: "first"}})
 		},
 		"second organization's second member": func(f *mockserver.Fixture) {
 			f.Organizations[1].Members = append(f.Organizations[1].Members, mockserver.FixtureMember{
-				MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "B@second.com"}})
+				MemberCreateParams: client.MemberCreateParams{EmailAddress: "B@second.com"}})
 		},
 		"a member's session": func(f *mockserver.Fixture) {
 			f.Organizations[1].Members[0].Sessions = []mockserver.FixtureSession{{}}
 		},
 		"a grant of an unknown app": func(f *mockserver.Fixture) {
-			f.Organizations[1].Members[0].ConnectedApps = []mockserver.Grant{{ConnectedAppID: "connected-app-test-unknown"}}
+			f.Organizations[1].Members[0].ConnectedApps = []mockserver.FixtureGrant{{ConnectedAppID: "connected-app-test-unknown"}}
 		},
 		"a member in a claimed domain": func(f *mockserver.Fixture) {
 			f.Organizations[1].Members[0].EmailAddress = "eve@first.com"
 		},
 		"an invalid enum": func(f *mockserver.Fixture) {
-			f.Organizations[1].MFAMethods = fxPtr(api.MFAMethods("SOME"))
+			f.Organizations[1].MFAMethods = client.AccessSetting("SOME")
 		},
 		"a custom role": func(f *mockserver.Fixture) {
-			f.Organizations[1].CustomRoles = []api.PolicyRole{{RoleID: "stytch_reserved"}}
+			f.Organizations[1].CustomRoles = []client.Role{{RoleID: "stytch_reserved"}}
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -716,7 +717,7 @@ func TestFixtureFailureRollsBackCompletely(t *testing.T) {
 			}
 			// The Connected App is gone: granting it fails.
 			probe := fxSmall(project, "", "probe", "", "p@probe.com")
-			probe.Organizations[0].Members[0].ConnectedApps = []mockserver.Grant{{ConnectedAppID: "connected-app-test-rollback"}}
+			probe.Organizations[0].Members[0].ConnectedApps = []mockserver.FixtureGrant{{ConnectedAppID: "connected-app-test-rollback"}}
 			if err := srv.Seed(probe); err == nil || !strings.Contains(err.Error(), "connected_app_not_found") {
 				t.Errorf("granting the refused fixture's app: %v", err)
 			}
@@ -741,10 +742,10 @@ func fxEarlier(t *testing.T, srv *mockserver.Server, project string) {
 	t.Helper()
 	f := fxSmall(project, "organization-test-66666666-6666-4666-8666-666666666666", "earlier",
 		"member-test-66666666-6666-4666-8666-666666666666", "ada@earlier.com")
-	f.Policy = &api.Policy{Roles: []api.PolicyRole{{RoleID: "earlier-role", Description: "From the earlier fixture.",
-		Permissions: []api.PolicyPermission{{ResourceID: "stytch.member", Actions: []string{"get"}}}}}}
+	f.Policy = &client.Policy{Roles: []client.Role{{RoleID: "earlier-role", Description: "From the earlier fixture.",
+		Permissions: []client.Permission{{ResourceID: "stytch.member", Actions: []string{"get"}}}}}}
 	f.ConnectedApps = []mockserver.FixtureConnectedApp{{ConnectedAppID: "connected-app-test-shared", Name: "Shared App", Description: "Earlier."}}
-	f.Organizations[0].Members[0].ConnectedApps = []mockserver.Grant{{ConnectedAppID: "connected-app-test-shared", Scopes: []string{"openid"}}}
+	f.Organizations[0].Members[0].ConnectedApps = []mockserver.FixtureGrant{{ConnectedAppID: "connected-app-test-shared", Scopes: []string{"openid"}}}
 	f.Organizations[0].Members[0].Sessions = []mockserver.FixtureSession{{SessionToken: "session-token-shared"}}
 	if err := srv.Seed(f); err != nil {
 		t.Fatalf("Seed the earlier fixture: %v", err)
@@ -754,13 +755,13 @@ func fxEarlier(t *testing.T, srv *mockserver.Server, project string) {
 // fxBrokenLater is a fixture that fails at its end, after declaring what fxEarlier declared.
 func fxBrokenLater(project string) mockserver.Fixture {
 	f := fxSmall(project, "", "later", "", "grace@later.com")
-	f.Policy = &api.Policy{Roles: []api.PolicyRole{{RoleID: "later-role", Description: "From the later fixture.",
-		Permissions: []api.PolicyPermission{{ResourceID: "stytch.member", Actions: []string{"get"}}}}}}
+	f.Policy = &client.Policy{Roles: []client.Role{{RoleID: "later-role", Description: "From the later fixture.",
+		Permissions: []client.Permission{{ResourceID: "stytch.member", Actions: []string{"get"}}}}}}
 	f.ConnectedApps = []mockserver.FixtureConnectedApp{{ConnectedAppID: "connected-app-test-shared", Name: "Shared App", Description: "Later."}}
-	f.Organizations[0].Members[0].ConnectedApps = []mockserver.Grant{{ConnectedAppID: "connected-app-test-shared", Scopes: []string{"email"}}}
+	f.Organizations[0].Members[0].ConnectedApps = []mockserver.FixtureGrant{{ConnectedAppID: "connected-app-test-shared", Scopes: []string{"email"}}}
 	f.Organizations[0].Members[0].Sessions = []mockserver.FixtureSession{{SessionToken: "session-token-shared"}}
 	f.Organizations = append(f.Organizations, mockserver.FixtureOrganization{
-		OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Clash", OrganizationSlug: fxPtr("earlier")}})
+		OrganizationCreateParams: client.OrganizationCreateParams{Name: "Clash", Slug: "earlier"}})
 	return f
 }
 
@@ -836,18 +837,18 @@ func TestFixtureMemberOnlyState(t *testing.T) {
 	deleted := "member-test-77777777-7777-4777-8777-777777777772"
 	scim := "member-test-77777777-7777-4777-8777-777777777773"
 	f := mockserver.Fixture{ProjectID: project, Organizations: []mockserver.FixtureOrganization{{
-		OrganizationID:            orgID,
-		OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "State", OrganizationSlug: fxPtr("state")},
-		SCIMActiveConnection:      &api.SCIMActiveConnection{ConnectionID: "scim-connection-test-1", DisplayName: "Entra", BearerTokenLastFour: "abcd"},
+		OrganizationID:           orgID,
+		OrganizationCreateParams: client.OrganizationCreateParams{Name: "State", Slug: "state"},
+		SCIMActiveConnection:     &client.SCIMActiveConnection{ConnectionID: "scim-connection-test-1", DisplayName: "Entra", BearerTokenLastFour: "abcd"},
 		Members: []mockserver.FixtureMember{
-			{MemberID: locked, MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "locked@state.com"}, IsLocked: true},
-			{MemberID: deleted, MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "gone@state.com"}, Status: api.MemberStatusDeleted, EmailAddressVerified: true},
+			{MemberID: locked, MemberCreateParams: client.MemberCreateParams{EmailAddress: "locked@state.com"}, IsLocked: true},
+			{MemberID: deleted, MemberCreateParams: client.MemberCreateParams{EmailAddress: "gone@state.com"}, Status: client.MemberDeleted, EmailAddressVerified: true},
 			{
-				MemberID:            scim,
-				MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "scim@state.com"},
-				SCIMRegistration:    &api.SCIMRegistration{ConnectionID: "scim-connection-test-1", RegistrationID: "scim-registration-test-1"},
-				ProvisionedRoles: []api.MemberRole{{RoleID: "stytch_admin", Sources: []api.MemberRoleSource{
-					{Type: api.SCIMConnectionGroup, Details: &map[string]any{"connection_id": "scim-connection-test-1", "group": "admins"}}}}},
+				MemberID:           scim,
+				MemberCreateParams: client.MemberCreateParams{EmailAddress: "scim@state.com"},
+				SCIMRegistration:   &client.SCIMRegistration{ConnectionID: "scim-connection-test-1", RegistrationID: "scim-registration-test-1"},
+				ProvisionedRoles: []client.MemberRole{{RoleID: "stytch_admin", Sources: []client.MemberRoleSource{
+					{Type: "scim_connection_group", Details: map[string]any{"connection_id": "scim-connection-test-1", "group": "admins"}}}}},
 			},
 		},
 	}}}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/b2bkit/stytchorgs/client"
 	"github.com/b2bkit/stytchorgs/internal/api"
 	"github.com/b2bkit/stytchorgs/mockserver"
 )
@@ -61,10 +62,10 @@ func TestCreateMemberRules(t *testing.T) {
 	e := setup(t)
 	e.createOrg(api.OrganizationCreateRequest{OrganizationName: "Claimer", OrganizationSlug: ptr("claimer"), ClaimedEmailDomains: &[]string{"claimed.io"}})
 	e.seed(mockserver.Fixture{Organizations: []mockserver.FixtureOrganization{{
-		OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme", OrganizationSlug: ptr("acme")},
+		OrganizationCreateParams: client.OrganizationCreateParams{Name: "Acme", Slug: "acme"},
 		Members: []mockserver.FixtureMember{{
-			MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "ada@acme.com", ExternalID: ptr("emp-1"), MFAPhoneNumber: ptr("+12025550123")},
-			RetiredEmails:       []string{"ada.old@acme.com"},
+			MemberCreateParams: client.MemberCreateParams{EmailAddress: "ada@acme.com", ExternalID: "emp-1", MFAPhoneNumber: "+12025550123"},
+			RetiredEmails:      []string{"ada.old@acme.com"},
 		}},
 	}}})
 	cases := []struct {
@@ -132,11 +133,11 @@ func TestUpdateMember(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	e.seed(mockserver.Fixture{Organizations: []mockserver.FixtureOrganization{{
-		OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme", OrganizationSlug: ptr("acme")},
-		CustomRoles:               []api.PolicyRole{{RoleID: "billing_viewer", Description: "Reads billing.", Permissions: []api.PolicyPermission{}}},
+		OrganizationCreateParams: client.OrganizationCreateParams{Name: "Acme", Slug: "acme"},
+		CustomRoles:              []client.Role{{RoleID: "billing_viewer", Description: "Reads billing.", Permissions: []client.Permission{}}},
 		Members: []mockserver.FixtureMember{{
-			MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "ada@acme.com", Roles: &api.RoleIDs{"stytch_admin"},
-				UntrustedMetadata: &api.Metadata{"theme": "dark", "lang": "en"}},
+			MemberCreateParams: client.MemberCreateParams{EmailAddress: "ada@acme.com", Roles: []string{"stytch_admin"},
+				UntrustedMetadata: client.Metadata{"theme": "dark", "lang": "en"}},
 			MemberID: "member-test-00000000-0000-4000-8000-0000000000a1", EmailAddressVerified: true, MemberPasswordID: "member-password-test-1",
 		}},
 	}}})
@@ -195,10 +196,10 @@ func TestDeleteAndReactivateMember(t *testing.T) {
 	e := setup(t)
 	verified := "member-test-00000000-0000-4000-8000-0000000000b1"
 	e.seed(mockserver.Fixture{Organizations: []mockserver.FixtureOrganization{{
-		OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme", OrganizationSlug: ptr("acme")},
+		OrganizationCreateParams: client.OrganizationCreateParams{Name: "Acme", Slug: "acme"},
 		Members: []mockserver.FixtureMember{{
-			MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "ada@acme.com", ExternalID: ptr("emp-1")},
-			MemberID:            verified, EmailAddressVerified: true,
+			MemberCreateParams: client.MemberCreateParams{EmailAddress: "ada@acme.com", ExternalID: "emp-1"},
+			MemberID:           verified, EmailAddressVerified: true,
 		}},
 	}}})
 	unverified := e.member("acme", "grace@acme.com")
@@ -253,10 +254,10 @@ func TestMemberFactors(t *testing.T) {
 	e := setup(t)
 	id := "member-test-00000000-0000-4000-8000-0000000000c1"
 	e.seed(mockserver.Fixture{Organizations: []mockserver.FixtureOrganization{{
-		OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme", OrganizationSlug: ptr("acme")},
+		OrganizationCreateParams: client.OrganizationCreateParams{Name: "Acme", Slug: "acme"},
 		Members: []mockserver.FixtureMember{{
-			MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "ada@acme.com", MFAPhoneNumber: ptr("+12025550123")},
-			MemberID:            id, MFAPhoneNumberVerified: true, MemberPasswordID: "member-password-test-1",
+			MemberCreateParams: client.MemberCreateParams{EmailAddress: "ada@acme.com", MFAPhoneNumber: "+12025550123"},
+			MemberID:           id, MFAPhoneNumberVerified: true, MemberPasswordID: "member-password-test-1",
 			TOTPRegistrationID: "totp-test-1", DefaultMFAMethod: "totp",
 		}},
 	}}})
@@ -291,11 +292,11 @@ func TestRetiredEmailsAndEmailUpdates(t *testing.T) {
 	e := setup(t)
 	id := "member-test-00000000-0000-4000-8000-0000000000d1"
 	e.seed(mockserver.Fixture{Organizations: []mockserver.FixtureOrganization{{
-		OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme", OrganizationSlug: ptr("acme")},
+		OrganizationCreateParams: client.OrganizationCreateParams{Name: "Acme", Slug: "acme"},
 		Members: []mockserver.FixtureMember{
-			{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "ada@acme.com"}, MemberID: id, EmailAddressVerified: true,
+			{MemberCreateParams: client.MemberCreateParams{EmailAddress: "ada@acme.com"}, MemberID: id, EmailAddressVerified: true,
 				RetiredEmails: []string{"old1@acme.com", "old2@acme.com"}},
-			{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "grace@acme.com"}, EmailAddressVerified: true, RetiredEmails: []string{"g.old@acme.com"}},
+			{MemberCreateParams: client.MemberCreateParams{EmailAddress: "grace@acme.com"}, EmailAddressVerified: true, RetiredEmails: []string{"g.old@acme.com"}},
 		},
 	}}})
 
@@ -351,9 +352,9 @@ func TestMemberConnectedAppsAndRevoke(t *testing.T) {
 	e.seed(mockserver.Fixture{
 		ConnectedApps: []mockserver.FixtureConnectedApp{{ConnectedAppID: "connected-app-test-1", Name: "Analytics", Description: "Dashboards"}},
 		Organizations: []mockserver.FixtureOrganization{{
-			OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme", OrganizationSlug: ptr("acme")},
-			Members: []mockserver.FixtureMember{{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "ada@acme.com"}, MemberID: id,
-				ConnectedApps: []mockserver.Grant{{ConnectedAppID: "connected-app-test-1", Scopes: []string{"openid", "email"}}}}},
+			OrganizationCreateParams: client.OrganizationCreateParams{Name: "Acme", Slug: "acme"},
+			Members: []mockserver.FixtureMember{{MemberCreateParams: client.MemberCreateParams{EmailAddress: "ada@acme.com"}, MemberID: id,
+				ConnectedApps: []mockserver.FixtureGrant{{ConnectedAppID: "connected-app-test-1", Scopes: []string{"openid", "email"}}}}},
 		}},
 	})
 	list, err := e.c.ListMemberConnectedAppsWithResponse(e.ctx, "acme", id, nil)
@@ -377,14 +378,14 @@ func TestProviderTokens(t *testing.T) {
 	e := setup(t)
 	id := "member-test-00000000-0000-4000-8000-0000000000f1"
 	e.seed(mockserver.Fixture{Organizations: []mockserver.FixtureOrganization{{
-		OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme", OrganizationSlug: ptr("acme")},
+		OrganizationCreateParams: client.OrganizationCreateParams{Name: "Acme", Slug: "acme"},
 		Members: []mockserver.FixtureMember{{
-			MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "ada@acme.com"}, MemberID: id,
-			ProviderTokens: mockserver.ProviderTokens{
-				Google: &api.GoogleOAuthTokensResponse{ProviderType: "Google", ProviderSubject: "107", IDToken: "id.tok.en",
-					Scopes: []string{"openid"}, AccessToken: ptr("ya29"), RefreshToken: ptr("1//refresh")},
-				OIDC: []api.OIDCProviderInfo{{ProviderSubject: "00u1", IDToken: "i", AccessToken: "a", AccessTokenExpiresIn: 3600,
-					Scopes: []string{"openid"}, ConnectionID: "oidc-connection-test-1", RefreshToken: ptr("rt")}},
+			MemberCreateParams: client.MemberCreateParams{EmailAddress: "ada@acme.com"}, MemberID: id,
+			ProviderTokens: mockserver.FixtureTokens{
+				Google: &client.OAuthTokens{ProviderType: "Google", ProviderSubject: "107", IDToken: "id.tok.en",
+					Scopes: []string{"openid"}, AccessToken: "ya29", RefreshToken: "1//refresh"},
+				OIDC: []client.OIDCTokens{{ProviderSubject: "00u1", IDToken: "i", AccessToken: "a", AccessTokenExpiresIn: 3600,
+					Scopes: []string{"openid"}, ConnectionID: "oidc-connection-test-1", RefreshToken: "rt"}},
 			},
 		}},
 	}}})
@@ -455,8 +456,8 @@ func TestReactivationLeavesTakenRetiredEmailsToTheirNewOwner(t *testing.T) {
 	e := setup(t)
 	id := "member-test-00000000-0000-4000-8000-0000000000b9"
 	e.seed(mockserver.Fixture{Organizations: []mockserver.FixtureOrganization{{
-		OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme", OrganizationSlug: ptr("acme")},
-		Members: []mockserver.FixtureMember{{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "b@acme.com"}, MemberID: id,
+		OrganizationCreateParams: client.OrganizationCreateParams{Name: "Acme", Slug: "acme"},
+		Members: []mockserver.FixtureMember{{MemberCreateParams: client.MemberCreateParams{EmailAddress: "b@acme.com"}, MemberID: id,
 			EmailAddressVerified: true, RetiredEmails: []string{"a@acme.com", "keep@acme.com"}}},
 	}}})
 	del, err := e.c.DeleteMemberWithResponse(e.ctx, "acme", id, nil)
@@ -507,12 +508,12 @@ func TestSeededStateIsNormalized(t *testing.T) {
 	e.seed(mockserver.Fixture{
 		ConnectedApps: []mockserver.FixtureConnectedApp{{ConnectedAppID: "app1", Name: "App"}},
 		Organizations: []mockserver.FixtureOrganization{{
-			OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme", OrganizationSlug: ptr("acme")},
-			Members: []mockserver.FixtureMember{{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "a@acme.com"}, MemberID: id,
-				ConnectedApps: []mockserver.Grant{{ConnectedAppID: "app1"}}, // no scopes
-				ProviderTokens: mockserver.ProviderTokens{
-					Google: &api.GoogleOAuthTokensResponse{ProviderSubject: "1", IDToken: "i"}, // no scopes, no provider type
-					Github: []api.GithubProviderInfo{{ProviderSubject: "2", AccessToken: "a"}},
+			OrganizationCreateParams: client.OrganizationCreateParams{Name: "Acme", Slug: "acme"},
+			Members: []mockserver.FixtureMember{{MemberCreateParams: client.MemberCreateParams{EmailAddress: "a@acme.com"}, MemberID: id,
+				ConnectedApps: []mockserver.FixtureGrant{{ConnectedAppID: "app1"}}, // no scopes
+				ProviderTokens: mockserver.FixtureTokens{
+					Google: &client.OAuthTokens{ProviderSubject: "1", IDToken: "i"}, // no scopes, no provider type
+					GitHub: []client.GitHubTokens{{ProviderSubject: "2", AccessToken: "a"}},
 				}}},
 		}},
 	})
@@ -527,9 +528,9 @@ func TestSeededStateIsNormalized(t *testing.T) {
 	e.expectOK(gh.StatusCode(), gh.Body, err)
 
 	err = e.srv.Seed(mockserver.Fixture{ProjectID: e.project, Organizations: []mockserver.FixtureOrganization{{
-		OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Beta", OrganizationSlug: ptr("beta")},
-		Members: []mockserver.FixtureMember{{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "b@beta.com"},
-			ProvisionedRoles: []api.MemberRole{{RoleID: "stytch_admin"}}}},
+		OrganizationCreateParams: client.OrganizationCreateParams{Name: "Beta", Slug: "beta"},
+		Members: []mockserver.FixtureMember{{MemberCreateParams: client.MemberCreateParams{EmailAddress: "b@beta.com"},
+			ProvisionedRoles: []client.MemberRole{{RoleID: "stytch_admin"}}}},
 	}}})
 	if err == nil || !strings.Contains(err.Error(), "source") {
 		t.Errorf("a provisioned role without a source must be refused, got %v", err)

@@ -196,7 +196,11 @@ func (m *Mock) serve(rec *recorder, r *http.Request, entry *RecordedRequest) (dr
 	}
 	// The fast path vouches for most requests; kin-openapi decides the rest and explains them.
 	if !o.requestValid(r, params, body) {
-		if e := validateRequest(ctx, v.input(m)); e != nil {
+		e := checkJSONShape(o, body)
+		if e == nil {
+			e = validateRequest(ctx, v.input(m))
+		}
+		if e != nil {
 			m.answer(rec, v, e, entry)
 			return false
 		}

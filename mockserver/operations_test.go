@@ -8,6 +8,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/b2bkit/stytchorgs"
+	"github.com/b2bkit/stytchorgs/client"
 	"github.com/b2bkit/stytchorgs/internal/api"
 	"github.com/b2bkit/stytchorgs/mockserver"
 )
@@ -26,21 +27,21 @@ func TestEveryOperationIsServed(t *testing.T) {
 	e.seed(mockserver.Fixture{
 		ConnectedApps: []mockserver.FixtureConnectedApp{{ConnectedAppID: app, Name: "Analytics"}},
 		Organizations: []mockserver.FixtureOrganization{{
-			OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme", OrganizationSlug: ptr("acme"), OrganizationExternalID: ptr("crm-1")},
+			OrganizationCreateParams: client.OrganizationCreateParams{Name: "Acme", Slug: "acme", ExternalID: "crm-1"},
 			Members: []mockserver.FixtureMember{
-				{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "ada@acme.com", ExternalID: ptr("emp-1"), MFAPhoneNumber: ptr("+12025550123")},
+				{MemberCreateParams: client.MemberCreateParams{EmailAddress: "ada@acme.com", ExternalID: "emp-1", MFAPhoneNumber: "+12025550123"},
 					MemberID: memberID, EmailAddressVerified: true, MemberPasswordID: "member-password-test-1", TOTPRegistrationID: "totp-test-1",
 					RetiredEmails: []string{"ada.old@acme.com"},
-					ConnectedApps: []mockserver.Grant{{ConnectedAppID: app, Scopes: []string{"openid"}}},
-					ProviderTokens: mockserver.ProviderTokens{
-						Google:    &api.GoogleOAuthTokensResponse{ProviderType: "Google", ProviderSubject: "1", IDToken: "i", Scopes: []string{"openid"}},
-						Microsoft: &api.MicrosoftOAuthTokensResponse{ProviderType: "Microsoft", ProviderSubject: "2", IDToken: "i", AccessToken: "a", AccessTokenExpiresIn: 60, Scopes: []string{}},
-						Slack:     []api.SlackProviderInfo{{ProviderSubject: "U1", ProviderTenantID: "T1", AccessToken: "a", Scopes: []string{}, BotAccessToken: "", BotScopes: []string{}}},
-						Hubspot:   []api.HubspotProviderInfo{{ProviderSubject: "3", ProviderTenantID: "4", AccessToken: "a", AccessTokenExpiresIn: 60, Scopes: []string{}}},
-						Github:    []api.GithubProviderInfo{{ProviderSubject: "5", ProviderTenantIds: []string{"6"}, AccessToken: "a", Scopes: []string{}}},
-						OIDC:      []api.OIDCProviderInfo{{ProviderSubject: "7", IDToken: "i", AccessToken: "a", AccessTokenExpiresIn: 60, Scopes: []string{}, ConnectionID: "oidc-connection-test-1"}},
+					ConnectedApps: []mockserver.FixtureGrant{{ConnectedAppID: app, Scopes: []string{"openid"}}},
+					ProviderTokens: mockserver.FixtureTokens{
+						Google:    &client.OAuthTokens{ProviderType: "Google", ProviderSubject: "1", IDToken: "i", Scopes: []string{"openid"}},
+						Microsoft: &client.OAuthTokens{ProviderType: "Microsoft", ProviderSubject: "2", IDToken: "i", AccessToken: "a", AccessTokenExpiresIn: 60, Scopes: []string{}},
+						Slack:     []client.SlackTokens{{ProviderSubject: "U1", ProviderTenantID: "T1", AccessToken: "a", Scopes: []string{}, BotAccessToken: "", BotScopes: []string{}}},
+						HubSpot:   []client.HubSpotTokens{{ProviderSubject: "3", ProviderTenantID: "4", AccessToken: "a", AccessTokenExpiresIn: 60, Scopes: []string{}}},
+						GitHub:    []client.GitHubTokens{{ProviderSubject: "5", ProviderTenantIDs: []string{"6"}, AccessToken: "a", Scopes: []string{}}},
+						OIDC:      []client.OIDCTokens{{ProviderSubject: "7", IDToken: "i", AccessToken: "a", AccessTokenExpiresIn: 60, Scopes: []string{}, ConnectionID: "oidc-connection-test-1"}},
 					}},
-				{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "gone@acme.com"}, MemberID: deleted, Status: "deleted", EmailAddressVerified: true},
+				{MemberCreateParams: client.MemberCreateParams{EmailAddress: "gone@acme.com"}, MemberID: deleted, Status: "deleted", EmailAddressVerified: true},
 			},
 		}},
 	})

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/b2bkit/stytchorgs/client"
 	"github.com/b2bkit/stytchorgs/internal/api"
 	"github.com/b2bkit/stytchorgs/mockserver"
 )
@@ -328,10 +329,10 @@ func TestOrganizationConnectedApps(t *testing.T) {
 			{ConnectedAppID: "connected-app-test-2", Name: "Unused"},
 		},
 		Organizations: []mockserver.FixtureOrganization{{
-			OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme", OrganizationSlug: ptr("acme")},
+			OrganizationCreateParams: client.OrganizationCreateParams{Name: "Acme", Slug: "acme"},
 			Members: []mockserver.FixtureMember{
-				{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "ada@acme.com"}, MemberID: "member-test-00000000-0000-4000-8000-000000000001",
-					ConnectedApps: []mockserver.Grant{{ConnectedAppID: "connected-app-test-1", Scopes: []string{"openid", "read:reports"}}}},
+				{MemberCreateParams: client.MemberCreateParams{EmailAddress: "ada@acme.com"}, MemberID: "member-test-00000000-0000-4000-8000-000000000001",
+					ConnectedApps: []mockserver.FixtureGrant{{ConnectedAppID: "connected-app-test-1", Scopes: []string{"openid", "read:reports"}}}},
 			},
 		}},
 	})
@@ -433,8 +434,8 @@ func TestRemovingACustomRoleKeepsTheOrganizationUpdatable(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	e.seed(mockserver.Fixture{Organizations: []mockserver.FixtureOrganization{{
-		OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme", OrganizationSlug: ptr("acme")},
-		CustomRoles:               []api.PolicyRole{{RoleID: "viewer", Description: "Views.", Permissions: []api.PolicyPermission{}}},
+		OrganizationCreateParams: client.OrganizationCreateParams{Name: "Acme", Slug: "acme"},
+		CustomRoles:              []client.Role{{RoleID: "viewer", Description: "Views.", Permissions: []client.Permission{}}},
 	}}})
 	resp, err := e.c.UpdateOrganizationWithResponse(e.ctx, "acme", nil, api.OrganizationUpdateRequest{
 		RBACEmailImplicitRoleAssignments: &[]api.EmailImplicitRoleAssignment{{Domain: "acme.com", RoleID: "viewer"}}})

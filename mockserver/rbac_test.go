@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/b2bkit/stytchorgs/client"
 	"github.com/b2bkit/stytchorgs/internal/api"
 	"github.com/b2bkit/stytchorgs/mockserver"
 )
@@ -84,14 +85,14 @@ func TestMemberSessionAuthorization(t *testing.T) {
 	e := setup(t)
 	admin, plain := "member-test-00000000-0000-4000-8000-0000000000a1", "member-test-00000000-0000-4000-8000-0000000000a2"
 	e.seed(mockserver.Fixture{Organizations: []mockserver.FixtureOrganization{
-		{OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme", OrganizationSlug: ptr("acme")},
+		{OrganizationCreateParams: client.OrganizationCreateParams{Name: "Acme", Slug: "acme"},
 			Members: []mockserver.FixtureMember{
-				{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "admin@acme.com", Roles: &api.RoleIDs{"stytch_admin"}}, MemberID: admin,
+				{MemberCreateParams: client.MemberCreateParams{EmailAddress: "admin@acme.com", Roles: []string{"stytch_admin"}}, MemberID: admin,
 					Sessions: []mockserver.FixtureSession{{SessionToken: "admin-token", SessionJWT: "admin.jwt.sig"}}},
-				{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "plain@acme.com"}, MemberID: plain,
+				{MemberCreateParams: client.MemberCreateParams{EmailAddress: "plain@acme.com"}, MemberID: plain,
 					Sessions: []mockserver.FixtureSession{{SessionToken: "plain-token"}}},
 			}},
-		{OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Other", OrganizationSlug: ptr("other")}},
+		{OrganizationCreateParams: client.OrganizationCreateParams{Name: "Other", Slug: "other"}},
 	}})
 	as := func(token string) *api.UpdateOrganizationParams {
 		return &api.UpdateOrganizationParams{XStytchMemberSession: &token}
@@ -145,8 +146,8 @@ func TestSessionTokensAndJWTsAreNotInterchangeable(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	e.seed(mockserver.Fixture{Organizations: []mockserver.FixtureOrganization{{
-		OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme", OrganizationSlug: ptr("acme")},
-		Members: []mockserver.FixtureMember{{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "a@acme.com", Roles: &api.RoleIDs{"stytch_admin"}},
+		OrganizationCreateParams: client.OrganizationCreateParams{Name: "Acme", Slug: "acme"},
+		Members: []mockserver.FixtureMember{{MemberCreateParams: client.MemberCreateParams{EmailAddress: "a@acme.com", Roles: []string{"stytch_admin"}},
 			Sessions: []mockserver.FixtureSession{{SessionToken: "tok", SessionJWT: "j.w.t"}}}},
 	}}})
 	rename := api.OrganizationUpdateRequest{OrganizationName: ptr("x")}

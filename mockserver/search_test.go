@@ -8,6 +8,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/b2bkit/stytchorgs/client"
 	"github.com/b2bkit/stytchorgs/internal/api"
 	"github.com/b2bkit/stytchorgs/mockserver"
 )
@@ -71,15 +72,15 @@ func TestSearchOrganizationFilters(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	e.seed(mockserver.Fixture{Organizations: []mockserver.FixtureOrganization{
-		{OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme Corporation", OrganizationSlug: ptr("acme-corp"),
-			EmailAllowedDomains: &[]string{"acme.com"}, ClaimedEmailDomains: &[]string{"acme.io"}},
+		{OrganizationCreateParams: client.OrganizationCreateParams{Name: "Acme Corporation", Slug: "acme-corp",
+			EmailAllowedDomains: []string{"acme.com"}, ClaimedEmailDomains: []string{"acme.io"}},
 			OrganizationID:       "organization-test-00000000-0000-4000-8000-000000000001",
-			SSOActiveConnections: []api.SSOActiveConnection{{ConnectionID: "saml-connection-test-1", DisplayName: "Okta", IdentityProvider: "okta"}},
-			Members:              []mockserver.FixtureMember{{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "ada@acme.com"}}}},
-		{OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme Widgets", OrganizationSlug: ptr("widgets"),
-			EmailAllowedDomains: &[]string{"widgets.dev"}},
-			Members: []mockserver.FixtureMember{{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "grace@widgets.dev"}}}},
-		{OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Initech", OrganizationSlug: ptr("initech")}},
+			SSOActiveConnections: []client.SSOActiveConnection{{ConnectionID: "saml-connection-test-1", DisplayName: "Okta", IdentityProvider: "okta"}},
+			Members:              []mockserver.FixtureMember{{MemberCreateParams: client.MemberCreateParams{EmailAddress: "ada@acme.com"}}}},
+		{OrganizationCreateParams: client.OrganizationCreateParams{Name: "Acme Widgets", Slug: "widgets",
+			EmailAllowedDomains: []string{"widgets.dev"}},
+			Members: []mockserver.FixtureMember{{MemberCreateParams: client.MemberCreateParams{EmailAddress: "grace@widgets.dev"}}}},
+		{OrganizationCreateParams: client.OrganizationCreateParams{Name: "Initech", Slug: "initech"}},
 	}})
 	all := []string{"acme-corp", "widgets", "initech"}
 	cases := []struct {
@@ -244,17 +245,17 @@ func TestSearchMembers(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	e.seed(mockserver.Fixture{Organizations: []mockserver.FixtureOrganization{
-		{OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Acme", OrganizationSlug: ptr("acme")},
+		{OrganizationCreateParams: client.OrganizationCreateParams{Name: "Acme", Slug: "acme"},
 			Members: []mockserver.FixtureMember{
-				{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "ada@acme.com", Roles: &api.RoleIDs{"stytch_admin"}, MFAPhoneNumber: ptr("+12025550123"), ExternalID: ptr("emp-1")},
+				{MemberCreateParams: client.MemberCreateParams{EmailAddress: "ada@acme.com", Roles: []string{"stytch_admin"}, MFAPhoneNumber: "+12025550123", ExternalID: "emp-1"},
 					MemberID: "member-test-00000000-0000-4000-8000-000000000001", MemberPasswordID: "member-password-test-1"},
-				{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "grace@acme.com", IsBreakglass: ptr(true)},
+				{MemberCreateParams: client.MemberCreateParams{EmailAddress: "grace@acme.com", IsBreakglass: true},
 					MemberID: "member-test-00000000-0000-4000-8000-000000000002"},
-				{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "gone@acme.com"}, Status: "deleted"},
-				{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "pending@acme.com", CreateMemberAsPending: ptr(true)}},
+				{MemberCreateParams: client.MemberCreateParams{EmailAddress: "gone@acme.com"}, Status: "deleted"},
+				{MemberCreateParams: client.MemberCreateParams{EmailAddress: "pending@acme.com", CreateAsPending: true}},
 			}},
-		{OrganizationCreateRequest: api.OrganizationCreateRequest{OrganizationName: "Initech", OrganizationSlug: ptr("initech")},
-			Members: []mockserver.FixtureMember{{MemberCreateRequest: api.MemberCreateRequest{EmailAddress: "peter@initech.com"}}}},
+		{OrganizationCreateParams: client.OrganizationCreateParams{Name: "Initech", Slug: "initech"},
+			Members: []mockserver.FixtureMember{{MemberCreateParams: client.MemberCreateParams{EmailAddress: "peter@initech.com"}}}},
 	}})
 	search := func(e *env, orgs []string, op api.SearchOperator, operands ...api.MemberSearchOperand) ([]string, api.MemberSearchResponse) {
 		t := e.t

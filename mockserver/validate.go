@@ -3,6 +3,7 @@ package mockserver
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/b2bkit/stytchorgs/mockserver/internal/schemacheck"
 )
 
 // errorTypeExtension names, in openapi.yaml, the Stytch error a schema's validation failure
@@ -256,4 +259,45 @@ func readBody(r *http.Request, limit int64) (body []byte, tooLarge bool, err err
 		return nil, true, nil
 	}
 	return body, false, nil
+}
+
+// maxNesting bounds how deeply a request body may nest objects and arrays. Stytch's deepest
+// body (a search query) nests four levels; metadata may nest more, but not without bound. It
+// is the fast path's limit, so a body the fast path vouches for never needs this check.
+const maxNesting = schemacheck.MaxDepth
+
+// checkJSONShape refuses a body that is not exactly one JSON value (kin-openapi would read the
+// first value and ignore what follows) or that nests deeper than maxNesting, before any decoding.
+func checkJSONShape(o *operation, body []byte) *apiError {
+	if o.body == nil || len(body) == 0 {
+		return nil
+	}
+	if !json.Valid(body) {
+		return newError(http.StatusBadRequest, "bad_request", "The request body is not one valid JSON value.")
+	}
+	depth, deepest, inString, escaped := 0, 0, false, false
+	for _, c := range body {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+			deepest = max(deepest, depth)
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	if deepest > maxNesting {
+		return newError(http.StatusBadRequest, "bad_request", "The request body nests objects and arrays %d levels deep; at most %d are allowed.", deepest, maxNesting)
+	}
+	return nil
 }

@@ -100,6 +100,8 @@ func TestRequestValidation(t *testing.T) {
 		{"not JSON", "POST", "/v1/b2b/organizations", `{"organization_name": "Acme",`, 400, "bad_request"},
 		{"no body", "POST", "/v1/b2b/organizations", nil, 400, "bad_request"},
 		{"array body", "POST", "/v1/b2b/organizations", `[]`, 400, "bad_request"},
+		{"two JSON values", "POST", "/v1/b2b/organizations", `{"organization_name":"Two"} {"organization_name":"Three"}`, 400, "bad_request"},
+		{"nested 33 levels", "PUT", "/v1/b2b/organizations/acme", nested(33), 400, "bad_request"},
 		{"null for a string", "PUT", "/v1/b2b/organizations/acme", `{"organization_name":null}`, 400, "invalid_organization_name"},
 		{"bad boolean query", "GET", "/v1/b2b/organizations/members/dangerously_get/member-test-x?include_deleted=maybe", nil, 400, "bad_request"},
 		{"unknown route", "GET", "/v1/b2b/organisations", nil, 404, "route_not_found"},
@@ -112,6 +114,25 @@ func TestRequestValidation(t *testing.T) {
 	}
 	if after := e.orgCount(); after != before {
 		t.Errorf("rejected requests created %d organizations", after-before)
+	}
+}
+
+// nested returns an organization update whose body nests levels objects deep.
+func nested(levels int) string {
+	inner := levels - 1 // the body itself is the outermost object
+	return `{"trusted_metadata":` + strings.Repeat(`{"a":`, inner-1) + `{}` + strings.Repeat(`}`, inner-1) + `}`
+}
+
+func TestNestingUpToThirtyTwoLevelsIsAccepted(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.org("Acme", "acme")
+	status, body := e.raw(http.MethodPut, "/v1/b2b/organizations/acme", nested(32))
+	if status != http.StatusOK {
+		t.Fatalf("32 levels: %d %s", status, body)
+	}
+	if v := e.srv.ContractViolations(); len(v) > 0 {
+		t.Fatalf("echoing deep metadata broke the spec: %v", v)
 	}
 }
 

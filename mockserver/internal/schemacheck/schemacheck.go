@@ -296,8 +296,9 @@ type scanner struct {
 	request bool
 }
 
-// maxDepth bounds nesting; deeper documents are left to kin-openapi.
-const maxDepth = 64
+// MaxDepth bounds how many objects and arrays may enclose one another; the checker leaves
+// deeper documents to its caller (the mock refuses such request bodies outright).
+const MaxDepth = 32
 
 func (s *scanner) skipSpace() {
 	for s.pos < len(s.data) {
@@ -312,7 +313,7 @@ func (s *scanner) skipSpace() {
 
 // value checks the value at s.pos against n and moves past it.
 func (s *scanner) value(n *node, depth int) bool {
-	if depth > maxDepth || n.unsupported || s.pos >= len(s.data) {
+	if depth >= MaxDepth || n.unsupported || s.pos >= len(s.data) {
 		return false
 	}
 	if n.discMap != nil {

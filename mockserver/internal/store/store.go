@@ -164,3 +164,11 @@ func (p *Project) nextSeq() uint64 {
 	p.seq++
 	return p.seq
 }
+
+// Generation returns a counter that every change of the project's state bumps: equal values
+// mean nothing changed in between.
+func (p *Project) Generation() uint64 {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.gen
+}
