@@ -380,7 +380,8 @@ func TestErrorsNeverHoldTheSecret(t *testing.T) {
 func TestRetryWaitsThatCannotFitAreNotStarted(t *testing.T) {
 	for range 20 {
 		e := newMockEnv(t, WithTimeout(250*time.Millisecond), WithRetryWaits(400*time.Millisecond, 400*time.Millisecond)) // waits of 300-400ms
-		e.c.retrier.onWait = nil // really wait, if a wait is started
+		// Really wait, if a wait is started.
+		e.c.retrier.onWait = nil
 		e.mt.RegisterResponder("GET", orgURL, stytchErr(503, "internal_server_error"))
 		start := time.Now()
 		_, err := e.c.Organizations.Get(context.Background(), "acme")
