@@ -24,6 +24,7 @@ import (
 //	DELETE /__stytchmock/requests      clear the request log
 //	GET    /__stytchmock/violations    responses that broke openapi.yaml (bugs in the mock)
 //	GET    /__stytchmock/openapi.yaml  the spec the mock validates against
+//	GET    /__stytchmock/docs          an HTML reference of that spec (see WithAPIReference)
 //
 // The admin API takes no credentials; answer errors are Stytch-shaped like the API's.
 const AdminPrefix = "/__stytchmock/"
@@ -120,6 +121,13 @@ func (m *Mock) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	case "GET openapi.yaml":
 		w.Header().Set("Content-Type", "application/yaml")
 		_, _ = w.Write(stytchorgs.OpenAPISpec())
+	case "GET docs":
+		if m.reference == nil {
+			fail(http.StatusNotFound, "route_not_found", "This mock serves no API reference page: the stytchmock command does (mockserver.WithAPIReference), or build one with bash scripts/docs.")
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write(m.reference)
 	default:
 		fail(http.StatusNotFound, "route_not_found", "No admin route matches %s %s.", r.Method, r.URL.Path)
 	}

@@ -525,6 +525,20 @@ func TestAdminOpenAPISpec(t *testing.T) {
 	}
 }
 
+func TestAdminAPIReference(t *testing.T) {
+	t.Parallel()
+	// Without WithAPIReference there is no page, and the 404 says where to get one.
+	r := adminCall(t, mockserver.Start(t), http.MethodGet, "docs", "")
+	if r.status != 404 || !strings.Contains(string(r.body), "scripts/docs") {
+		t.Fatalf("GET docs without a page: %d %s", r.status, r.body)
+	}
+	page := []byte("<!DOCTYPE html><title>reference</title>")
+	r = adminCall(t, mockserver.Start(t, mockserver.WithAPIReference(page)), http.MethodGet, "docs", "")
+	if r.status != 200 || !bytes.Equal(r.body, page) || r.header.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Fatalf("GET docs: %d %q %q", r.status, r.header.Get("Content-Type"), r.body)
+	}
+}
+
 func TestAdminUnknownRoutes(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)

@@ -36,6 +36,8 @@ type Mock struct {
 	newUUID  func() string
 	strict   bool
 	contract contractLog
+	// reference is the HTML API reference served at /__stytchmock/docs, if any.
+	reference []byte
 }
 
 // NewMock returns a Mock configured by opts.
@@ -56,6 +58,8 @@ func NewMock(opts ...Option) (*Mock, error) {
 		logger:  cfg.logger,
 		newUUID: cfg.newUUID,
 		strict:  true,
+
+		reference: cfg.reference,
 	}
 	strict := api.NewStrictHandlerWithOptions(handlers{}, nil, api.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {

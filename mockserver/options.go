@@ -20,6 +20,7 @@ type config struct {
 	newUUID     func() string
 	logger      *slog.Logger
 	fixtures    []Fixture
+	reference   []byte
 }
 
 func newConfig(opts []Option) (*config, error) {
@@ -94,6 +95,16 @@ func WithLogger(l *slog.Logger) Option {
 func WithFixture(f Fixture) Option {
 	return func(c *config) error {
 		c.fixtures = append(c.fixtures, f)
+		return nil
+	}
+}
+
+// WithAPIReference serves page, an HTML reference of the API the mock fakes, at
+// GET /__stytchmock/docs. The stytchmock command serves the page bash scripts/docs builds from
+// openapi.yaml; without this option that path answers 404.
+func WithAPIReference(page []byte) Option {
+	return func(c *config) error {
+		c.reference = page
 		return nil
 	}
 }

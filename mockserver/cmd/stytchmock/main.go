@@ -92,6 +92,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		opts = append(opts, mockserver.WithFixedClock(t))
 	}
+	opts = append(opts, mockserver.WithAPIReference(referencePage))
 	mock, err := mockserver.NewMock(opts...)
 	if err != nil {
 		return err

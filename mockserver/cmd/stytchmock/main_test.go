@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/b2bkit/stytchorgs"
 )
 
 // syncBuffer is an io.Writer safe for the goroutines run writes from.
@@ -183,6 +185,21 @@ func TestRunServesAndLogsJSON(t *testing.T) {
 
 	if status, body := in.do("", "", http.MethodGet, "/__stytchmock/health", ""); status != 200 || !strings.Contains(string(body), `"ok"`) {
 		t.Fatalf("health: %d %s", status, body)
+	}
+	// The binary serves the spec's reference page: the one scripts/docs builds, which names
+	// the spec's title and documents every operation of the spec it was built from.
+	status, page := in.do("", "", http.MethodGet, "/__stytchmock/docs", "")
+	if status != 200 || !bytes.Contains(page, []byte("<title>Stytch B2B Organizations API</title>")) {
+		t.Fatalf("docs: %d, %d bytes", status, len(page))
+	}
+	ids := regexp.MustCompile(`(?m)^\s+operationId: (\w+)$`).FindAllSubmatch(stytchorgs.OpenAPISpec(), -1)
+	if len(ids) < 30 {
+		t.Fatalf("found %d operationIds in openapi.yaml", len(ids))
+	}
+	for _, id := range ids {
+		if !bytes.Contains(page, append(append([]byte(`"`), id[1]...), '"')) {
+			t.Errorf("the reference page does not document %s: run go generate ./...", id[1])
+		}
 	}
 	status, created := in.do(testProject, testSecret, http.MethodPost, "/v1/b2b/organizations", `{"organization_name":"Acme","organization_slug":"acme"}`)
 	if status != 200 {
