@@ -65,6 +65,8 @@ type Error struct {
 	Method, Path string
 }
 
+// Error reads "stytch: METHOD /path: status error_type: message (request_id …)", or
+// the HTTP status text and the start of the body when the answer was not Stytch's JSON.
 func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "stytch: %s %s: %d", e.Method, e.Path, e.StatusCode)
@@ -145,6 +147,7 @@ type ValidationError struct {
 	ErrorType string // the error type Stytch would answer, when there is one
 }
 
+// Error reads "stytch: invalid field: reason".
 func (e *ValidationError) Error() string {
 	return fmt.Sprintf("stytch: invalid %s: %s", e.Field, e.Reason)
 }

@@ -2,8 +2,11 @@
 //
 // It serves every operation of openapi.yaml with real state: organizations, members, metadata,
 // search with cursors, RBAC policies and member sessions behave as the spec (and Stytch)
-// describes. Every request is validated against the spec with kin-openapi before it is handled,
-// and every response the mock produces is validated before it is sent.
+// describes. Every request is validated against the spec before it is handled, and every
+// response the mock produces is validated before it is sent. Validation uses kin-openapi; a
+// checker compiled from the same schemas vouches for plainly valid JSON first, so the common
+// case skips kin-openapi's decoding, and anything that checker is not sure of (every invalid
+// request among it) goes to kin-openapi, which decides and explains.
 //
 // # In Go tests
 //
@@ -42,7 +45,8 @@
 // # Test controls
 //
 // Seed adds organizations, members and the state only sign-in flows create (verified emails,
-// passwords, TOTP, provider tokens, sessions, Connected Apps) from a Fixture. InjectFault makes
+// passwords, TOTP, provider tokens, sessions, Connected Apps) from a Fixture, built in Go from
+// the client package's params types or read from JSON. InjectFault makes
 // the next matching requests fail with a status (and Retry-After), slow down, or lose their
 // connection. Requests returns the log of requests received; Reset forgets everything.
 // WithFixedClock and WithDeterministicIDs make responses repeatable for golden tests.
