@@ -9,6 +9,7 @@ require (
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/jarcoal/httpmock v1.4.2
 	github.com/oapi-codegen/runtime v1.8.0
+	go.uber.org/goleak v1.3.0
 )
 
 require (

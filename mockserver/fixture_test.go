@@ -129,8 +129,6 @@ func (c *fxClient) memberApps(orgID, memberID string) []api.MemberConnectedApp {
 	return r.ConnectedApps
 }
 
-func fxPtr[T any](v T) *T { return &v }
-
 func fxRoleIDs(m api.Member) []string {
 	var ids []string
 	for _, r := range m.Roles {

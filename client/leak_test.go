@@ -1,0 +1,378 @@
+package client_test
+
+// Resource tests of the client: no goroutine outlives a call (successful, retried, cancelled,
+// out of retries, or a SearchAll left early) once the server is gone, and retried attempts
+// reuse their connection.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/b2bkit/stytchorgs/client"
+)
+
+// leakOrgJSON is an organization as the API answers it, with only the fields the tests read.
+func leakOrgJSON(id string) string {
+	return fmt.Sprintf(`{"organization_id":%q,"organization_name":"Acme","organization_slug":%q,"trusted_metadata":{}}`, id, id)
+}
+
+func leakWriteOrg(w http.ResponseWriter, id string) {
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"status_code":200,"request_id":"request-id-test-1","organization":%s}`, leakOrgJSON(id))
+}
+
+func leakWriteError(w http.ResponseWriter, status int, errorType string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `{"status_code":%d,"request_id":"request-id-test-1","error_type":%q,"error_message":"Injected by the test.","error_url":"https://stytch.com/docs/api/errors/%d"}`,
+		status, errorType, status)
+}
+
+// leakServer is an httptest.Server that counts the requests it handles.
+type leakServer struct {
+	*httptest.Server
+	requests atomic.Int32
+}
+
+func leakStart(t *testing.T, h func(n int32, w http.ResponseWriter, r *http.Request)) *leakServer {
+	t.Helper()
+	s := &leakServer{}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h(s.requests.Add(1), w, r)
+	}))
+	return s
+}
+
+func leakClient(t *testing.T, baseURL string, opts ...client.Option) *client.Client {
+	t.Helper()
+	c, err := client.New("project-test-leak", "secret", append([]client.Option{client.WithBaseURL(baseURL), client.WithRetryWaits(0, 0)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestClientLeaksNoGoroutines(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
+	ctx := context.Background()
+
+	t.Run("success", func(t *testing.T) {
+		srv := leakStart(t, func(_ int32, w http.ResponseWriter, _ *http.Request) { leakWriteOrg(w, "organization-test-1") })
+		defer srv.Close()
+		c := leakClient(t, srv.URL)
+		for range 5 {
+			if _, err := c.Organizations.Get(ctx, "organization-test-1"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+
+	t.Run("503 then 200", func(t *testing.T) {
+		srv := leakStart(t, func(n int32, w http.ResponseWriter, _ *http.Request) {
+			if n == 1 {
+				leakWriteError(w, http.StatusServiceUnavailable, "service_unavailable")
+				return
+			}
+			leakWriteOrg(w, "organization-test-1")
+		})
+		defer srv.Close()
+		c := leakClient(t, srv.URL)
+		if _, err := c.Organizations.Get(ctx, "organization-test-1"); err != nil {
+			t.Fatal(err)
+		}
+		if n := srv.requests.Load(); n != 2 {
+			t.Errorf("%d requests, want 2 (a 503 and its retry)", n)
+		}
+	})
+
+	t.Run("cancelled while waiting to retry", func(t *testing.T) {
+		first := make(chan struct{}, 1)
+		srv := leakStart(t, func(_ int32, w http.ResponseWriter, _ *http.Request) {
+			leakWriteError(w, http.StatusServiceUnavailable, "service_unavailable")
+			select {
+			case first <- struct{}{}:
+			default:
+			}
+		})
+		defer srv.Close()
+		c := leakClient(t, srv.URL, client.WithRetryWaits(10*time.Second, 10*time.Second))
+		cctx, cancel := context.WithCancel(ctx)
+		go func() {
+			<-first
+			time.Sleep(20 * time.Millisecond) // let the client start its 10s wait
+			cancel()
+		}()
+		start := time.Now()
+		_, err := c.Organizations.Get(cctx, "organization-test-1")
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("got %v, want context.Canceled", err)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("the call returned after %v; cancelling must end the wait", d)
+		}
+		if n := srv.requests.Load(); n != 1 {
+			t.Errorf("%d requests, want 1", n)
+		}
+	})
+
+	t.Run("cancelled during an attempt", func(t *testing.T) {
+		arrived := make(chan struct{}, 1)
+		release := make(chan struct{})
+		srv := leakStart(t, func(_ int32, w http.ResponseWriter, r *http.Request) {
+			arrived <- struct{}{}
+			select {
+			case <-r.Context().Done():
+			case <-release:
+			}
+			leakWriteError(w, http.StatusServiceUnavailable, "service_unavailable")
+		})
+		defer srv.Close()
+		defer close(release)
+		c := leakClient(t, srv.URL)
+		cctx, cancel := context.WithCancel(ctx)
+		go func() {
+			<-arrived
+			cancel()
+		}()
+		_, err := c.Organizations.Get(cctx, "organization-test-1")
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("got %v, want context.Canceled", err)
+		}
+		if n := srv.requests.Load(); n != 1 {
+			t.Errorf("%d requests, want 1 (a cancelled call is not retried)", n)
+		}
+	})
+
+	t.Run("retries exhausted", func(t *testing.T) {
+		srv := leakStart(t, func(_ int32, w http.ResponseWriter, _ *http.Request) {
+			leakWriteError(w, http.StatusServiceUnavailable, "service_unavailable")
+		})
+		defer srv.Close()
+		c := leakClient(t, srv.URL, client.WithMaxRetries(2))
+		_, err := c.Organizations.Get(ctx, "organization-test-1")
+		var se *client.Error
+		if !errors.As(err, &se) || se.StatusCode != http.StatusServiceUnavailable || !errors.Is(err, client.ErrServer) {
+			t.Errorf("got %v, want the last 503 as a *client.Error", err)
+		}
+		if n := srv.requests.Load(); n != 3 {
+			t.Errorf("%d requests, want 3 (the call and 2 retries)", n)
+		}
+	})
+
+	t.Run("SearchAll left early", func(t *testing.T) {
+		// An endless search: every page holds 3 organizations and a next cursor.
+		srv := leakStart(t, func(n int32, w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			orgs := make([]string, 3)
+			for i := range orgs {
+				orgs[i] = leakOrgJSON(fmt.Sprintf("organization-test-%d-%d", n, i))
+			}
+			fmt.Fprintf(w, `{"status_code":200,"request_id":"r","organizations":[%s],"results_metadata":{"total":1000000,"next_cursor":"cursor-%d"}}`,
+				strings.Join(orgs, ","), n)
+		})
+		defer srv.Close()
+		c := leakClient(t, srv.URL)
+		for _, stopAfter := range []int{2, 5} {
+			before := srv.requests.Load()
+			n := 0
+			for _, err := range c.Organizations.SearchAll(ctx, client.OrganizationSearchParams{}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n++; n == stopAfter {
+					break
+				}
+			}
+			time.Sleep(20 * time.Millisecond) // nothing may go on fetching in the background
+			if got, want := srv.requests.Load()-before, int32((stopAfter+2)/3); got != want {
+				t.Errorf("stopping after %d results fetched %d pages, want %d", stopAfter, got, want)
+			}
+		}
+	})
+
+	goleak.VerifyNone(t, ignore)
+}
+
+// leakConnServer is an httptest.Server that counts the connections clients open to it. Each
+// call names itself in the X-Leak-Call header, so the handler can fail its first attempts.
+type leakConnServer struct {
+	*httptest.Server
+	conns    atomic.Int32
+	mu       sync.Mutex
+	attempts map[string]int
+}
+
+func leakStartConns(t *testing.T, h func(attempt int, w http.ResponseWriter, r *http.Request)) *leakConnServer {
+	t.Helper()
+	s := &leakConnServer{attempts: map[string]int{}}
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		call := r.Header.Get("X-Leak-Call")
+		s.attempts[call]++
+		n := s.attempts[call]
+		s.mu.Unlock()
+		h(n, w, r)
+	}))
+	s.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			s.conns.Add(1)
+		}
+	}
+	s.Start()
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *leakConnServer) attemptsOf(call string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.attempts[call]
+}
+
+// Fifty sequential calls, a third of them retried after 5xx or 429 answers with Stytch's error
+// bodies, and some ending in an error, must all go over one connection (two at most): every
+// response body, of a failed attempt too, is read to its end and closed.
+func TestClientReusesConnections(t *testing.T) {
+	srv := leakStartConns(t, func(attempt int, w http.ResponseWriter, r *http.Request) {
+		switch r.Header.Get("X-Leak-Kind") {
+		case "retried":
+			if attempt == 1 {
+				leakWriteError(w, http.StatusServiceUnavailable, "service_unavailable")
+				return
+			}
+		case "retried-twice":
+			if attempt <= 2 {
+				status := []int{http.StatusInternalServerError, http.StatusBadGateway}[attempt-1]
+				leakWriteError(w, status, "internal_server_error")
+				return
+			}
+		case "rate-limited":
+			if attempt == 1 {
+				w.Header().Set("Retry-After", "0")
+				leakWriteError(w, http.StatusTooManyRequests, "too_many_requests")
+				return
+			}
+		case "not-found":
+			leakWriteError(w, http.StatusNotFound, "organization_not_found")
+			return
+		}
+		leakWriteOrg(w, "organization-test-1")
+	})
+	c := leakClient(t, srv.URL)
+	ctx := context.Background()
+	kinds := []string{"ok", "retried", "retried-twice", "rate-limited", "not-found"}
+	attempts := 0
+	for i := range 50 {
+		kind := kinds[i%len(kinds)]
+		call := strconv.Itoa(i)
+		opts := []client.RequestOption{client.WithHeader("X-Leak-Call", call), client.WithHeader("X-Leak-Kind", kind)}
+		var err error
+		wantAttempts := 1
+		switch kind {
+		case "ok", "not-found":
+			_, err = c.Organizations.Get(ctx, "organization-test-1", opts...)
+		case "retried":
+			_, err = c.Organizations.Get(ctx, "organization-test-1", opts...)
+			wantAttempts = 2
+		case "retried-twice":
+			_, err = c.Organizations.Update(ctx, "organization-test-1", client.OrganizationUpdateParams{Name: client.Set("Acme")}, opts...)
+			wantAttempts = 3
+		case "rate-limited":
+			_, err = c.Organizations.Create(ctx, client.OrganizationCreateParams{Name: "Acme"}, opts...)
+			wantAttempts = 2
+		}
+		if kind == "not-found" {
+			if !errors.Is(err, client.ErrNotFound) {
+				t.Errorf("call %d (%s): %v, want ErrNotFound", i, kind, err)
+			}
+		} else if err != nil {
+			t.Errorf("call %d (%s): %v", i, kind, err)
+		}
+		got := srv.attemptsOf(call)
+		if got != wantAttempts {
+			t.Errorf("call %d (%s): %d attempts, want %d", i, kind, got, wantAttempts)
+		}
+		attempts += got
+	}
+	if n := srv.conns.Load(); n > 2 {
+		t.Errorf("50 sequential calls opened %d connections, want at most 2: some response body was not drained", n)
+	} else {
+		t.Logf("50 sequential calls (%d attempts) used %d connection(s)", attempts, n)
+	}
+}
+
+// Responses larger than a few kilobytes: a proxy's HTML error page on a failed attempt (retried;
+// go-retryablehttp by itself drains only 4 KB of it), a large search page (sent chunked, without
+// a Content-Length) and a large final error. The connection must survive them too.
+func TestClientReusesConnectionsAfterLargeBodies(t *testing.T) {
+	page := strings.Repeat("<p>The upstream server is temporarily unavailable.</p>\n", 150) // ~8 KB
+	srv := leakStartConns(t, func(attempt int, w http.ResponseWriter, r *http.Request) {
+		switch r.Header.Get("X-Leak-Kind") {
+		case "html-502":
+			if attempt == 1 {
+				w.Header().Set("Content-Type", "text/html")
+				w.WriteHeader(http.StatusBadGateway)
+				fmt.Fprint(w, page)
+				return
+			}
+		case "big-search":
+			w.Header().Set("Content-Type", "application/json")
+			orgs := make([]string, 60)
+			for i := range orgs {
+				orgs[i] = leakOrgJSON(fmt.Sprintf("organization-test-%04d", i))
+			}
+			fmt.Fprintf(w, `{"status_code":200,"request_id":"r","organizations":[%s],"results_metadata":{"total":60,"next_cursor":null}}`, strings.Join(orgs, ","))
+			return
+		case "html-404":
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprint(w, page)
+			return
+		}
+		leakWriteOrg(w, "organization-test-1")
+	})
+	c := leakClient(t, srv.URL)
+	ctx := context.Background()
+	for i := range 30 {
+		kind := []string{"html-502", "big-search", "html-404"}[i%3]
+		opts := []client.RequestOption{client.WithHeader("X-Leak-Call", strconv.Itoa(i)), client.WithHeader("X-Leak-Kind", kind)}
+		var err error
+		switch kind {
+		case "html-502":
+			_, err = c.Organizations.Get(ctx, "organization-test-1", opts...)
+		case "big-search":
+			var p *client.OrganizationPage
+			if p, err = c.Organizations.Search(ctx, client.OrganizationSearchParams{}, opts...); err == nil && len(p.Organizations) != 60 {
+				t.Errorf("call %d: %d organizations, want 60", i, len(p.Organizations))
+			}
+		case "html-404":
+			_, err = c.Organizations.Get(ctx, "organization-test-1", opts...)
+			if !errors.Is(err, client.ErrNotFound) {
+				t.Errorf("call %d (%s): %v, want ErrNotFound", i, kind, err)
+			}
+			err = nil
+		}
+		if err != nil {
+			t.Errorf("call %d (%s): %v", i, kind, err)
+		}
+	}
+	if n := srv.conns.Load(); n > 2 {
+		t.Errorf("30 sequential calls opened %d connections, want at most 2: some response body was not drained", n)
+	} else {
+		t.Logf("30 sequential calls used %d connection(s)", n)
+	}
+}
