@@ -1,0 +1,99 @@
+package stytchorgs_test
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// snippetImports are the packages README snippets may use, by the name they are used with.
+var snippetImports = map[string]string{
+	"context":    "context",
+	"errors":     "errors",
+	"fmt":        "fmt",
+	"http":       "net/http",
+	"os":         "os",
+	"testing":    "testing",
+	"client":     "github.com/b2bkit/stytchorgs/client",
+	"mockserver": "github.com/b2bkit/stytchorgs/mockserver",
+}
+
+// TestReadmeSnippetsCompile type-checks every Go block of README.md that declares functions, so
+// the README cannot drift from the API it shows. Each block becomes a test file of a package
+// of its own inside the module (under build/, which git ignores), given the imports it uses,
+// and go vet checks it.
+func TestReadmeSnippetsCompile(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```go\n(.*?)```").FindAllSubmatch(readme, -1)
+	if len(blocks) < 2 {
+		t.Fatalf("README.md has %d Go blocks; it should show the client and the mock", len(blocks))
+	}
+	if err := os.MkdirAll("build", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("build", "readme-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	checked := 0
+	for i, b := range blocks {
+		code := string(b[1])
+		if !strings.HasPrefix(code, "func ") {
+			continue // a fragment, not a declaration
+		}
+		var src strings.Builder
+		fmt.Fprintf(&src, "package snippet%d\n\nimport (\n", i)
+		for _, path := range usedImports(t, code) {
+			fmt.Fprintf(&src, "\t%q\n", path)
+		}
+		fmt.Fprintf(&src, ")\n\n%s", code)
+		pkg := filepath.Join(dir, fmt.Sprintf("snippet%d", i))
+		if err := os.Mkdir(pkg, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(pkg, "snippet_test.go"), []byte(src.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		checked++
+	}
+	if checked < 2 {
+		t.Fatalf("only %d README blocks declare functions", checked)
+	}
+	out, err := exec.Command("go", "vet", "./"+filepath.ToSlash(dir)+"/...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("README snippets do not compile:\n%s", out)
+	}
+}
+
+// usedImports returns the import paths of the packages code refers to (pkg.Name selectors).
+func usedImports(t *testing.T, code string) []string {
+	f, err := parser.ParseFile(token.NewFileSet(), "snippet.go", "package snippet\n\n"+code, 0)
+	if err != nil {
+		t.Fatalf("a README snippet does not parse: %v\n%s", err, code)
+	}
+	seen := map[string]bool{}
+	var paths []string
+	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok && id.Obj == nil {
+				if path, ok := snippetImports[id.Name]; ok && !seen[path] {
+					seen[path] = true
+					paths = append(paths, path)
+				}
+			}
+		}
+		return true
+	})
+	return paths
+}
