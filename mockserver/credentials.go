@@ -63,11 +63,17 @@ func (c *credentials) reset() {
 // basicAuth checks a request's Basic credentials and returns its project id.
 func (c *credentials) basicAuth(r *http.Request) (string, *apiError) {
 	id, secret, ok := r.BasicAuth()
-	if !ok {
-		return "", unauthorized("Unauthorized credentials: send the project id and secret with HTTP Basic authentication.")
-	}
-	if e := c.check(id, secret); e != nil {
+	if e := c.checkBasic(id, secret, ok); e != nil {
 		return "", e
 	}
 	return id, nil
+}
+
+// checkBasic checks credentials already parsed from an Authorization header; ok is false when
+// there was no Basic one.
+func (c *credentials) checkBasic(id, secret string, ok bool) *apiError {
+	if !ok {
+		return unauthorized("Unauthorized credentials: send the project id and secret with HTTP Basic authentication.")
+	}
+	return c.check(id, secret)
 }

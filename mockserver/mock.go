@@ -107,10 +107,11 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	start := time.Now()
-	entry := RecordedRequest{Time: start, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Header: r.Header.Clone()}
-	entry.Header.Del("Authorization")
+	entry := RecordedRequest{Time: start, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Header: loggedHeader(r.Header)}
 
-	rec := &recorder{header: http.Header{}}
+	rec := recorders.Get().(*recorder)
+	defer recorders.Put(rec)
+	rec.reset()
 	dropped := m.serve(rec, r, &entry)
 	entry.Duration = time.Since(start)
 	if !dropped {
@@ -135,10 +136,22 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(rec.body.Bytes())
 }
 
+// loggedHeader is h without its Authorization header, for the request log. It shares h's value
+// slices, which nothing changes once the request has arrived.
+func loggedHeader(h http.Header) http.Header {
+	out := make(http.Header, len(h))
+	for k, v := range h {
+		if http.CanonicalHeaderKey(k) != "Authorization" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 // serve produces the response into rec. It reports whether the connection was dropped by a
 // fault instead.
 func (m *Mock) serve(rec *recorder, r *http.Request, entry *RecordedRequest) (dropped bool) {
-	projectID, _, _ := r.BasicAuth()
+	projectID, secret, hasAuth := r.BasicAuth()
 	requestID := "request-id-" + store.Env(projectID) + "-" + m.newUUID()
 	entry.RequestID, entry.ProjectID = requestID, projectID
 
@@ -192,7 +205,7 @@ func (m *Mock) serve(rec *recorder, r *http.Request, entry *RecordedRequest) (dr
 	// project stays nil for the one operation without security, the JWKS, which needs no state
 	// (and must not create a project for every id it is asked about).
 	if o.secured {
-		if _, e := m.creds.basicAuth(r); e != nil {
+		if e := m.creds.checkBasic(projectID, secret, hasAuth); e != nil {
 			m.answer(rec, v, e, entry)
 			return false
 		}
@@ -324,6 +337,10 @@ func unescape(s string) string {
 }
 
 // recorder buffers a response so it can be validated before any of it is sent.
+// recorders reuse response buffers across requests: a response is a few kilobytes, written
+// once per request, and ServeHTTP is done with it when it returns.
+var recorders = sync.Pool{New: func() any { return new(recorder) }}
+
 type recorder struct {
 	header http.Header
 	status int
@@ -345,8 +362,13 @@ func (r *recorder) Write(b []byte) (int, error) {
 	return r.body.Write(b)
 }
 
+// reset empties r for another response. The header map is cleared, not replaced: the value
+// slices a previous ServeHTTP handed to its ResponseWriter are left as they were.
 func (r *recorder) reset() {
-	r.header = http.Header{}
+	if r.header == nil {
+		r.header = http.Header{}
+	}
+	clear(r.header)
 	r.status = 0
 	r.body.Reset()
 }

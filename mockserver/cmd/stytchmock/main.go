@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -29,11 +30,24 @@ import (
 )
 
 func main() {
+	tuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "stytchmock:", err)
 		os.Exit(1)
+	}
+}
+
+// tuneGC sets the garbage collector's target, unless the GOGC environment variable does. A
+// mock's live heap is small and it allocates with every request, so at Go's default target
+// (GOGC=100) it collects every few hundred requests. Letting the heap grow to five times the
+// live data between collections costs a few megabytes for a typical test run and buys about a
+// fifth more requests per second (scripts/bench). With a very large fixture, GOGC=100 keeps
+// memory closer to the live data.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
 	}
 }
 

@@ -79,6 +79,13 @@ const (
 )
 
 // node is one compiled schema.
+// property is a declared property of an object schema: its schema and its bit in the mask of
+// required properties.
+type property struct {
+	node *node
+	bit  uint64
+}
+
 type node struct {
 	unsupported bool // uses something this package does not model: never valid
 	anything    bool // the empty schema: any JSON value, null included
@@ -86,8 +93,7 @@ type node struct {
 	nullable    bool
 
 	// objects
-	props      map[string]*node
-	propIndex  map[string]int // bit of each declared property in the required mask
+	props      map[string]property // declared properties: one lookup per key finds both
 	required   uint64
 	foldNames  map[string]bool // lowercased property names, for requests
 	addl       *node           // additionalProperties schema; nil means any when addlAllowed
@@ -200,23 +206,21 @@ func (c *compiler) fill(n *node, s *openapi3.Schema) bool {
 		return false
 	}
 	if len(s.Properties) > 0 {
-		n.props = make(map[string]*node, len(s.Properties))
-		n.propIndex = make(map[string]int, len(s.Properties))
+		n.props = make(map[string]property, len(s.Properties))
 		n.foldNames = make(map[string]bool, len(s.Properties))
 		i := 0
 		for name, ref := range s.Properties {
-			n.props[name] = c.compile(ref.Value)
-			n.propIndex[name] = i
+			n.props[name] = property{node: c.compile(ref.Value), bit: 1 << i}
 			n.foldNames[strings.ToLower(name)] = true
 			i++
 		}
 	}
 	for _, r := range s.Required {
-		i, ok := n.propIndex[r]
+		p, ok := n.props[r]
 		if !ok {
 			return false // a required property without a schema: rare, leave it
 		}
-		n.required |= 1 << i
+		n.required |= p.bit
 	}
 	switch {
 	case s.AdditionalProperties.Schema != nil:
@@ -568,13 +572,11 @@ func (s *scanner) object(n *node, depth int) bool {
 			}
 			s.pos++
 			s.skipSpace()
-			child := n.childFor(key, s.request)
+			child, bit := n.childFor(key, s.request)
 			if child == nil {
 				return false
 			}
-			if i, ok := n.propIndex[string(key)]; ok {
-				seen |= 1 << i
-			}
+			seen |= bit
 			if !s.value(child, depth+1) {
 				return false
 			}
@@ -602,24 +604,25 @@ func (s *scanner) object(n *node, depth int) bool {
 var anyNode = &node{anything: true}
 
 // childFor returns the node a property's value is checked against, or nil when the document is
-// not valid (or not surely valid) with this key.
-func (n *node) childFor(key []byte, request bool) *node {
+// not valid (or not surely valid) with this key, and the property's bit in the required mask
+// (0 for an undeclared key).
+func (n *node) childFor(key []byte, request bool) (*node, uint64) {
 	if n.anything {
-		return anyNode
+		return anyNode, 0
 	}
-	if child, ok := n.props[string(key)]; ok {
-		return child
+	if p, ok := n.props[string(key)]; ok {
+		return p.node, p.bit
 	}
 	if n.addlForbid {
-		return nil
+		return nil, 0
 	}
 	if request && n.props != nil && n.foldsOntoProperty(key) {
-		return nil
+		return nil, 0
 	}
 	if n.addl != nil {
-		return n.addl
+		return n.addl, 0
 	}
-	return anyNode
+	return anyNode, 0
 }
 
 // foldsOntoProperty reports whether encoding/json might bind key into a declared property: it
@@ -627,17 +630,19 @@ func (n *node) childFor(key []byte, request bool) *node {
 // map onto one.
 func (n *node) foldsOntoProperty(key []byte) bool {
 	var lower [64]byte
-	if len(key) > len(lower) {
-		return false // longer than any property name
-	}
 	for i, c := range key {
 		if c >= 0x80 {
-			return true
+			return true // Unicode folding can shorten a key: not sure whatever its length
 		}
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		lower[i] = c
+		if i < len(lower) {
+			lower[i] = c
+		}
+	}
+	if len(key) > len(lower) {
+		return false // an ASCII key longer than any property name
 	}
 	return n.foldNames[string(lower[:len(key)])]
 }

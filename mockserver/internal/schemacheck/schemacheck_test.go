@@ -192,6 +192,29 @@ func mutations(data []byte) [][]byte {
 	return out
 }
 
+// A key can be longer in bytes than the property it folds onto: K (the Kelvin sign, three bytes)
+// folds to k. However long, a non-ASCII key near a declared property is left to kin-openapi.
+func TestLongFoldingKeysAreNotVouchedFor(t *testing.T) {
+	name := strings.Repeat("k", 30)
+	s := &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: openapi3.Schemas{
+		name: openapi3.NewSchemaRef("", openapi3.NewStringSchema().WithMinLength(5)),
+	}}
+	c := Compile(s, Options{Request: true})
+	kelvin := strings.Repeat("\u212a", 30) // 90 bytes that encoding/json binds to the property
+	for _, tc := range []struct {
+		doc  string
+		want bool
+	}{
+		{`{"` + name + `":"long enough"}`, true},
+		{`{"` + kelvin + `":"x"}`, false},
+		{`{"` + strings.Repeat("z", 90) + `":"x"}`, true}, // ASCII and longer than any name: unrelated
+	} {
+		if got := c.Valid([]byte(tc.doc)); got != tc.want {
+			t.Errorf("%.40s…: Valid = %v, want %v", tc.doc, got, tc.want)
+		}
+	}
+}
+
 func TestOddDocuments(t *testing.T) {
 	c := Compile(schema(t, "OrganizationCreateRequest"), Options{Request: true})
 	for _, tc := range []struct {
