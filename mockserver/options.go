@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"sync/atomic"
 	"time"
 
@@ -24,13 +25,29 @@ type config struct {
 }
 
 func newConfig(opts []Option) (*config, error) {
-	cfg := &config{now: time.Now, newUUID: uuid.NewString}
+	cfg := &config{now: time.Now, newUUID: randomUUID}
 	for _, o := range opts {
 		if err := o(cfg); err != nil {
 			return nil, err
 		}
 	}
 	return cfg, nil
+}
+
+// randomUUID returns a random version 4 UUID. A mock's ids need to be unique, not
+// unpredictable, so they come from math/rand/v2 (ChaCha8, seeded once by the runtime), which
+// costs no system call, rather than from crypto/rand.
+func randomUUID() string { return uuidV4(rand.Uint64(), rand.Uint64()) }
+
+// uuidV4 formats 128 bits as a version 4 (RFC 4122 variant) UUID, overwriting the six bits
+// those take.
+func uuidV4(hi, lo uint64) string {
+	var u uuid.UUID
+	binary.BigEndian.PutUint64(u[:8], hi)
+	binary.BigEndian.PutUint64(u[8:], lo)
+	u[6] = u[6]&0x0f | 0x40 // version 4
+	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
+	return u.String()
 }
 
 // WithCredentials accepts exactly these project id and secret pairs and no others. Without it,
@@ -70,15 +87,9 @@ func WithFixedClock(t time.Time) Option {
 func WithDeterministicIDs(seed string) Option {
 	return func(c *config) error {
 		var n atomic.Uint64
-		prefix := sha256.Sum256([]byte(seed))
-		c.newUUID = func() string {
-			var u uuid.UUID
-			copy(u[:8], prefix[:8])
-			binary.BigEndian.PutUint64(u[8:], n.Add(1))
-			u[6] = u[6]&0x0f | 0x40 // version 4
-			u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
-			return u.String()
-		}
+		sum := sha256.Sum256([]byte(seed))
+		prefix := binary.BigEndian.Uint64(sum[:8])
+		c.newUUID = func() string { return uuidV4(prefix, n.Add(1)) }
 		return nil
 	}
 }

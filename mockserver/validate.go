@@ -248,8 +248,18 @@ func routeError(err error, r *http.Request) *apiError {
 // readBody reads a request body up to limit bytes; past it, it reports tooLarge without reading
 // the rest.
 func readBody(r *http.Request, limit int64) (body []byte, tooLarge bool, err error) {
-	if r.ContentLength > limit {
+	switch {
+	case r.ContentLength > limit:
 		return nil, true, nil
+	case r.Body == nil || r.Body == http.NoBody:
+		return nil, false, nil
+	case r.ContentLength > 0:
+		// The length is known (and enforced by net/http): one allocation of the right size.
+		body = make([]byte, r.ContentLength)
+		if _, err := io.ReadFull(r.Body, body); err != nil {
+			return nil, false, err
+		}
+		return body, false, nil
 	}
 	body, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
