@@ -91,6 +91,9 @@ type filter[T any] struct {
 	match      func(T) bool
 	candidates []T // nil: no index; the predicate must scan
 	indexed    bool
+	// liveOnly: the candidates come from an index of members that are not deleted, so they
+	// answer only a search that leaves deleted members out.
+	liveOnly bool
 }
 
 // plan combines parsed operands under an operator into candidates (nil: every item) and one
@@ -136,32 +139,47 @@ func plan[T any](and bool, filters []filter[T]) (candidates []T, indexed bool, m
 // the cursor's count), and collects one page after the cursor.
 func page[T any](each func(after uint64, yield func(T) bool), seqOf func(T) uint64, match func(T) bool,
 	limit int, cur *cursor, gen, query uint64) (out []T, next string, total int) {
-	if cur != nil && cur.gen == gen {
-		total = cur.total
-	} else {
-		each(0, func(x T) bool {
-			if match(x) {
-				total++
-			}
-			return true
-		})
-	}
 	var after uint64
 	if cur != nil {
 		after = cur.after
 	}
 	more := false
-	each(after, func(x T) bool {
-		if !match(x) {
+	if cur != nil && cur.gen == gen {
+		total = cur.total
+		each(after, func(x T) bool {
+			if !match(x) {
+				return true
+			}
+			if len(out) == limit {
+				more = true
+				return false
+			}
+			out = append(out, x)
 			return true
-		}
-		if len(out) == limit {
-			more = true
-			return false
-		}
-		out = append(out, x)
-		return true
-	})
+		})
+	} else {
+		// Counting visits every item anyway, so the same pass collects the page: a scanning
+		// query (a fuzzy filter) costs one pass over the project, not two. Items come in
+		// sequence order, so only those up to the first one past the cursor need their
+		// sequence read (reading it for every item costs a cache miss per item).
+		past := after == 0
+		each(0, func(x T) bool {
+			if !match(x) {
+				return true
+			}
+			total++
+			switch {
+			case more:
+			case !past && seqOf(x) <= after:
+			case len(out) < limit:
+				past = true
+				out = append(out, x)
+			default:
+				more = true
+			}
+			return true
+		})
+	}
 	if more {
 		next = cursor{after: seqOf(out[len(out)-1]), gen: gen, total: total, query: query}.encode()
 	}
@@ -169,23 +187,54 @@ func page[T any](each func(after uint64, yield func(T) bool), seqOf func(T) uint
 }
 
 // fromSorted iterates items of slices already sorted by sequence, merged, after a sequence.
+//
+// The unread parts of the slices are kept in a min-heap by the sequence of their first item, so
+// each item costs O(log len(lists)) rather than a look at every slice: a member search over
+// many organizations (one slice each) stays linear in its results. The slices themselves are
+// only resliced, never changed.
 func fromSorted[T any](seqOf func(T) uint64, lists ...[]T) func(after uint64, yield func(T) bool) {
 	return func(after uint64, yield func(T) bool) {
-		pos := make([]int, len(lists))
-		for i, l := range lists {
-			pos[i] = sort.Search(len(l), func(j int) bool { return seqOf(l[j]) > after })
+		heads := make([][]T, 0, len(lists))
+		for _, l := range lists {
+			if i := sort.Search(len(l), func(j int) bool { return seqOf(l[j]) > after }); i < len(l) {
+				heads = append(heads, l[i:])
+			}
 		}
-		for {
-			best := -1
-			for i, l := range lists {
-				if pos[i] < len(l) && (best < 0 || seqOf(l[pos[i]]) < seqOf(lists[best][pos[best]])) {
-					best = i
+		if len(heads) == 1 { // the common case (all organizations, one organization's members, candidates)
+			for _, x := range heads[0] {
+				if !yield(x) {
+					return
 				}
 			}
-			if best < 0 || !yield(lists[best][pos[best]]) {
+			return
+		}
+		down := func(i int) {
+			for {
+				least := i
+				for _, c := range [2]int{2*i + 1, 2*i + 2} {
+					if c < len(heads) && seqOf(heads[c][0]) < seqOf(heads[least][0]) {
+						least = c
+					}
+				}
+				if least == i {
+					return
+				}
+				heads[i], heads[least] = heads[least], heads[i]
+				i = least
+			}
+		}
+		for i := len(heads)/2 - 1; i >= 0; i-- {
+			down(i)
+		}
+		for len(heads) > 0 {
+			if !yield(heads[0][0]) {
 				return
 			}
-			pos[best]++
+			if heads[0] = heads[0][1:]; len(heads[0]) == 0 {
+				heads[0] = heads[len(heads)-1]
+				heads = heads[:len(heads)-1]
+			}
+			down(0)
 		}
 	}
 }
@@ -439,7 +488,10 @@ func (p *Project) SearchMembers(req api.MemberSearchRequest, actor *Actor) (Memb
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 
+	// orgs in request order without repeats; inOrg is the same as a set, so that a search over
+	// many organizations does not cost the square of their number.
 	var orgs []*orgRec
+	inOrg := make(map[*orgRec]bool, len(req.OrganizationIds))
 	hashParts := []string{"members"}
 	for _, ident := range req.OrganizationIds {
 		org, e := p.resolveOrg(ident)
@@ -449,12 +501,13 @@ func (p *Project) SearchMembers(req api.MemberSearchRequest, actor *Actor) (Memb
 		if e := p.authorize(actor, org, resMember, "search", nil); e != nil {
 			return MemberPage{}, e
 		}
-		if !slices.Contains(orgs, org) {
+		if !inOrg[org] {
+			inOrg[org] = true
 			orgs = append(orgs, org)
 			hashParts = append(hashParts, org.org.OrganizationID)
 		}
 	}
-	inOrgs := func(m *memberRec) bool { return slices.Contains(orgs, m.org) }
+	inOrgs := func(m *memberRec) bool { return inOrg[m.org] }
 
 	and, withDeleted := true, false
 	var filters []filter[*memberRec]
@@ -482,6 +535,13 @@ func (p *Project) SearchMembers(req api.MemberSearchRequest, actor *Actor) (Memb
 	if c := deref(req.Cursor); c != "" {
 		if cur, e = decodeCursor(c, query); e != nil {
 			return MemberPage{}, e
+		}
+	}
+	if withDeleted {
+		for i := range filters {
+			if filters[i].liveOnly {
+				filters[i].candidates, filters[i].indexed = nil, false
+			}
 		}
 	}
 	candidates, indexed, match := plan(and, filters)
@@ -558,6 +618,17 @@ func (p *Project) memberFilter(op api.MemberSearchOperand, inOrgs func(*memberRe
 		}
 	case api.MemberEmailsFilter:
 		e = exact(v.FilterValue, true, func(m *memberRec) string { return m.m.EmailAddress })
+		// p.membersByMail lists the members that are not deleted by their (lowercased) address,
+		// exactly those the predicate accepts among them; SearchMembers drops these candidates
+		// when the search admits deleted members.
+		f.indexed, f.liveOnly = true, true
+		for _, email := range v.FilterValue {
+			for _, m := range p.membersByMail[strings.ToLower(email)] {
+				if inOrgs(m) {
+					f.candidates = append(f.candidates, m)
+				}
+			}
+		}
 	case api.MemberEmailFuzzyFilter:
 		e = fuzzyOn(v.FilterValue, func(m *memberRec) string { return m.m.EmailAddress })
 	case api.MemberIsBreakglassFilter:

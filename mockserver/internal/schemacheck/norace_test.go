@@ -1,5 +1,0 @@
-//go:build !race
-
-package schemacheck
-
-const raceEnabled = false
