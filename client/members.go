@@ -275,6 +275,16 @@ func (s *MembersService) RevokeConnectedApp(ctx context.Context, organizationID,
 	}, nil)
 }
 
+// registrations calls a provider token operation, whose answer lists the member's tokens
+// under "registrations". Reading tokens changes nothing: safe to retry.
+func registrations[T any](ctx context.Context, c *Client, opts []RequestOption, send sender) ([]T, error) {
+	var out struct {
+		Registrations []T `json:"registrations"`
+	}
+	err := c.do(ctx, true, opts, send, &out)
+	return out.Registrations, err
+}
+
 // TokenParams adjust the provider token methods.
 type TokenParams struct {
 	// IncludeRefreshToken returns the refresh token along with the other tokens.
@@ -285,13 +295,9 @@ type TokenParams struct {
 //
 // API: GET /v1/b2b/organizations/{organization_id}/members/{member_id}/oidc_providers
 func (s *MembersService) GetOIDCTokens(ctx context.Context, organizationID, memberID string, params TokenParams, opts ...RequestOption) ([]OIDCTokens, error) {
-	var out struct {
-		Registrations []OIDCTokens `json:"registrations"`
-	}
-	err := s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
+	return registrations[OIDCTokens](ctx, s.c, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
 		return s.c.api.GetMemberOIDCProviders(ctx, organizationID, memberID, &api.GetMemberOIDCProvidersParams{IncludeRefreshToken: &params.IncludeRefreshToken}, ed...)
-	}, &out)
-	return out.Registrations, err
+	})
 }
 
 // GetGoogleTokens returns the member's Google tokens.
@@ -327,39 +333,27 @@ func (s *MembersService) GetMicrosoftTokens(ctx context.Context, organizationID,
 //
 // API: GET /v1/b2b/organizations/{organization_id}/members/{member_id}/oauth_providers/slack
 func (s *MembersService) GetSlackTokens(ctx context.Context, organizationID, memberID string, opts ...RequestOption) ([]SlackTokens, error) {
-	var out struct {
-		Registrations []SlackTokens `json:"registrations"`
-	}
-	err := s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
+	return registrations[SlackTokens](ctx, s.c, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
 		return s.c.api.GetMemberSlackOAuthTokens(ctx, organizationID, memberID, ed...)
-	}, &out)
-	return out.Registrations, err
+	})
 }
 
 // GetHubSpotTokens returns the member's tokens from each HubSpot account.
 //
 // API: GET /v1/b2b/organizations/{organization_id}/members/{member_id}/oauth_providers/hubspot
 func (s *MembersService) GetHubSpotTokens(ctx context.Context, organizationID, memberID string, params TokenParams, opts ...RequestOption) ([]HubSpotTokens, error) {
-	var out struct {
-		Registrations []HubSpotTokens `json:"registrations"`
-	}
-	err := s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
+	return registrations[HubSpotTokens](ctx, s.c, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
 		return s.c.api.GetMemberHubspotOAuthTokens(ctx, organizationID, memberID, &api.GetMemberHubspotOAuthTokensParams{IncludeRefreshToken: &params.IncludeRefreshToken}, ed...)
-	}, &out)
-	return out.Registrations, err
+	})
 }
 
 // GetGitHubTokens returns the member's tokens from each GitHub sign-in.
 //
 // API: GET /v1/b2b/organizations/{organization_id}/members/{member_id}/oauth_providers/github
 func (s *MembersService) GetGitHubTokens(ctx context.Context, organizationID, memberID string, params TokenParams, opts ...RequestOption) ([]GitHubTokens, error) {
-	var out struct {
-		Registrations []GitHubTokens `json:"registrations"`
-	}
-	err := s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
+	return registrations[GitHubTokens](ctx, s.c, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
 		return s.c.api.GetMemberGithubOAuthTokens(ctx, organizationID, memberID, &api.GetMemberGithubOAuthTokensParams{IncludeRefreshToken: &params.IncludeRefreshToken}, ed...)
-	}, &out)
-	return out.Registrations, err
+	})
 }
 
 // MemberSearchParams select a page of members.

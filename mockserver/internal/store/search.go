@@ -349,114 +349,86 @@ func (p *Project) orgFilter(op api.OrganizationSearchOperand) (filter[*orgRec], 
 	}
 	var f filter[*orgRec]
 	var value any
+	var e *Error
+	// exact takes an exact filter's values as a set (lowercased when lower): f matches the
+	// organizations has accepts with the set, and, given an index, the organizations it holds
+	// under the set's values are the candidates.
+	exact := func(values []string, lower bool, has func(o *orgRec, set map[string]bool) bool, index func(string) []*orgRec) {
+		if e = missing(prefix, name, len(values)); e != nil {
+			return
+		}
+		set := stringSet(values, lower)
+		f.match = func(o *orgRec) bool { return has(o, set) }
+		if index != nil {
+			f.indexed = true
+			for k := range set {
+				f.candidates = append(f.candidates, index(k)...)
+			}
+		}
+		value = values
+	}
+	// fuzzyOn takes a fuzzy filter's term (lowercased): f matches the organizations has accepts
+	// with it.
+	fuzzyOn := func(term string, has func(o *orgRec, q string) bool) {
+		var q string
+		if q, e = fuzzy(prefix, name, term); e != nil {
+			return
+		}
+		f.match = func(o *orgRec) bool { return has(o, q) }
+		value = q
+	}
+	unique := func(m map[string]*orgRec) func(string) []*orgRec {
+		return func(k string) []*orgRec {
+			if o := m[k]; o != nil {
+				return []*orgRec{o}
+			}
+			return nil
+		}
+	}
+	anyIn := func(list []string, set map[string]bool) bool {
+		return slices.ContainsFunc(list, func(d string) bool { return set[d] })
+	}
 	switch v := v.(type) {
 	case api.OrganizationIDsFilter:
-		if e := missing(prefix, name, len(v.FilterValue)); e != nil {
-			return f, "", e
-		}
-		ids := stringSet(v.FilterValue, false)
-		f.match = func(o *orgRec) bool { return ids[o.org.OrganizationID] }
-		f.indexed = true
-		for id := range ids {
-			if o := p.orgByID[id]; o != nil {
-				f.candidates = append(f.candidates, o)
-			}
-		}
-		value = v.FilterValue
+		exact(v.FilterValue, false, func(o *orgRec, ids map[string]bool) bool { return ids[o.org.OrganizationID] }, unique(p.orgByID))
 	case api.OrganizationSlugsFilter:
-		if e := missing(prefix, name, len(v.FilterValue)); e != nil {
-			return f, "", e
-		}
-		slugs := stringSet(v.FilterValue, true)
-		f.match = func(o *orgRec) bool { return slugs[o.slugLower] }
-		f.indexed = true
-		for s := range slugs {
-			if o := p.orgBySlug[s]; o != nil {
-				f.candidates = append(f.candidates, o)
-			}
-		}
-		value = v.FilterValue
+		exact(v.FilterValue, true, func(o *orgRec, slugs map[string]bool) bool { return slugs[o.slugLower] }, unique(p.orgBySlug))
 	case api.OrganizationMemberEmailsFilter:
-		if e := missing(prefix, name, len(v.FilterValue)); e != nil {
-			return f, "", e
-		}
-		emails := stringSet(v.FilterValue, true)
-		f.match = func(o *orgRec) bool {
+		exact(v.FilterValue, true, func(o *orgRec, emails map[string]bool) bool {
 			for e := range emails {
 				if o.byEmail[e] != nil {
 					return true
 				}
 			}
 			return false
-		}
-		f.indexed = true
-		for e := range emails {
-			for _, m := range p.membersByMail[e] {
-				f.candidates = append(f.candidates, m.org)
+		}, func(email string) []*orgRec {
+			var orgs []*orgRec
+			for _, m := range p.membersByMail[email] {
+				orgs = append(orgs, m.org)
 			}
-		}
-		value = v.FilterValue
+			return orgs
+		})
 	case api.OrganizationAllowedDomainsFilter:
-		if e := missing(prefix, name, len(v.FilterValue)); e != nil {
-			return f, "", e
-		}
-		domains := stringSet(v.FilterValue, true)
-		f.match = func(o *orgRec) bool {
-			return slices.ContainsFunc(o.org.EmailAllowedDomains, func(d string) bool { return domains[d] })
-		}
-		value = v.FilterValue
+		exact(v.FilterValue, true, func(o *orgRec, domains map[string]bool) bool { return anyIn(o.org.EmailAllowedDomains, domains) }, nil)
 	case api.OrganizationClaimedEmailDomainsFilter:
-		if e := missing(prefix, name, len(v.FilterValue)); e != nil {
-			return f, "", e
-		}
-		domains := stringSet(v.FilterValue, true)
-		f.match = func(o *orgRec) bool {
-			return slices.ContainsFunc(o.org.ClaimedEmailDomains, func(d string) bool { return domains[d] })
-		}
-		f.indexed = true
-		for d := range domains {
-			if o := p.claimedBy[d]; o != nil {
-				f.candidates = append(f.candidates, o)
-			}
-		}
-		value = v.FilterValue
+		exact(v.FilterValue, true, func(o *orgRec, domains map[string]bool) bool { return anyIn(o.org.ClaimedEmailDomains, domains) }, unique(p.claimedBy))
 	case api.OrganizationSlugFuzzyFilter:
-		q, e := fuzzy(prefix, name, v.FilterValue)
-		if e != nil {
-			return f, "", e
-		}
-		f.match = func(o *orgRec) bool { return strings.Contains(o.slugLower, q) }
-		value = q
+		fuzzyOn(v.FilterValue, func(o *orgRec, q string) bool { return strings.Contains(o.slugLower, q) })
 	case api.OrganizationNameFuzzyFilter:
-		q, e := fuzzy(prefix, name, v.FilterValue)
-		if e != nil {
-			return f, "", e
-		}
-		f.match = func(o *orgRec) bool { return strings.Contains(o.nameLower, q) }
-		value = q
+		fuzzyOn(v.FilterValue, func(o *orgRec, q string) bool { return strings.Contains(o.nameLower, q) })
 	case api.OrganizationMemberEmailFuzzyFilter:
-		q, e := fuzzy(prefix, name, v.FilterValue)
-		if e != nil {
-			return f, "", e
-		}
-		f.match = func(o *orgRec) bool {
+		fuzzyOn(v.FilterValue, func(o *orgRec, q string) bool {
 			for email := range o.byEmail {
 				if strings.Contains(email, q) {
 					return true
 				}
 			}
 			return false
-		}
-		value = q
+		})
 	case api.OrganizationAllowedDomainFuzzyFilter:
-		q, e := fuzzy(prefix, name, v.FilterValue)
-		if e != nil {
-			return f, "", e
-		}
-		f.match = func(o *orgRec) bool {
+		fuzzyOn(v.FilterValue, func(o *orgRec, q string) bool {
 			return slices.ContainsFunc(o.org.EmailAllowedDomains, func(d string) bool { return strings.Contains(d, q) })
-		}
-		value = q
+		})
 	case api.OrganizationHasActiveSSOConnectionFilter:
 		want := v.FilterValue
 		f.match = func(o *orgRec) bool { return (len(o.org.SSOActiveConnections) > 0) == want }
@@ -472,6 +444,9 @@ func (p *Project) orgFilter(op api.OrganizationSearchOperand) (filter[*orgRec], 
 		value = id
 	default:
 		return f, "", invalid(prefix+"_filter_name_not_recognized", "query.operands: %q is not a recognized filter.", name)
+	}
+	if e != nil {
+		return f, "", e
 	}
 	return f, canonical(name, value), nil
 }
