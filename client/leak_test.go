@@ -315,6 +315,42 @@ func TestClientReusesConnections(t *testing.T) {
 	}
 }
 
+// go-retryablehttp closes every idle connection of its http.Client when a call ends in a
+// transport error or a cancelled wait. The client must not let it: on a client shared by a
+// whole app, each such failure would make every later call open a new connection (a new TLS
+// handshake, against Stytch).
+func TestClientKeepsIdleConnectionsWhenACallFails(t *testing.T) {
+	srv := leakStartConns(t, func(attempt int, w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Leak-Kind") == "unavailable" {
+			leakWriteError(w, http.StatusServiceUnavailable, "service_unavailable")
+			return
+		}
+		leakWriteOrg(w, "organization-test-1")
+	})
+	c := leakClient(t, srv.URL, client.WithRetryWaits(time.Minute, time.Minute))
+	get := func(ctx context.Context, call, kind string) error {
+		_, err := c.Organizations.Get(ctx, "organization-test-1", client.WithHeader("X-Leak-Call", call), client.WithHeader("X-Leak-Kind", kind))
+		return err
+	}
+	if err := get(context.Background(), "warm", "ok"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		// A 503, then a wait of about a minute that the caller gives up on.
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(50*time.Millisecond, cancel)
+		if err := get(ctx, "cancelled-"+strconv.Itoa(i), "unavailable"); !errors.Is(err, context.Canceled) {
+			t.Fatalf("call %d: %v, want context.Canceled", i, err)
+		}
+		if err := get(context.Background(), "after-"+strconv.Itoa(i), "ok"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := srv.conns.Load(); n != 1 {
+		t.Errorf("%d connections for 7 sequential calls, want 1: a failed call closed the idle ones", n)
+	}
+}
+
 // Responses larger than a few kilobytes: a proxy's HTML error page on a failed attempt (retried;
 // go-retryablehttp by itself drains only 4 KB of it), a large search page (sent chunked, without
 // a Content-Length) and a large final error. The connection must survive them too.

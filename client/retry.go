@@ -206,7 +206,7 @@ func errorHandler(resp *http.Response, err error, _ int) (*http.Response, error)
 // newRetryingDoer builds the go-retryablehttp client every request goes through.
 func newRetryingDoer(inner *http.Client, r *retrier) *retryingDoer {
 	rc := &retryablehttp.Client{
-		HTTPClient:   inner,
+		HTTPClient:   keepingIdleConnections(inner),
 		Logger:       nil,     // we log retries ourselves, and only when asked
 		RetryMax:     1 << 20, // the real limit is per call, in checkRetry
 		CheckRetry:   r.checkRetry,
@@ -214,6 +214,28 @@ func newRetryingDoer(inner *http.Client, r *retrier) *retryingDoer {
 		ErrorHandler: errorHandler,
 	}
 	return &retryingDoer{rc: rc}
+}
+
+// keepingIdleConnections returns a copy of hc whose CloseIdleConnections does nothing.
+// go-retryablehttp calls it whenever a call ends in a transport error, a context error or
+// exhausted retries; on a client shared by a whole application that would close the idle
+// connections of every other call, and make each later call dial (and handshake) again. The
+// transport is consulted on every request, not copied, so replacing hc's transport later (as
+// httpmock.ActivateNonDefault does) still takes effect.
+func keepingIdleConnections(hc *http.Client) *http.Client {
+	c := *hc
+	c.Transport = noIdleClose{hc}
+	return &c
+}
+
+// noIdleClose is hc's transport without its CloseIdleConnections method.
+type noIdleClose struct{ hc *http.Client }
+
+func (t noIdleClose) RoundTrip(r *http.Request) (*http.Response, error) {
+	if t.hc.Transport == nil {
+		return http.DefaultTransport.RoundTrip(r)
+	}
+	return t.hc.Transport.RoundTrip(r)
 }
 
 // retryingDoer sends a request through go-retryablehttp; it is the generated client's
