@@ -144,6 +144,15 @@ func (c *Client) do(ctx context.Context, idempotent bool, opts []RequestOption, 
 	return newError(resp, body)
 }
 
+// call runs an operation whose whole answer decodes into a T, and returns it.
+func call[T any](ctx context.Context, c *Client, idempotent bool, opts []RequestOption, send sender) (*T, error) {
+	var out T
+	if err := c.do(ctx, idempotent, opts, send, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // jsonBody encodes a request body.
 func jsonBody(v any) (io.Reader, error) {
 	b, err := json.Marshal(v)

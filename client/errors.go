@@ -145,6 +145,8 @@ type ValidationError struct {
 	Field     string
 	Reason    string
 	ErrorType string // the error type Stytch would answer, when there is one
+
+	cause error // what the rule check returned, such as a JSON encoding error
 }
 
 // Error reads "stytch: invalid field: reason".
@@ -154,3 +156,7 @@ func (e *ValidationError) Error() string {
 
 // Is makes a *ValidationError match ErrInvalidRequest.
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidRequest }
+
+// Unwrap returns the failure behind the refusal, so that errors.As finds, for example, the
+// *json.UnsupportedValueError of metadata that cannot be encoded.
+func (e *ValidationError) Unwrap() error { return e.cause }

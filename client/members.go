@@ -304,28 +304,18 @@ func (s *MembersService) GetOIDCTokens(ctx context.Context, organizationID, memb
 //
 // API: GET /v1/b2b/organizations/{organization_id}/members/{member_id}/oauth_providers/google
 func (s *MembersService) GetGoogleTokens(ctx context.Context, organizationID, memberID string, params TokenParams, opts ...RequestOption) (*OAuthTokens, error) {
-	var out OAuthTokens
-	err := s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
+	return call[OAuthTokens](ctx, s.c, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
 		return s.c.api.GetMemberGoogleOAuthTokens(ctx, organizationID, memberID, &api.GetMemberGoogleOAuthTokensParams{IncludeRefreshToken: &params.IncludeRefreshToken}, ed...)
-	}, &out)
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
+	})
 }
 
 // GetMicrosoftTokens returns the member's Microsoft tokens.
 //
 // API: GET /v1/b2b/organizations/{organization_id}/members/{member_id}/oauth_providers/microsoft
 func (s *MembersService) GetMicrosoftTokens(ctx context.Context, organizationID, memberID string, params TokenParams, opts ...RequestOption) (*OAuthTokens, error) {
-	var out OAuthTokens
-	err := s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
+	return call[OAuthTokens](ctx, s.c, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
 		return s.c.api.GetMemberMicrosoftOAuthTokens(ctx, organizationID, memberID, &api.GetMemberMicrosoftOAuthTokensParams{IncludeRefreshToken: &params.IncludeRefreshToken}, ed...)
-	}, &out)
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
+	})
 }
 
 // GetSlackTokens returns the member's tokens from each Slack workspace (Slack has no refresh

@@ -92,12 +92,7 @@ func (m Metadata) DecodeKey(key string, v any) error {
 }
 
 // Clone returns a copy of m. Nested values are shared, as they are never modified in place.
-func (m Metadata) Clone() Metadata {
-	if m == nil {
-		return nil
-	}
-	return maps.Clone(m)
-}
+func (m Metadata) Clone() Metadata { return maps.Clone(m) }
 
 // Apply returns m as Stytch stores it after an update sends patch: a key sent replaces the key
 // whole, a key sent as nil is deleted, nested values are never merged. Values come back as JSON
@@ -105,11 +100,8 @@ func (m Metadata) Clone() Metadata {
 // modified.
 func (m Metadata) Apply(patch MetadataPatch) Metadata {
 	merged := Metadata(metadata.Merge(m, patch))
-	if b, err := json.Marshal(merged); err == nil {
-		var normalized Metadata
-		if json.Unmarshal(b, &normalized) == nil {
-			return normalized
-		}
+	if normalized, err := MetadataOf(merged); err == nil {
+		return normalized
 	}
 	return merged
 }
@@ -162,13 +154,7 @@ func (p MetadataPatch) Delete(key string) MetadataPatch {
 // check fails before any request when the patch alone already breaks Stytch's limits: the keys
 // it sets all end up stored, so more than 20 of them, or more than 4 KB of them, can never fit.
 func (p MetadataPatch) check(field string) error {
-	set := Metadata{}
-	for k, v := range p {
-		if v != nil {
-			set[k] = v
-		}
-	}
-	return metadataError(field, metadata.Check(field, set))
+	return metadataError(field, metadata.Check(field, metadata.Merge(nil, p)))
 }
 
 // metadataError turns a limit failure into the *ValidationError callers see before a request.
@@ -176,7 +162,7 @@ func metadataError(field string, err error) error {
 	if err == nil {
 		return nil
 	}
-	ve := &ValidationError{Field: field, Reason: err.Error()}
+	ve := &ValidationError{Field: field, Reason: err.Error(), cause: err}
 	if le, ok := err.(*metadata.LimitError); ok {
 		ve.ErrorType = le.ErrorType
 	}

@@ -3,6 +3,7 @@ package client
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -125,5 +126,11 @@ func TestMetadataLimitsAreCheckedLocally(t *testing.T) {
 	patch.Set("one-too-many", 1)
 	if err := patch.check("trusted_metadata"); !errors.As(err, &ve) || ve.Field != "trusted_metadata" {
 		t.Errorf("21 keys set: %v", err)
+	}
+	// A value JSON cannot encode is refused too, and the encoding error stays reachable.
+	var unsupported *json.UnsupportedValueError
+	err := (Metadata{"ratio": math.Inf(1)}).Check()
+	if !errors.As(err, &ve) || !errors.Is(err, ErrInvalidRequest) || !errors.As(err, &unsupported) {
+		t.Errorf("an infinite number: %v", err)
 	}
 }

@@ -141,14 +141,9 @@ func (s *OrganizationsService) Delete(ctx context.Context, organizationID string
 //
 // API: GET /v1/b2b/organizations/{organization_id}/metrics
 func (s *OrganizationsService) Metrics(ctx context.Context, organizationID string, opts ...RequestOption) (*OrganizationMetrics, error) {
-	var out OrganizationMetrics
-	err := s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
+	return call[OrganizationMetrics](ctx, s.c, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
 		return s.c.api.GetOrganizationMetrics(ctx, organizationID, ed...)
-	}, &out)
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
+	})
 }
 
 // DeleteExternalID removes an organization's external id and returns the organization.
@@ -179,14 +174,9 @@ func (s *OrganizationsService) ListConnectedApps(ctx context.Context, organizati
 //
 // API: GET /v1/b2b/organizations/{organization_id}/connected_apps/{connected_app_id}
 func (s *OrganizationsService) GetConnectedApp(ctx context.Context, organizationID, connectedAppID string, opts ...RequestOption) (*ConnectedAppDetails, error) {
-	var out ConnectedAppDetails
-	err := s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
+	return call[ConnectedAppDetails](ctx, s.c, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
 		return s.c.api.GetOrganizationConnectedApp(ctx, organizationID, connectedAppID, nil, ed...)
-	}, &out)
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
+	})
 }
 
 // OrganizationSearchParams select a page of organizations.

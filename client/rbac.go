@@ -29,16 +29,18 @@ func (s *RBACService) Policy(ctx context.Context, opts ...RequestOption) (*Polic
 	return out.Policy, nil
 }
 
+// orgPolicyEnvelope is the body of the organization policy operations, both ways.
+type orgPolicyEnvelope struct {
+	OrgPolicy OrganizationPolicy `json:"org_policy"`
+}
+
 // OrganizationPolicy returns an organization's custom roles.
 //
 // API: GET /v1/b2b/rbac/organizations/{organization_id}
 func (s *RBACService) OrganizationPolicy(ctx context.Context, organizationID string, opts ...RequestOption) (*OrganizationPolicy, error) {
-	var out struct {
-		OrgPolicy OrganizationPolicy `json:"org_policy"`
-	}
-	err := s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
+	out, err := call[orgPolicyEnvelope](ctx, s.c, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
 		return s.c.api.GetOrganizationRBACPolicy(ctx, organizationID, ed...)
-	}, &out)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -52,18 +54,13 @@ func (s *RBACService) SetOrganizationPolicy(ctx context.Context, organizationID 
 	if policy.Roles == nil {
 		policy.Roles = []Role{}
 	}
-	body, err := jsonBody(struct {
-		OrgPolicy OrganizationPolicy `json:"org_policy"`
-	}{policy})
+	body, err := jsonBody(orgPolicyEnvelope{policy})
 	if err != nil {
 		return nil, err
 	}
-	var out struct {
-		OrgPolicy OrganizationPolicy `json:"org_policy"`
-	}
-	err = s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
+	out, err := call[orgPolicyEnvelope](ctx, s.c, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
 		return s.c.api.SetOrganizationRBACPolicyWithBody(ctx, organizationID, contentJSON, body, ed...)
-	}, &out)
+	})
 	if err != nil {
 		return nil, err
 	}

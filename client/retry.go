@@ -33,8 +33,11 @@ func retryableStatus(status int) bool {
 // repeated.
 func shouldRetry(idempotent bool, status int, err error) bool {
 	if err != nil {
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || permanent(err) {
+		if errors.Is(err, context.Canceled) || permanent(err) {
 			return false
+		}
+		if errors.Is(err, context.DeadlineExceeded) && !attemptTimedOut(err) {
+			return false // the call's own deadline: nothing is left to retry in
 		}
 		return idempotent || neverSent(err)
 	}
@@ -42,6 +45,14 @@ func shouldRetry(idempotent bool, status int, err error) bool {
 		return true // the server refused the request without acting on it
 	}
 	return idempotent && retryableStatus(status)
+}
+
+// attemptTimedOut reports an attempt cut off by http.Client.Timeout, which bounds one attempt
+// (WithHTTPClient): the error matches context.DeadlineExceeded, but the call may go on. When
+// the call's context ends instead, the *url.Error holds context.DeadlineExceeded itself.
+func attemptTimedOut(err error) bool {
+	var ue *url.Error
+	return errors.As(err, &ue) && ue.Timeout() && ue.Err != context.DeadlineExceeded
 }
 
 // permanent reports transport errors that another attempt cannot fix.
@@ -152,9 +163,10 @@ func (r *retrier) checkRetry(ctx context.Context, resp *http.Response, err error
 	if !shouldRetry(st.idempotent, status, err) {
 		return false, nil
 	}
-	wait := backoff(st.retries, header, r.now(), r.initial, r.max, r.maxRetryAfter, r.random())
+	now := r.now()
+	wait := backoff(st.retries, header, now, r.initial, r.max, r.maxRetryAfter, r.random())
 	// A wait the call's deadline cannot outlast is not started: the caller gets the answer now.
-	if deadline, ok := ctx.Deadline(); ok && r.now().Add(wait).After(deadline) {
+	if deadline, ok := ctx.Deadline(); ok && now.Add(wait).After(deadline) {
 		return false, nil
 	}
 	st.retries++

@@ -9,9 +9,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -49,6 +51,9 @@ func TestShouldRetry(t *testing.T) {
 		{"read bad scheme", true, 0, scheme, false},
 		{"read canceled", true, 0, context.Canceled, false},
 		{"read deadline", true, 0, fmt.Errorf("wrapped: %w", context.DeadlineExceeded), false},
+		{"read, the call's context ended", true, 0, &url.Error{Op: "Get", URL: "u", Err: context.DeadlineExceeded}, false},
+		{"read, one attempt timed out (http.Client.Timeout)", true, 0, &url.Error{Op: "Get", URL: "u", Err: attemptTimeout{}}, true},
+		{"create, one attempt timed out", false, 0, &url.Error{Op: "Post", URL: "u", Err: attemptTimeout{}}, false},
 		{"create 429", false, 429, nil, true},
 		{"create 500", false, 500, nil, false},
 		{"create 503", false, 503, nil, false},
@@ -61,6 +66,49 @@ func TestShouldRetry(t *testing.T) {
 		if got := shouldRetry(tc.idempotent, tc.status, tc.err); got != tc.want {
 			t.Errorf("%s: shouldRetry = %v, want %v", tc.name, got, tc.want)
 		}
+	}
+}
+
+// attemptTimeout is the error net/http returns when http.Client.Timeout cuts an attempt off: a
+// timeout that matches context.DeadlineExceeded without being it.
+type attemptTimeout struct{}
+
+func (attemptTimeout) Error() string {
+	return "context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+}
+func (attemptTimeout) Timeout() bool   { return true }
+func (attemptTimeout) Temporary() bool { return true }
+func (attemptTimeout) Is(target error) bool {
+	return target == context.DeadlineExceeded
+}
+
+// http.Client.Timeout bounds each attempt (WithHTTPClient): a read whose first attempt runs
+// out of it is tried again, within the call's own timeout.
+func TestReadRetriedAfterAnAttemptTimesOut(t *testing.T) {
+	var attempts atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if attempts.Add(1) == 1 {
+			select {
+			case <-time.After(2 * time.Second):
+			case <-r.Context().Done():
+			}
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"status_code":200,"request_id":"r","organization":{"organization_id":"organization-test-1","organization_slug":"acme"}}`)
+	}))
+	defer srv.Close()
+	c, err := New("project-test-retry", "secret", WithBaseURL(srv.URL), WithRetryWaits(0, 0),
+		WithHTTPClient(&http.Client{Timeout: 100 * time.Millisecond}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, err := c.Organizations.Get(context.Background(), "acme")
+	if err != nil || org.Slug != "acme" {
+		t.Fatalf("Get = %v, %v; want the organization from the second attempt", org, err)
+	}
+	if n := attempts.Load(); n != 2 {
+		t.Errorf("%d attempts, want 2", n)
 	}
 }
 

@@ -37,7 +37,7 @@ func All[T any](fetch Fetch[T]) iter.Seq2[T, error] {
 			if next == "" {
 				return
 			}
-			if seen[next] || next == cursor {
+			if seen[next] {
 				yield(zero, fmt.Errorf("%w: the server returned cursor %q twice", ErrCursorNotAdvancing, next))
 				return
 			}
