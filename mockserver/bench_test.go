@@ -79,7 +79,7 @@ func BenchmarkValidateCreateOrganizationKin(b *testing.B) {
 			b.Fatal(err)
 		}
 		input := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: m.spec.router.route(seg, req.Method, op),
-			Options: requestOptions(func(context.Context, *openapi3filter.AuthenticationInput) error { return nil })}
+			Options: requestOptions}
 		if e := validateRequest(ctx, input); e != nil {
 			b.Fatal(e)
 		}

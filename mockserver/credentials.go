@@ -60,15 +60,6 @@ func (c *credentials) reset() {
 	c.seen = map[string]string{}
 }
 
-// basicAuth checks a request's Basic credentials and returns its project id.
-func (c *credentials) basicAuth(r *http.Request) (string, *apiError) {
-	id, secret, ok := r.BasicAuth()
-	if e := c.checkBasic(id, secret, ok); e != nil {
-		return "", e
-	}
-	return id, nil
-}
-
 // checkBasic checks credentials already parsed from an Authorization header; ok is false when
 // there was no Basic one.
 func (c *credentials) checkBasic(id, secret string, ok bool) *apiError {

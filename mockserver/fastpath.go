@@ -117,7 +117,7 @@ func (o *operation) requestValid(r *http.Request, pathParams map[string]string, 
 			if v != "true" && v != "false" {
 				return false
 			}
-		} else if utf8.RuneCountInString(v) < p.minLength || (p.minLength > 0 && v == "") {
+		} else if utf8.RuneCountInString(v) < p.minLength {
 			return false
 		}
 	}

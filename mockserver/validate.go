@@ -26,15 +26,14 @@ const errorTypeExtension = "x-stytch-error-type"
 // requestOptions are the kin-openapi options of request validation: every violation reported,
 // no defaults written into the request (a partial update must stay partial), and the validated
 // body kept, so the handler binds it (with exact, case-sensitive field names) instead of
-// decoding the body a second time.
-func requestOptions(auth openapi3filter.AuthenticationFunc) *openapi3filter.Options {
-	return &openapi3filter.Options{
-		MultiError:              true,
-		SkipSettingDefaults:     true,
-		KeepValidatedValue:      true,
-		AuthenticationFunc:      auth,
-		SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
-	}
+// decoding the body a second time. Credentials are not kin-openapi's to check: the mock checks
+// them before any validation, as Stytch answers 401 whatever else is wrong.
+var requestOptions = &openapi3filter.Options{
+	MultiError:              true,
+	SkipSettingDefaults:     true,
+	KeepValidatedValue:      true,
+	AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+	SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
 }
 
 // responseOptions make response validation strict: a status the operation does not document is
@@ -52,27 +51,15 @@ type violation struct {
 	ErrorType string `json:"error_type"`
 }
 
-// validateRequest checks a request against its operation. It returns nil, a 401 for failed
-// authentication, or a 400 that names the first violation and lists all of them in
-// error_details.
+// validateRequest checks a request against its operation. It returns nil, or a 400 that names
+// the first violation and lists all of them in error_details.
 func validateRequest(ctx context.Context, input *openapi3filter.RequestValidationInput) *apiError {
 	err := openapi3filter.ValidateRequest(ctx, input)
 	if err == nil {
 		return nil
 	}
-	var sec *openapi3filter.SecurityRequirementsError
-	if errors.As(err, &sec) {
-		msg := "Unauthorized credentials."
-		for _, e := range sec.Errors {
-			var ae *apiError
-			if errors.As(e, &ae) {
-				return ae
-			}
-		}
-		return newError(http.StatusUnauthorized, "unauthorized_credentials", "%s", msg)
-	}
 	var vs []violation
-	collectViolations(err, &vs)
+	collectViolations("", nil, err, &vs)
 	if len(vs) == 0 {
 		vs = append(vs, violation{Problem: err.Error(), ErrorType: "bad_request"})
 	}
@@ -93,32 +80,28 @@ func validateRequest(ctx context.Context, input *openapi3filter.RequestValidatio
 	return e
 }
 
-// collectViolations flattens kin-openapi's nested validation errors into violations.
-func collectViolations(err error, out *[]violation) {
+// collectViolations flattens kin-openapi's nested validation errors into violations, each
+// named after the parameter (prefix) or body field it is about. A *RequestError is matched by
+// its concrete type: it unwraps to its own MultiError, and matching that through errors.As
+// first would lose the parameter's name. Below it, errors.As descends into a oneOf's
+// SchemaError, which wraps its branches' errors.
+func collectViolations(prefix string, re *openapi3filter.RequestError, err error, out *[]violation) {
+	if e, ok := err.(*openapi3filter.RequestError); ok {
+		name := ""
+		if e.Parameter != nil {
+			name = e.Parameter.Name
+		}
+		collectViolations(name, e, e.Err, out)
+		return
+	}
 	var multi openapi3.MultiError
 	if errors.As(err, &multi) {
 		for _, e := range multi {
-			collectViolations(e, out)
+			collectViolations(prefix, re, e, out)
 		}
 		return
 	}
-	var re *openapi3filter.RequestError
-	if errors.As(err, &re) {
-		prefix := ""
-		if re.Parameter != nil {
-			prefix = re.Parameter.Name
-		}
-		var inner openapi3.MultiError
-		if errors.As(re.Err, &inner) {
-			for _, e := range inner {
-				addViolation(prefix, e, re, out)
-			}
-			return
-		}
-		addViolation(prefix, re.Err, re, out)
-		return
-	}
-	addViolation("", err, nil, out)
+	addViolation(prefix, err, re, out)
 }
 
 func addViolation(prefix string, err error, re *openapi3filter.RequestError, out *[]violation) {
@@ -136,13 +119,7 @@ func addViolation(prefix string, err error, re *openapi3filter.RequestError, out
 	case err == nil && re != nil:
 		*out = append(*out, violation{Field: prefix, Problem: re.Reason, ErrorType: "bad_request"})
 	default:
-		problem := "invalid value"
-		if err != nil {
-			problem = err.Error()
-		}
-		if re != nil && re.Reason != "" && err == nil {
-			problem = re.Reason
-		}
+		problem := err.Error()
 		if re != nil && re.RequestBody != nil && errors.Is(err, openapi3filter.ErrInvalidRequired) {
 			problem = "a JSON request body is required"
 		}

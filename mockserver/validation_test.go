@@ -136,6 +136,23 @@ func TestNestingUpToThirtyTwoLevelsIsAccepted(t *testing.T) {
 	}
 }
 
+// A query parameter that breaks its schema is named in the message and the violation, as a
+// body field is.
+func TestQueryParameterViolationsNameTheParameter(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.org("Acme", "acme")
+	status, body := e.raw(http.MethodGet, "/v1/b2b/organizations/acme/member?member_id=", nil)
+	se := e.expectError(status, body, nil, 400, "bad_request")
+	if !strings.HasPrefix(se.ErrorMessage, "member_id: ") {
+		t.Errorf("message %q does not name member_id", se.ErrorMessage)
+	}
+	violations, _ := se.ErrorDetails["violations"].([]any)
+	if len(violations) != 1 || violations[0].(map[string]any)["field"] != "member_id" {
+		t.Errorf("violations = %v, want one for member_id", violations)
+	}
+}
+
 func TestBodyOverOneMegabyteIsRefused(t *testing.T) {
 	t.Parallel()
 	e := setup(t)

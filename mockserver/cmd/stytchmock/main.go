@@ -51,11 +51,11 @@ func tuneGC() {
 	}
 }
 
-// credentialsFlag collects -credentials project-id:secret pairs.
-type credentialsFlag []string
+// listFlag collects the values of a repeatable flag (-credentials, -fixture).
+type listFlag []string
 
-func (c *credentialsFlag) String() string     { return strings.Join(*c, ",") }
-func (c *credentialsFlag) Set(v string) error { *c = append(*c, v); return nil }
+func (c *listFlag) String() string     { return strings.Join(*c, ",") }
+func (c *listFlag) Set(v string) error { *c = append(*c, v); return nil }
 
 // run serves until ctx ends, then shuts down gracefully.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -63,9 +63,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:4010", "address to listen on (host:port; port 0 picks a free one)")
 	logFormat := fs.String("log-format", "text", "request log format: text, json, or none")
-	var creds credentialsFlag
+	var creds listFlag
 	fs.Var(&creds, "credentials", "accept only this `project-id:secret` pair (repeatable); by default any project-test-/project-live- id is accepted with the first secret used for it")
-	var fixtures credentialsFlag
+	var fixtures listFlag
 	fs.Var(&fixtures, "fixture", "seed a JSON fixture `file` at start (repeatable)")
 	ids := fs.String("deterministic-ids", "", "derive ids and request ids from this `seed` and a counter instead of random UUIDs")
 	clock := fs.String("clock", "", "freeze the clock at this RFC 3339 `time` (for stable timestamps)")
