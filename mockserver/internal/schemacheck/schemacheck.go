@@ -14,7 +14,6 @@ package schemacheck
 
 import (
 	"bytes"
-	"fmt"
 	"math"
 	"regexp"
 	"strings"
@@ -25,8 +24,7 @@ import (
 
 // Checker validates JSON documents against one compiled schema. It is safe for concurrent use.
 type Checker struct {
-	root    *node
-	request bool
+	root *node
 }
 
 // Options decide what compiled checkers look at.
@@ -41,13 +39,13 @@ type Options struct {
 // still compiles; documents it governs are simply never "valid" here.
 func Compile(schema *openapi3.Schema, opts Options) *Checker {
 	c := &compiler{opts: opts, nodes: map[*openapi3.Schema]*node{}}
-	return &Checker{root: c.compile(schema), request: opts.Request}
+	return &Checker{root: c.compile(schema)}
 }
 
 // Valid reports whether data is a JSON document that kin-openapi would find valid. false means
 // invalid or not sure.
 func (c *Checker) Valid(data []byte) bool {
-	s := scanner{data: data, request: c.request}
+	s := scanner{data: data}
 	s.skipSpace()
 	if !s.value(c.root, 0) {
 		return false
@@ -78,7 +76,6 @@ const (
 	formatInt64
 )
 
-// node is one compiled schema.
 // property is a declared property of an object schema: its schema and its bit in the mask of
 // required properties.
 type property struct {
@@ -86,19 +83,19 @@ type property struct {
 	bit  uint64
 }
 
+// node is one compiled schema.
 type node struct {
 	unsupported bool // uses something this package does not model: never valid
-	anything    bool // the empty schema: any JSON value, null included
+	anything    bool // any JSON value; null only when nullable (kin-openapi's empty schema is not)
 	types       typeSet
 	nullable    bool
 
 	// objects
 	props      map[string]property // declared properties: one lookup per key finds both
 	required   uint64
-	foldNames  map[string]bool // lowercased property names, for requests
+	foldNames  map[string]bool // lowercased property names; only in request checkers
 	addl       *node           // additionalProperties schema; nil means any when addlAllowed
 	addlForbid bool
-	minProps   int
 	maxProps   int // -1: none
 
 	// arrays
@@ -128,7 +125,7 @@ type compiler struct {
 
 func (c *compiler) compile(s *openapi3.Schema) *node {
 	if s == nil {
-		return &node{anything: true}
+		return &node{unsupported: true} // an unresolved reference: kin-openapi reports it
 	}
 	if n, ok := c.nodes[s]; ok {
 		return n // shared or recursive schemas compile once
@@ -146,7 +143,8 @@ func (c *compiler) fill(n *node, s *openapi3.Schema) bool {
 	if len(s.AllOf) > 0 || len(s.AnyOf) > 0 || s.Not != nil || s.UniqueItems || s.ReadOnly || s.WriteOnly ||
 		s.MultipleOf != nil || s.ExclusiveMin.IsSet() || s.ExclusiveMax.IsSet() || s.Const != nil ||
 		len(s.PrefixItems) > 0 || s.If != nil || s.PatternProperties != nil || s.PropertyNames != nil ||
-		s.MinLength > math.MaxInt32 {
+		s.MinLength > math.MaxInt32 || s.Always != nil || s.MinProps > 0 {
+		// MinProps: a repeated key counts twice here, once for kin-openapi's decoded map.
 		return false
 	}
 	n.nullable = s.Nullable
@@ -172,7 +170,11 @@ func (c *compiler) fill(n *node, s *openapi3.Schema) bool {
 	}
 
 	if len(s.OneOf) > 0 {
-		if s.Discriminator == nil || len(s.Discriminator.Mapping) == 0 || len(s.Properties) > 0 {
+		// kin-openapi applies the parent's own keywords after the branch: only a parent with
+		// none (a nullable parent aside, whose null is left to kin-openapi) is modelled.
+		parent := *s
+		parent.OneOf, parent.Discriminator, parent.Nullable = nil, nil, false
+		if s.Discriminator == nil || len(s.Discriminator.Mapping) == 0 || !parent.IsEmpty() {
 			return false
 		}
 		n.discProp = s.Discriminator.PropertyName
@@ -192,9 +194,8 @@ func (c *compiler) fill(n *node, s *openapi3.Schema) bool {
 		return true
 	}
 
-	if s.Type == nil && len(s.Properties) == 0 && s.Items == nil && len(s.Enum) == 0 && s.Format == "" &&
-		s.Pattern == "" && s.AdditionalProperties.Schema == nil && s.AdditionalProperties.Has == nil {
-		n.anything = true
+	if s.IsEmpty() {
+		n.anything = true // any value but null, as kin-openapi has it
 		return true
 	}
 	if n.types == 0 {
@@ -207,11 +208,18 @@ func (c *compiler) fill(n *node, s *openapi3.Schema) bool {
 	}
 	if len(s.Properties) > 0 {
 		n.props = make(map[string]property, len(s.Properties))
-		n.foldNames = make(map[string]bool, len(s.Properties))
+		if c.opts.Request {
+			n.foldNames = make(map[string]bool, len(s.Properties))
+		}
 		i := 0
 		for name, ref := range s.Properties {
 			n.props[name] = property{node: c.compile(ref.Value), bit: 1 << i}
-			n.foldNames[strings.ToLower(name)] = true
+			if n.foldNames != nil {
+				if len(name) > maxFoldedName {
+					return false // foldsOntoProperty compares keys of at most that length
+				}
+				n.foldNames[strings.ToLower(name)] = true
+			}
 			i++
 		}
 	}
@@ -228,7 +236,6 @@ func (c *compiler) fill(n *node, s *openapi3.Schema) bool {
 	case s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has:
 		n.addlForbid = true
 	}
-	n.minProps = int(s.MinProps)
 	if s.MaxProps != nil {
 		n.maxProps = int(*s.MaxProps)
 	}
@@ -295,9 +302,8 @@ func (c *compiler) fill(n *node, s *openapi3.Schema) bool {
 
 // scanner walks a JSON document, checking it against compiled nodes as it goes.
 type scanner struct {
-	data    []byte
-	pos     int
-	request bool
+	data []byte
+	pos  int
 }
 
 // MaxDepth bounds how many objects and arrays may enclose one another; the checker leaves
@@ -352,7 +358,7 @@ func (s *scanner) value(n *node, depth int) bool {
 		if !s.literal() {
 			return false
 		}
-		return n.anything || (n.nullable && n.types != 0)
+		return n.nullable && (n.anything || n.types != 0)
 	case c == '-' || (c >= '0' && c <= '9'):
 		return s.number(n)
 	}
@@ -512,35 +518,72 @@ func (s *scanner) number(n *node) bool {
 	return true
 }
 
-func (s *scanner) array(n *node, depth int) bool {
-	s.pos++ // [
+// open moves past an array's or object's opening bracket and reports whether the closing one
+// follows at once (and moves past it too).
+func (s *scanner) open(closing byte) (empty bool) {
+	s.pos++
 	s.skipSpace()
-	count := 0
-	if s.pos < len(s.data) && s.data[s.pos] == ']' {
+	if s.pos < len(s.data) && s.data[s.pos] == closing {
 		s.pos++
-	} else {
+		return true
+	}
+	return false
+}
+
+// next moves past what follows a value inside an array or object: a comma (more) or the
+// closing bracket.
+func (s *scanner) next(closing byte) (more, ok bool) {
+	s.skipSpace()
+	if s.pos >= len(s.data) {
+		return false, false
+	}
+	switch s.data[s.pos] {
+	case ',':
+		s.pos++
+		return true, true
+	case closing:
+		s.pos++
+		return false, true
+	}
+	return false, false
+}
+
+// member reads an object member's key and colon, and stops at its value.
+func (s *scanner) member() ([]byte, bool) {
+	s.skipSpace()
+	if s.pos >= len(s.data) || s.data[s.pos] != '"' {
+		return nil, false
+	}
+	key, ok := s.str()
+	if !ok {
+		return nil, false
+	}
+	s.skipSpace()
+	if s.pos >= len(s.data) || s.data[s.pos] != ':' {
+		return nil, false
+	}
+	s.pos++
+	s.skipSpace()
+	return key, true
+}
+
+func (s *scanner) array(n *node, depth int) bool {
+	count := 0
+	if !s.open(']') {
 		item := n.items
 		if item == nil {
-			item = &node{anything: true}
+			item = anyNode // kin-openapi does not look at items without a schema
 		}
-		for {
+		for more := true; more; {
 			s.skipSpace()
 			if !s.value(item, depth+1) {
 				return false
 			}
 			count++
-			s.skipSpace()
-			if s.pos >= len(s.data) {
+			var ok bool
+			if more, ok = s.next(']'); !ok {
 				return false
 			}
-			if s.data[s.pos] == ']' {
-				s.pos++
-				break
-			}
-			if s.data[s.pos] != ',' {
-				return false
-			}
-			s.pos++
 		}
 	}
 	if n.anything {
@@ -550,29 +593,15 @@ func (s *scanner) array(n *node, depth int) bool {
 }
 
 func (s *scanner) object(n *node, depth int) bool {
-	s.pos++ // {
-	s.skipSpace()
 	var seen uint64
 	count := 0
-	if s.pos < len(s.data) && s.data[s.pos] == '}' {
-		s.pos++
-	} else {
-		for {
-			s.skipSpace()
-			if s.pos >= len(s.data) || s.data[s.pos] != '"' {
-				return false
-			}
-			key, ok := s.str()
+	if !s.open('}') {
+		for more := true; more; {
+			key, ok := s.member()
 			if !ok {
 				return false
 			}
-			s.skipSpace()
-			if s.pos >= len(s.data) || s.data[s.pos] != ':' {
-				return false
-			}
-			s.pos++
-			s.skipSpace()
-			child, bit := n.childFor(key, s.request)
+			child, bit := n.childFor(key)
 			if child == nil {
 				return false
 			}
@@ -581,32 +610,28 @@ func (s *scanner) object(n *node, depth int) bool {
 				return false
 			}
 			count++
-			s.skipSpace()
-			if s.pos >= len(s.data) {
+			if more, ok = s.next('}'); !ok {
 				return false
 			}
-			if s.data[s.pos] == '}' {
-				s.pos++
-				break
-			}
-			if s.data[s.pos] != ',' {
-				return false
-			}
-			s.pos++
 		}
 	}
 	if n.anything {
 		return true
 	}
-	return seen&n.required == n.required && count >= n.minProps && (n.maxProps < 0 || count <= n.maxProps)
+	return seen&n.required == n.required && (n.maxProps < 0 || count <= n.maxProps)
 }
 
-var anyNode = &node{anything: true}
+// anyNode stands for values kin-openapi does not visit (undeclared properties without an
+// additionalProperties schema, items without a schema): any JSON value, null included.
+var anyNode = &node{anything: true, nullable: true}
+
+// maxFoldedName is the longest property name a request checker compares case-folded keys with.
+const maxFoldedName = 64
 
 // childFor returns the node a property's value is checked against, or nil when the document is
 // not valid (or not surely valid) with this key, and the property's bit in the required mask
 // (0 for an undeclared key).
-func (n *node) childFor(key []byte, request bool) (*node, uint64) {
+func (n *node) childFor(key []byte) (*node, uint64) {
 	if n.anything {
 		return anyNode, 0
 	}
@@ -616,7 +641,7 @@ func (n *node) childFor(key []byte, request bool) (*node, uint64) {
 	if n.addlForbid {
 		return nil, 0
 	}
-	if request && n.props != nil && n.foldsOntoProperty(key) {
+	if n.foldNames != nil && n.foldsOntoProperty(key) {
 		return nil, 0
 	}
 	if n.addl != nil {
@@ -629,7 +654,7 @@ func (n *node) childFor(key []byte, request bool) (*node, uint64) {
 // matches one without regard to ASCII case, or holds non-ASCII bytes that Unicode folding could
 // map onto one.
 func (n *node) foldsOntoProperty(key []byte) bool {
-	var lower [64]byte
+	var lower [maxFoldedName]byte
 	for i, c := range key {
 		if c >= 0x80 {
 			return true // Unicode folding can shorten a key: not sure whatever its length
@@ -642,7 +667,7 @@ func (n *node) foldsOntoProperty(key []byte) bool {
 		}
 	}
 	if len(key) > len(lower) {
-		return false // an ASCII key longer than any property name
+		return false // an ASCII key longer than any property name (fill makes sure)
 	}
 	return n.foldNames[string(lower[:len(key)])]
 }
@@ -664,40 +689,34 @@ func (s *scanner) discriminated(n *node, depth int) bool {
 	return s.value(branch, depth)
 }
 
-// peekProperty finds a top-level string property of the object at s.pos without moving.
+// peekProperty finds a top-level string property of the object at s.pos without moving. When
+// the key repeats, the last one counts, as in the map kin-openapi decodes.
 func (s *scanner) peekProperty(name string) ([]byte, bool) {
-	p := scanner{data: s.data, pos: s.pos + 1}
-	for {
-		p.skipSpace()
-		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
-			return nil, false
-		}
-		key, ok := p.str()
+	p := scanner{data: s.data, pos: s.pos}
+	if p.open('}') {
+		return nil, false
+	}
+	var value []byte
+	found := false
+	for more := true; more; {
+		key, ok := p.member()
 		if !ok {
 			return nil, false
 		}
-		p.skipSpace()
-		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
-			return nil, false
-		}
-		p.pos++
-		p.skipSpace()
 		if string(key) == name {
 			if p.pos >= len(p.data) || p.data[p.pos] != '"' {
 				return nil, false
 			}
-			return p.str()
-		}
-		if !p.value(anyNode, 0) {
+			if value, ok = p.str(); !ok {
+				return nil, false
+			}
+			found = true
+		} else if !p.value(anyNode, 0) {
 			return nil, false
 		}
-		p.skipSpace()
-		if p.pos >= len(p.data) || p.data[p.pos] != ',' {
+		if more, ok = p.next('}'); !ok {
 			return nil, false
 		}
-		p.pos++
 	}
+	return value, found
 }
-
-// String describes the checker, for debugging.
-func (c *Checker) String() string { return fmt.Sprintf("schemacheck.Checker(%p)", c.root) }

@@ -215,6 +215,63 @@ func TestLongFoldingKeysAreNotVouchedFor(t *testing.T) {
 	}
 }
 
+// Schemas the spec does not use today, each with a document an earlier version of the checker
+// called valid though kin-openapi refuses it (or, for the long name, though encoding/json would
+// bind it past its validation). The checker must say "not sure" to each.
+func TestSchemasOutsideTheSpecAreNotVouchedFor(t *testing.T) {
+	str := func() *openapi3.SchemaRef { return openapi3.NewSchemaRef("", openapi3.NewStringSchema()) }
+	object := func(props map[string]*openapi3.SchemaRef, required ...string) *openapi3.Schema {
+		return &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: props, Required: required}
+	}
+	maxLen := uint64(3)
+	branchA := object(map[string]*openapi3.SchemaRef{"kind": str()}, "kind")
+	branchB := object(map[string]*openapi3.SchemaRef{"kind": str(), "x": str()}, "kind", "x")
+	oneOf := func(parent *openapi3.Schema) *openapi3.Schema {
+		parent.OneOf = openapi3.SchemaRefs{
+			{Ref: "#/components/schemas/A", Value: branchA},
+			{Ref: "#/components/schemas/B", Value: branchB},
+		}
+		parent.Discriminator = &openapi3.Discriminator{PropertyName: "kind", Mapping: map[string]openapi3.MappingRef{
+			"a": {Ref: "#/components/schemas/A"}, "b": {Ref: "#/components/schemas/B"},
+		}}
+		return parent
+	}
+	long := strings.Repeat("n", 65)
+	for _, tc := range []struct {
+		name    string
+		schema  *openapi3.Schema
+		request bool
+		doc     string
+	}{
+		{"maxLength without a type", &openapi3.Schema{MaxLength: &maxLen}, false, `"abcdef"`},
+		{"required without a type", &openapi3.Schema{Required: []string{"x"}}, false, `{}`},
+		{"null for an empty schema", object(map[string]*openapi3.SchemaRef{"a": openapi3.NewSchemaRef("", &openapi3.Schema{})}), false, `{"a":null}`},
+		{"a oneOf parent's own required", oneOf(&openapi3.Schema{Required: []string{"extra"}}), false, `{"kind":"a"}`},
+		{"a repeated discriminator: the last counts", oneOf(&openapi3.Schema{}), false, `{"kind":"a","kind":"b"}`},
+		{"minProperties and a repeated key", &openapi3.Schema{Type: &openapi3.Types{"object"}, MinProps: 2}, false, `{"a":1,"a":2}`},
+		{"a property name longer than 64 bytes", object(map[string]*openapi3.SchemaRef{long: str()}), true, `{"` + strings.ToUpper(long) + `":1}`},
+	} {
+		if Compile(tc.schema, Options{Request: tc.request}).Valid([]byte(tc.doc)) {
+			t.Errorf("%s: %s is valid here", tc.name, tc.doc)
+		}
+		if !tc.request && kinAccepts(tc.schema, []byte(tc.doc), false) {
+			t.Errorf("%s: kin-openapi accepts %s; the case shows nothing", tc.name, tc.doc)
+		}
+	}
+	// The checker still vouches for the ordinary cases next to them.
+	for _, tc := range []struct {
+		schema *openapi3.Schema
+		doc    string
+	}{
+		{oneOf(&openapi3.Schema{}), `{"kind":"b","kind":"a"}`},
+		{object(map[string]*openapi3.SchemaRef{"a": str()}), `{"a":"x","other":null}`},
+	} {
+		if !Compile(tc.schema, Options{}).Valid([]byte(tc.doc)) || !kinAccepts(tc.schema, []byte(tc.doc), false) {
+			t.Errorf("%s: want valid here and for kin-openapi", tc.doc)
+		}
+	}
+}
+
 func TestOddDocuments(t *testing.T) {
 	c := Compile(schema(t, "OrganizationCreateRequest"), Options{Request: true})
 	for _, tc := range []struct {
