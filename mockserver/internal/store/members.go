@@ -2,7 +2,6 @@ package store
 
 import (
 	"slices"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -270,9 +269,10 @@ func (p *Project) replaceMember(m *memberRec, next api.Member) {
 	p.write()
 }
 
-func (p *Project) dropSessions(memberID string) {
+// dropSessions forgets every session of the members whose ids are in gone, in one pass.
+func (p *Project) dropSessions(gone map[string]bool) {
 	for k, s := range p.sessions {
-		if s.MemberID == memberID {
+		if gone[s.MemberID] {
 			delete(p.sessions, k)
 		}
 	}
@@ -288,6 +288,27 @@ func (p *Project) checkEmailFree(org *orgRec, m *memberRec, email string) *Error
 	}
 	if owner := p.claimedBy[emailDomain(email)]; owner != nil && owner != org {
 		return invalid("action_not_allowed_email_domain_is_claimed", "%s is in a domain claimed by another organization.", email)
+	}
+	return nil
+}
+
+// checkExtIDFree checks that ext is a well-formed external id that may become m's in org (m is
+// nil for a new member).
+func checkExtIDFree(org *orgRec, m *memberRec, ext string) *Error {
+	if !extIDPattern.MatchString(ext) {
+		return invalid("invalid_external_id", "external_id may only contain alphanumerics and the characters '.', '_', '-' and '|', and be at most 128 characters long.")
+	}
+	if other := org.byExtID[ext]; other != nil && other != m {
+		return invalid("duplicate_member_external_id", "A member with the external_id %s already exists in the organization.", ext)
+	}
+	return nil
+}
+
+// checkPhoneFree checks that no member of org uses phone as its MFA phone number. Only a member
+// without one may take one, so the member itself never holds it.
+func checkPhoneFree(org *orgRec, phone string) *Error {
+	if org.byPhone[phone] != nil {
+		return invalid("duplicate_member_phone_number", "Another member of the organization uses the MFA phone number %s.", phone)
 	}
 	return nil
 }
@@ -308,7 +329,8 @@ func (p *Project) checkRoles(org *orgRec, roles []string) ([]string, *Error) {
 	return out, nil
 }
 
-func checkMemberMetadata(field string, m *api.Metadata) *Error {
+// checkMetadata checks a metadata object (nil: none) against Stytch's limits.
+func checkMetadata(field string, m *api.Metadata) *Error {
 	if m == nil {
 		return nil
 	}
@@ -352,11 +374,8 @@ func (p *Project) CreateMember(orgIdent string, req api.MemberCreateRequest, act
 		return MemberResult{}, e
 	}
 	if ext := req.ExternalID; ext != nil {
-		if !extIDPattern.MatchString(*ext) {
-			return MemberResult{}, invalid("invalid_external_id", "external_id may only contain alphanumerics and the characters '.', '_', '-' and '|', and be at most 128 characters long.")
-		}
-		if org.byExtID[*ext] != nil {
-			return MemberResult{}, invalid("duplicate_member_external_id", "A member with the external_id %s already exists in the organization.", *ext)
+		if e := checkExtIDFree(org, nil, *ext); e != nil {
+			return MemberResult{}, e
 		}
 	}
 	phone := deref(req.MFAPhoneNumber)
@@ -364,8 +383,8 @@ func (p *Project) CreateMember(orgIdent string, req api.MemberCreateRequest, act
 		if e := checkPhone(phone); e != nil {
 			return MemberResult{}, e
 		}
-		if org.byPhone[phone] != nil {
-			return MemberResult{}, invalid("duplicate_member_phone_number", "Another member of the organization uses the MFA phone number %s.", phone)
+		if e := checkPhoneFree(org, phone); e != nil {
+			return MemberResult{}, e
 		}
 	}
 	roles, e := p.checkRoles(org, deref(req.Roles))
@@ -375,10 +394,10 @@ func (p *Project) CreateMember(orgIdent string, req api.MemberCreateRequest, act
 	if e := checkName(deref(req.Name)); e != nil {
 		return MemberResult{}, e
 	}
-	if e := checkMemberMetadata("trusted_metadata", req.TrustedMetadata); e != nil {
+	if e := checkMetadata("trusted_metadata", req.TrustedMetadata); e != nil {
 		return MemberResult{}, e
 	}
-	if e := checkMemberMetadata("untrusted_metadata", req.UntrustedMetadata); e != nil {
+	if e := checkMetadata("untrusted_metadata", req.UntrustedMetadata); e != nil {
 		return MemberResult{}, e
 	}
 
@@ -504,7 +523,7 @@ func (p *Project) GetMember(orgIdent, memberIdent, email string) (MemberResult, 
 		if m, e = p.findMember(org, memberIdent); e != nil {
 			return MemberResult{}, e
 		}
-	} else if m = org.byEmail[strings.ToLower(strings.TrimSpace(email))]; m == nil {
+	} else if m = org.byEmail[lowerEmail(email)]; m == nil {
 		return MemberResult{}, notFound("member_not_found", "Member could not be found.")
 	}
 	return p.result(m), nil
@@ -560,11 +579,8 @@ func (p *Project) UpdateMember(orgIdent, memberIdent string, req api.MemberUpdat
 	set(&m.IsBreakglass, req.IsBreakglass)
 	set(&m.MFAEnrolled, req.MFAEnrolled)
 	if ext := req.ExternalID; ext != nil {
-		if !extIDPattern.MatchString(*ext) {
-			return MemberResult{}, invalid("invalid_external_id", "external_id may only contain alphanumerics and the characters '.', '_', '-' and '|', and be at most 128 characters long.")
-		}
-		if other := org.byExtID[*ext]; other != nil && other != rec {
-			return MemberResult{}, invalid("duplicate_member_external_id", "A member with the external_id %s already exists in the organization.", *ext)
+		if e := checkExtIDFree(org, rec, *ext); e != nil {
+			return MemberResult{}, e
 		}
 		m.ExternalID = ext
 	}
@@ -575,8 +591,8 @@ func (p *Project) UpdateMember(orgIdent, memberIdent string, req api.MemberUpdat
 		if m.MFAPhoneNumber != "" {
 			return MemberResult{}, invalid("duplicate_member_phone_number_for_member", "The member already has an MFA phone number; delete it before setting another.")
 		}
-		if org.byPhone[*phone] != nil {
-			return MemberResult{}, invalid("duplicate_member_phone_number", "Another member of the organization uses the MFA phone number %s.", *phone)
+		if e := checkPhoneFree(org, *phone); e != nil {
+			return MemberResult{}, e
 		}
 		m.MFAPhoneNumber, m.MFAPhoneNumberVerified = *phone, false
 	}
@@ -594,18 +610,16 @@ func (p *Project) UpdateMember(orgIdent, memberIdent string, req api.MemberUpdat
 		}
 	}
 	if req.TrustedMetadata != nil {
-		merged := api.Metadata(metadata.Merge(derefMap(m.TrustedMetadata), *req.TrustedMetadata))
-		if e := checkMemberMetadata("trusted_metadata", &merged); e != nil {
+		m.TrustedMetadata = mergeMetadata(m.TrustedMetadata, *req.TrustedMetadata)
+		if e := checkMetadata("trusted_metadata", m.TrustedMetadata); e != nil {
 			return MemberResult{}, e
 		}
-		m.TrustedMetadata = &merged
 	}
 	if req.UntrustedMetadata != nil {
-		merged := api.Metadata(metadata.Merge(derefMap(m.UntrustedMetadata), *req.UntrustedMetadata))
-		if e := checkMemberMetadata("untrusted_metadata", &merged); e != nil {
+		m.UntrustedMetadata = mergeMetadata(m.UntrustedMetadata, *req.UntrustedMetadata)
+		if e := checkMetadata("untrusted_metadata", m.UntrustedMetadata); e != nil {
 			return MemberResult{}, e
 		}
-		m.UntrustedMetadata = &merged
 	}
 	if req.EmailAddress != nil {
 		email, e := normalizeEmail("email_address", *req.EmailAddress)
@@ -644,7 +658,7 @@ func (p *Project) DeleteMember(orgIdent, memberIdent string, actor *Actor) (stri
 	m := rec.m
 	m.Status = api.MemberStatusDeleted
 	p.replaceMember(rec, m)
-	p.dropSessions(m.MemberID)
+	p.dropSessions(map[string]bool{m.MemberID: true})
 	rec.newEmail, rec.grants = "", nil // a deleted member's email change and app authorizations end
 	return m.MemberID, nil
 }
@@ -770,7 +784,7 @@ func (p *Project) UnlinkRetiredEmail(orgIdent, memberIdent, emailID, email strin
 	if emailID == "" && email == "" {
 		return MemberResult{}, invalid("retired_email_missing_email_identifiers", "One of email_id and email_address must be provided.")
 	}
-	email = strings.ToLower(strings.TrimSpace(email))
+	email = lowerEmail(email)
 	return p.removeFactor(orgIdent, memberIdent, actor, "update.info.email", func(m *api.Member) *Error {
 		i := slices.IndexFunc(m.RetiredEmailAddresses, func(r api.RetiredEmail) bool {
 			return (emailID == "" || r.EmailID == emailID) && (email == "" || r.EmailAddress == email)

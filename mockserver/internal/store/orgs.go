@@ -3,6 +3,7 @@ package store
 import (
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -172,12 +173,12 @@ func (p *Project) freeSlug(slug, orgID string) string {
 		hex := strings.ReplaceAll(strings.TrimPrefix(orgID, "organization-"+p.env+"-"), "-", "")
 		slug = "org-" + hex[:min(8, len(hex))]
 		if checkSlug(slug) != nil {
-			slug = "org-" + itoa(int(p.seq+1))
+			slug = "org-" + strconv.FormatUint(p.seq+1, 10)
 		}
 	}
 	base, candidate := slug, slug
 	for n := 2; p.orgBySlug[strings.ToLower(candidate)] != nil; n++ {
-		suffix := "-" + itoa(n)
+		suffix := "-" + strconv.Itoa(n)
 		candidate = strings.TrimRight(base[:min(len(base), 128-len(suffix))], "-") + suffix
 	}
 	return candidate
@@ -223,10 +224,9 @@ func (p *Project) checkOrganization(old *orgRec, o *api.Organization) *Error {
 	case o.SSOJITProvisioning == api.SSOJITProvisioningNOTALLOWED && o.EmailJITProvisioning == api.EmailJITProvisioningNOTALLOWED && o.EmailInvites == api.EmailInvitesNOTALLOWED:
 		return invalid("invalid_organization_auth_factor_setting", "sso_jit_provisioning, email_jit_provisioning and email_invites can't all be 'NOT_ALLOWED'.")
 	}
-	if o.TrustedMetadata != nil {
-		if err := metadata.Check("trusted_metadata", *o.TrustedMetadata); err != nil {
-			return metadataError(err)
-		}
+	// Metadata an update leaves alone was checked when it was stored.
+	if old == nil || o.TrustedMetadata != old.org.TrustedMetadata {
+		return checkMetadata("trusted_metadata", o.TrustedMetadata)
 	}
 	return nil
 }
@@ -252,18 +252,23 @@ func (p *Project) implicitRoles(org *orgRec, customRoles []api.PolicyRole, in []
 	return out, nil
 }
 
+// unindexOrg removes rec from the indexes of the values it can change: slug, external id and
+// claimed domains.
+func (p *Project) unindexOrg(rec *orgRec) {
+	delete(p.orgBySlug, rec.slugLower)
+	if ext := rec.org.OrganizationExternalID; ext != nil {
+		delete(p.orgByExtID, *ext)
+	}
+	for _, d := range rec.org.ClaimedEmailDomains {
+		delete(p.claimedBy, d)
+	}
+}
+
 // storeOrg saves o into rec and updates the project's indexes. The caller holds the lock and has
 // checked o.
 func (p *Project) storeOrg(rec *orgRec, o api.Organization) {
-	old := rec.org
-	if old.OrganizationID != "" {
-		delete(p.orgBySlug, rec.slugLower)
-		if old.OrganizationExternalID != nil {
-			delete(p.orgByExtID, *old.OrganizationExternalID)
-		}
-		for _, d := range old.ClaimedEmailDomains {
-			delete(p.claimedBy, d)
-		}
+	if rec.org.OrganizationID != "" {
+		p.unindexOrg(rec)
 	}
 	rec.org = o
 	rec.nameLower = strings.ToLower(o.OrganizationName)
@@ -292,8 +297,8 @@ func (p *Project) GetOrganization(ident string) (api.Organization, error) {
 // orgUpdateActions maps each field of an update to the action it needs on stytch.organization.
 func orgUpdateActions(r *api.OrganizationUpdateRequest) []string {
 	var actions []string
-	add := func(set bool, action string) {
-		if set && !slices.Contains(actions, action) {
+	add := func(set bool, action string) { // each action is named once below
+		if set {
 			actions = append(actions, action)
 		}
 	}
@@ -383,8 +388,7 @@ func (p *Project) UpdateOrganization(ident string, req api.OrganizationUpdateReq
 		}
 	}
 	if req.TrustedMetadata != nil {
-		merged := api.Metadata(metadata.Merge(derefMap(rec.org.TrustedMetadata), *req.TrustedMetadata))
-		o.TrustedMetadata = &merged
+		o.TrustedMetadata = mergeMetadata(rec.org.TrustedMetadata, *req.TrustedMetadata)
 	}
 	if e := p.checkOrganization(rec, &o); e != nil {
 		return api.Organization{}, e
@@ -407,19 +411,15 @@ func (p *Project) DeleteOrganization(ident string, actor *Actor) (string, error)
 	if e := p.authorize(actor, rec, resOrganization, "delete", nil); e != nil {
 		return "", e
 	}
+	gone := make(map[string]bool, len(rec.members))
 	for _, m := range rec.members {
 		p.unindexMember(m)
 		delete(p.memberByID, m.m.MemberID)
-		p.dropSessions(m.m.MemberID)
+		gone[m.m.MemberID] = true
 	}
+	p.dropSessions(gone)
 	delete(p.orgByID, rec.org.OrganizationID)
-	delete(p.orgBySlug, rec.slugLower)
-	if ext := rec.org.OrganizationExternalID; ext != nil {
-		delete(p.orgByExtID, *ext)
-	}
-	for _, d := range rec.org.ClaimedEmailDomains {
-		delete(p.claimedBy, d)
-	}
+	p.unindexOrg(rec)
 	i := sort.Search(len(p.orgs), func(i int) bool { return p.orgs[i].seq >= rec.seq })
 	p.orgs = slices.Delete(p.orgs, i, i+1)
 	p.write()
@@ -514,6 +514,12 @@ func derefSlice[T any](p *[]T) []T {
 	return slices.Clone(*p)
 }
 
+// mergeMetadata returns stored (nil: none) with patch applied by Stytch's rules, as a new object.
+func mergeMetadata(stored *api.Metadata, patch api.MetadataPatch) *api.Metadata {
+	merged := api.Metadata(metadata.Merge(derefMap(stored), patch))
+	return &merged
+}
+
 func derefMap(p *api.Metadata) map[string]any {
 	if p == nil {
 		return nil
@@ -556,18 +562,4 @@ func orEmptyTenants(t *api.AllowedOAuthTenants) *api.AllowedOAuthTenants {
 	}
 	c := *t
 	return &c
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
 }

@@ -175,17 +175,21 @@ func (p *Project) AddSession(s Session) error {
 	if s.Token == "" && s.JWT == "" {
 		return invalid("invalid_session", "A session needs a session token, a session JWT, or both.")
 	}
-	for _, k := range []string{tokenKey(s.Token), jwtKey(s.JWT)} {
-		if other := p.sessions[k]; other != nil && k != tokenKey("") && k != jwtKey("") {
+	var keys []string // the session's keys: only those it has
+	if s.Token != "" {
+		keys = append(keys, tokenKey(s.Token))
+	}
+	if s.JWT != "" {
+		keys = append(keys, jwtKey(s.JWT))
+	}
+	for _, k := range keys {
+		if other := p.sessions[k]; other != nil {
 			return invalid("duplicate_session", "That session token or JWT already belongs to a session of member %s.", other.MemberID)
 		}
 	}
 	ss := s
-	if s.Token != "" {
-		p.sessions[tokenKey(s.Token)] = &ss
-	}
-	if s.JWT != "" {
-		p.sessions[jwtKey(s.JWT)] = &ss
+	for _, k := range keys {
+		p.sessions[k] = &ss
 	}
 	return nil
 }

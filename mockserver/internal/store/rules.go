@@ -99,9 +99,12 @@ func normalizeDomains(kind domainKind, domains []string) ([]string, *Error) {
 	return out, nil
 }
 
+// lowerEmail is an email address as the indexes hold it: trimmed and lowercased.
+func lowerEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
 // normalizeEmail lowercases an email address and checks its shape.
 func normalizeEmail(field, email string) (string, *Error) {
-	email = strings.ToLower(strings.TrimSpace(email))
+	email = lowerEmail(email)
 	if !emailPattern.MatchString(email) {
 		return "", invalid("invalid_email", "%s: %q is not a valid email address.", field, email)
 	}

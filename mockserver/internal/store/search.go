@@ -89,7 +89,7 @@ func pageLimit(limit *int32) (int, *Error) {
 // filter is one parsed operand: a predicate, and when an index can answer it, the candidates.
 type filter[T any] struct {
 	match      func(T) bool
-	candidates []T // nil: no index; the predicate must scan
+	candidates []T // when indexed: every item that can match (maybe none)
 	indexed    bool
 	// liveOnly: the candidates come from an index of members that are not deleted, so they
 	// answer only a search that leaves deleted members out.
@@ -289,6 +289,25 @@ func missing(prefix, name string, n int) *Error {
 	return nil
 }
 
+// isAnd reads a query's operator: true for AND, false for OR.
+func isAnd(op api.SearchOperator) (bool, *Error) {
+	switch op {
+	case api.AND:
+		return true, nil
+	case api.OR:
+		return false, nil
+	}
+	return false, invalid("user_search_invalid_operator", "query.operator must be 'AND' or 'OR'.")
+}
+
+// readCursor decodes a search request's cursor for query; nil and "" ask for the first page.
+func readCursor(c *string, query uint64) (*cursor, *Error) {
+	if s := deref(c); s != "" {
+		return decodeCursor(s, query)
+	}
+	return nil, nil
+}
+
 // SearchOrganizations runs an organization search.
 func (p *Project) SearchOrganizations(req api.OrganizationSearchRequest) (OrganizationPage, error) {
 	limit, e := pageLimit(req.Limit)
@@ -302,12 +321,8 @@ func (p *Project) SearchOrganizations(req api.OrganizationSearchRequest) (Organi
 	var filters []filter[*orgRec]
 	hashParts := []string{"organizations"}
 	if q := req.Query; q != nil {
-		switch q.Operator {
-		case api.AND:
-		case api.OR:
-			and = false
-		default:
-			return OrganizationPage{}, invalid("user_search_invalid_operator", "query.operator must be 'AND' or 'OR'.")
+		if and, e = isAnd(q.Operator); e != nil {
+			return OrganizationPage{}, e
 		}
 		hashParts = append(hashParts, string(q.Operator))
 		for _, op := range deref(q.Operands) {
@@ -320,11 +335,9 @@ func (p *Project) SearchOrganizations(req api.OrganizationSearchRequest) (Organi
 		}
 	}
 	query := queryHash(hashParts...)
-	var cur *cursor
-	if c := deref(req.Cursor); c != "" {
-		if cur, e = decodeCursor(c, query); e != nil {
-			return OrganizationPage{}, e
-		}
+	cur, e := readCursor(req.Cursor, query)
+	if e != nil {
+		return OrganizationPage{}, e
 	}
 	candidates, indexed, match := plan(and, filters)
 	source := fromSorted(orgSeq, p.orgs)
@@ -487,12 +500,8 @@ func (p *Project) SearchMembers(req api.MemberSearchRequest, actor *Actor) (Memb
 	and, withDeleted := true, false
 	var filters []filter[*memberRec]
 	if q := req.Query; q != nil {
-		switch q.Operator {
-		case api.AND:
-		case api.OR:
-			and = false
-		default:
-			return MemberPage{}, invalid("user_search_invalid_operator", "query.operator must be 'AND' or 'OR'.")
+		if and, e = isAnd(q.Operator); e != nil {
+			return MemberPage{}, e
 		}
 		hashParts = append(hashParts, string(q.Operator))
 		for _, op := range deref(q.Operands) {
@@ -506,11 +515,9 @@ func (p *Project) SearchMembers(req api.MemberSearchRequest, actor *Actor) (Memb
 		}
 	}
 	query := queryHash(hashParts...)
-	var cur *cursor
-	if c := deref(req.Cursor); c != "" {
-		if cur, e = decodeCursor(c, query); e != nil {
-			return MemberPage{}, e
-		}
+	cur, e := readCursor(req.Cursor, query)
+	if e != nil {
+		return MemberPage{}, e
 	}
 	if withDeleted {
 		for i := range filters {
