@@ -15,6 +15,13 @@ npm_tool_install() {
 	cp "$dir/package-lock.json" "$stamp"
 }
 
+# redocly <args>: runs the pinned Redocly CLI (installed on first use) from the repository root,
+# without telemetry or update notices.
+redocly() {
+	npm_tool_install redocly || return 1
+	(cd "$ROOT" && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_NOTIFICATIONS=true "$(npm_tool_bin redocly redocly)" "$@")
+}
+
 # npm_tool_bin <name> <binary>: the path of a binary of tools/npm/<name>.
 npm_tool_bin() {
 	echo "$ROOT/tools/npm/$1/node_modules/.bin/$2"
