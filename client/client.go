@@ -47,11 +47,10 @@ func New(projectID, secret string, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("client: a secret is required")
 	}
 	cfg := config{
-		maxRetries:    DefaultMaxRetries,
-		timeout:       DefaultTimeout,
-		initialWait:   500 * time.Millisecond,
-		maxWait:       8 * time.Second,
-		maxRetryAfter: maxRetryAfterDefault,
+		maxRetries:  DefaultMaxRetries,
+		timeout:     DefaultTimeout,
+		initialWait: 500 * time.Millisecond,
+		maxWait:     8 * time.Second,
 	}
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
@@ -68,7 +67,7 @@ func New(projectID, secret string, opts ...Option) (*Client, error) {
 	if inner == nil {
 		inner = cleanhttp.DefaultPooledClient()
 	}
-	r := &retrier{initial: cfg.initialWait, max: cfg.maxWait, maxRetryAfter: cfg.maxRetryAfter, now: time.Now, random: defaultRandom}
+	r := &retrier{initial: cfg.initialWait, max: cfg.maxWait, maxRetryAfter: maxRetryAfterDefault, now: time.Now, random: defaultRandom}
 	userAgent := fmt.Sprintf("stytchorgs-go/%s %s", Version, runtime.Version())
 	if cfg.userAgent != "" {
 		userAgent += " " + cfg.userAgent

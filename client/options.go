@@ -13,15 +13,14 @@ import (
 type Option func(*config) error
 
 type config struct {
-	baseURL       string
-	httpClient    *http.Client
-	maxRetries    int
-	timeout       time.Duration
-	logger        *slog.Logger
-	userAgent     string
-	initialWait   time.Duration
-	maxWait       time.Duration
-	maxRetryAfter time.Duration
+	baseURL     string
+	httpClient  *http.Client
+	maxRetries  int
+	timeout     time.Duration
+	logger      *slog.Logger
+	userAgent   string
+	initialWait time.Duration
+	maxWait     time.Duration
 }
 
 // Defaults of a new Client.
