@@ -30,14 +30,13 @@ func retryableStatus(status int) bool {
 }
 
 // shouldRetry decides whether an attempt that got status (0 without a response) or err should be
-// repeated.
+// repeated. err is the attempt's own: checkRetry has already stopped if the call's context
+// ended, so a deadline here is one attempt running out of http.Client.Timeout (which bounds
+// each attempt, see WithHTTPClient), and is retried like any failure after sending.
 func shouldRetry(idempotent bool, status int, err error) bool {
 	if err != nil {
 		if errors.Is(err, context.Canceled) || permanent(err) {
 			return false
-		}
-		if errors.Is(err, context.DeadlineExceeded) && !attemptTimedOut(err) {
-			return false // the call's own deadline: nothing is left to retry in
 		}
 		return idempotent || neverSent(err)
 	}
@@ -45,14 +44,6 @@ func shouldRetry(idempotent bool, status int, err error) bool {
 		return true // the server refused the request without acting on it
 	}
 	return idempotent && retryableStatus(status)
-}
-
-// attemptTimedOut reports an attempt cut off by http.Client.Timeout, which bounds one attempt
-// (WithHTTPClient): the error matches context.DeadlineExceeded, but the call may go on. When
-// the call's context ends instead, the *url.Error holds context.DeadlineExceeded itself.
-func attemptTimedOut(err error) bool {
-	var ue *url.Error
-	return errors.As(err, &ue) && ue.Timeout() && ue.Err != context.DeadlineExceeded
 }
 
 // permanent reports transport errors that another attempt cannot fix.

@@ -50,10 +50,8 @@ func TestShouldRetry(t *testing.T) {
 		{"read DNS", true, 0, dns, true},
 		{"read bad scheme", true, 0, scheme, false},
 		{"read canceled", true, 0, context.Canceled, false},
-		{"read deadline", true, 0, fmt.Errorf("wrapped: %w", context.DeadlineExceeded), false},
-		{"read, the call's context ended", true, 0, &url.Error{Op: "Get", URL: "u", Err: context.DeadlineExceeded}, false},
-		{"read, one attempt timed out (http.Client.Timeout)", true, 0, &url.Error{Op: "Get", URL: "u", Err: attemptTimeout{}}, true},
-		{"create, one attempt timed out", false, 0, &url.Error{Op: "Post", URL: "u", Err: attemptTimeout{}}, false},
+		{"read, one attempt ran out of time", true, 0, &url.Error{Op: "Get", URL: "u", Err: context.DeadlineExceeded}, true},
+		{"create, one attempt ran out of time", false, 0, &url.Error{Op: "Post", URL: "u", Err: context.DeadlineExceeded}, false},
 		{"create 429", false, 429, nil, true},
 		{"create 500", false, 500, nil, false},
 		{"create 503", false, 503, nil, false},
@@ -69,17 +67,23 @@ func TestShouldRetry(t *testing.T) {
 	}
 }
 
-// attemptTimeout is the error net/http returns when http.Client.Timeout cuts an attempt off: a
-// timeout that matches context.DeadlineExceeded without being it.
-type attemptTimeout struct{}
-
-func (attemptTimeout) Error() string {
-	return "context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
-}
-func (attemptTimeout) Timeout() bool   { return true }
-func (attemptTimeout) Temporary() bool { return true }
-func (attemptTimeout) Is(target error) bool {
-	return target == context.DeadlineExceeded
+// When the call's own context has ended (its deadline, or the caller's), nothing is retried,
+// whatever the attempt's error: the deadline error of a read included.
+func TestCheckRetryStopsWhenTheCallsContextEnds(t *testing.T) {
+	r := &retrier{initial: time.Millisecond, max: time.Millisecond, maxRetryAfter: time.Second, now: time.Now, random: func() float64 { return 0.5 }}
+	st := &callState{idempotent: true, maxRetries: 2}
+	expired, cancel := context.WithDeadline(context.WithValue(context.Background(), callStateKey{}, st), time.Now().Add(-time.Second))
+	defer cancel()
+	attemptErr := &url.Error{Op: "Get", URL: "u", Err: fmt.Errorf("wrapped: %w", context.DeadlineExceeded)}
+	retry, err := r.checkRetry(expired, nil, attemptErr)
+	if retry || !errors.Is(err, context.DeadlineExceeded) || st.retries != 0 {
+		t.Errorf("checkRetry = %v, %v (retries %d); want no retry and the context's error", retry, err, st.retries)
+	}
+	// The same attempt error with the call still running is retried.
+	live := context.WithValue(context.Background(), callStateKey{}, st)
+	if retry, err := r.checkRetry(live, nil, attemptErr); !retry || err != nil {
+		t.Errorf("with the call running: checkRetry = %v, %v; want a retry", retry, err)
+	}
 }
 
 // http.Client.Timeout bounds each attempt (WithHTTPClient): a read whose first attempt runs
