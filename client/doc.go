@@ -70,7 +70,8 @@
 //	}
 //
 // Filters are typed constructors (OrganizationNameFuzzy, MemberEmails, MemberStatuses, …);
-// All combines them with AND and Any with OR.
+// All combines them with AND. Any combines them with OR, which Stytch has deprecated: run one
+// All search per alternative instead.
 //
 // # Updates and metadata
 //

@@ -40,12 +40,20 @@ var specResponsePairs = []specPair{
 	{reflect.TypeFor[client.SSOActiveConnection](), "SSOActiveConnection", nil},
 	{reflect.TypeFor[client.SCIMActiveConnection](), "SCIMActiveConnection", nil},
 	{reflect.TypeFor[client.ImplicitRoleAssignment](), "EmailImplicitRoleAssignment", nil},
-	{reflect.TypeFor[client.OAuthTenants](), "AllowedOAuthTenants", nil},
+	// OAuthTenants is not paired: allowed_oauth_tenants is a free-form object, and
+	// TestOAuthTenantsKeepsUnknownProviders checks the typed view of it.
 	{reflect.TypeFor[client.MemberRole](), "MemberRole", nil},
 	{reflect.TypeFor[client.MemberRoleSource](), "MemberRoleSource", nil},
 	{reflect.TypeFor[client.SSORegistration](), "SSORegistration", nil},
 	{reflect.TypeFor[client.OAuthRegistration](), "OAuthRegistration", nil},
 	{reflect.TypeFor[client.SCIMRegistration](), "SCIMRegistration", nil},
+	{reflect.TypeFor[client.SCIMAttributes](), "SCIMAttributes", nil},
+	{reflect.TypeFor[client.SCIMValue](), "SCIMValue", nil},
+	{reflect.TypeFor[client.SCIMGroup](), "SCIMGroup", nil},
+	{reflect.TypeFor[client.SCIMAddress](), "SCIMAddress", nil},
+	{reflect.TypeFor[client.SCIMName](), "SCIMName", nil},
+	{reflect.TypeFor[client.SCIMEnterpriseExtension](), "SCIMEnterpriseExtension", nil},
+	{reflect.TypeFor[client.SCIMManager](), "SCIMManager", nil},
 	{reflect.TypeFor[client.RetiredEmail](), "RetiredEmail", nil},
 	{reflect.TypeFor[client.OrganizationConnectedApp](), "OrganizationConnectedApp", nil},
 	{reflect.TypeFor[client.ConnectedAppMember](), "ConnectedAppActiveMember", nil},
@@ -77,7 +85,10 @@ var specRequestPairs = []specPair{
 	{reflect.TypeFor[client.MemberUpdateParams](), "MemberUpdateRequest", nil},
 	{reflect.TypeFor[client.RetiredEmailParams](), "MemberUnlinkRetiredEmailRequest", nil},
 	{reflect.TypeFor[client.StartEmailUpdateParams](), "MemberStartEmailUpdateRequest", nil},
-	{reflect.TypeFor[client.OrganizationPolicy](), "OrganizationPolicy", nil}, // SetOrganizationPolicy's org_policy
+	// SetOrganizationPolicy's org_policy, its roles and their permissions.
+	{reflect.TypeFor[client.OrganizationPolicy](), "OrganizationPolicyInput", nil},
+	{reflect.TypeFor[client.Role](), "PolicyRoleInput", nil},
+	{reflect.TypeFor[client.Permission](), "PolicyPermissionInput", nil},
 }
 
 var specTimeType = reflect.TypeFor[time.Time]()

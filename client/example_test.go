@@ -50,7 +50,7 @@ func Example() {
 	fmt.Println(same.ID == org.ID)
 	// Output:
 	// organization-test-50d858e0-985e-4c7f-8000-000000000002
-	// acme-corp [acme.com] NOT_ALLOWED 2026-11-02T09:15:00Z
+	// acme-corp [acme.com] ALL_ALLOWED 2026-11-02T09:15:00Z
 	// true
 }
 

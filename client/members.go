@@ -145,7 +145,7 @@ func (s *MembersService) Delete(ctx context.Context, organizationID, memberID st
 // API: PUT /v1/b2b/organizations/{organization_id}/members/{member_id}/reactivate
 func (s *MembersService) Reactivate(ctx context.Context, organizationID, memberID string, opts ...RequestOption) (*Member, error) {
 	return s.memberCall(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.ReactivateMember(ctx, organizationID, memberID, nil, ed...)
+		return s.c.api.ReactivateMember(ctx, organizationID, memberID, nil, api.ReactivateMemberJSONRequestBody{}, ed...)
 	})
 }
 
@@ -271,7 +271,7 @@ func (s *MembersService) ListConnectedApps(ctx context.Context, organizationID, 
 func (s *MembersService) RevokeConnectedApp(ctx context.Context, organizationID, memberID, connectedAppID string, opts ...RequestOption) error {
 	// Revoking twice fails the second time, but changes nothing: safe to retry.
 	return s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.RevokeMemberConnectedApp(ctx, organizationID, memberID, connectedAppID, nil, ed...)
+		return s.c.api.RevokeMemberConnectedApp(ctx, organizationID, memberID, connectedAppID, nil, api.RevokeMemberConnectedAppJSONRequestBody{}, ed...)
 	}, nil)
 }
 

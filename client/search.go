@@ -3,7 +3,7 @@ package client
 import "encoding/json"
 
 // Filter is one condition of a search. Build organization filters with the Organization…
-// constructors and member filters with the Member… constructors; combine them with All or Any.
+// constructors and member filters with the Member… constructors; combine them with All.
 // The type parameter keeps the two kinds apart at compile time.
 type Filter[K searchKind] struct {
 	name  string
@@ -23,7 +23,7 @@ type OrganizationFilter = Filter[organizationKind]
 // MemberFilter is a condition of a member search.
 type MemberFilter = Filter[memberKind]
 
-// Query combines filters: all of them must match (AND) or any may (OR).
+// Query combines filters: all of them must match (AND), or, deprecated, any may (OR).
 type Query[K searchKind] struct {
 	operator string
 	filters  []Filter[K]
@@ -40,8 +40,11 @@ func All[K searchKind](filters ...Filter[K]) *Query[K] {
 	return &Query[K]{operator: "AND", filters: filters}
 }
 
-// Any matches results that meet at least one filter (Stytch's OR, a legacy operator it still
-// accepts).
+// Any matches results that meet at least one filter (Stytch's OR operator).
+//
+// Deprecated: Stytch marks the OR operator deprecated: it is retained for legacy use only and
+// no longer supported, and Stytch recommends breaking such a query into several searches with
+// All, whose results the caller combines.
 func Any[K searchKind](filters ...Filter[K]) *Query[K] {
 	return &Query[K]{operator: "OR", filters: filters}
 }

@@ -1,6 +1,14 @@
 package client
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
+
+// The string types below (AccessSetting, MFAPolicy, AuthMethod, MFAMethod, MemberStatus,
+// ConnectedAppClientType) name the values Stytch documents today. In responses they hold
+// whatever Stytch sends: a value Stytch adds later decodes without error, so compare with the
+// constants rather than assume the list is complete.
 
 // AccessSetting says who may use a way of joining or signing in to an organization. Each field
 // that takes one documents which of the three values it accepts.
@@ -124,16 +132,71 @@ type ImplicitRoleAssignment struct {
 	RoleID string `json:"role_id"`
 }
 
-// OAuthTenants lists OAuth provider tenants whose members may join, by provider.
+// OAuthTenants lists OAuth provider tenants whose members may join, by provider. Stytch types
+// allowed_oauth_tenants as a free-form object; this is a typed view of the three providers it
+// documents, with any other key kept in Other, so that a provider Stytch adds later neither
+// breaks decoding nor is lost when the value is sent back.
 type OAuthTenants struct {
-	Slack   []string `json:"slack,omitempty"`
-	HubSpot []string `json:"hubspot,omitempty"`
-	GitHub  []string `json:"github,omitempty"`
+	Slack   []string // Slack workspace ids
+	HubSpot []string // HubSpot account ids
+	GitHub  []string // GitHub organization ids
+	// Other holds the keys this type does not know, and any known key whose value is not a
+	// list of strings, as Stytch sent them.
+	Other map[string]json.RawMessage
+}
+
+// oauthTenantKeys are the providers OAuthTenants has fields for.
+var oauthTenantKeys = [...]string{"slack", "hubspot", "github"}
+
+func (t *OAuthTenants) field(key string) *[]string {
+	switch key {
+	case "slack":
+		return &t.Slack
+	case "hubspot":
+		return &t.HubSpot
+	case "github":
+		return &t.GitHub
+	}
+	return nil
+}
+
+// MarshalJSON encodes the tenants as one object: the known providers that have tenants, and
+// every key of Other.
+func (t OAuthTenants) MarshalJSON() ([]byte, error) {
+	out := make(map[string]any, len(t.Other)+len(oauthTenantKeys))
+	for k, v := range t.Other {
+		out[k] = v
+	}
+	for _, k := range oauthTenantKeys {
+		if ids := *t.field(k); len(ids) > 0 {
+			out[k] = ids
+		}
+	}
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON reads any JSON object (or null); it fails only on a value that is not one.
+func (t *OAuthTenants) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*t = OAuthTenants{}
+	for k, v := range raw {
+		if f := t.field(k); f != nil && json.Unmarshal(v, f) == nil {
+			continue
+		}
+		if t.Other == nil {
+			t.Other = map[string]json.RawMessage{}
+		}
+		t.Other[k] = v
+	}
+	return nil
 }
 
 // OrganizationMetrics are usage figures of an organization.
 type OrganizationMetrics struct {
-	MemberCount int64 `json:"member_count"` // members that are not deleted
+	MemberCount int64 `json:"member_count"` // members that are not deleted; Stytch sends an int32
 }
 
 // Member is one person's account in one organization.
@@ -188,7 +251,9 @@ type MemberRole struct {
 }
 
 // MemberRoleSource is one reason a member holds a role: Type is direct_assignment,
-// email_assignment, sso_connection, sso_connection_group or scim_connection_group.
+// email_assignment, sso_connection, sso_connection_group or scim_connection_group (Stytch may
+// add others). Details hold the email_domain of an email assignment, the connection_id of an
+// SSO connection, and the group or group_id of a group.
 type MemberRoleSource struct {
 	Type    string         `json:"type"`
 	Details map[string]any `json:"details,omitempty"`
@@ -213,10 +278,91 @@ type OAuthRegistration struct {
 
 // SCIMRegistration is how a SCIM connection provisioned a member.
 type SCIMRegistration struct {
-	ConnectionID   string         `json:"connection_id"`
-	RegistrationID string         `json:"registration_id"`
-	ExternalID     string         `json:"external_id,omitempty"`
-	SCIMAttributes map[string]any `json:"scim_attributes,omitempty"`
+	ConnectionID   string          `json:"connection_id"`
+	RegistrationID string          `json:"registration_id"`
+	ExternalID     string          `json:"external_id,omitempty"`
+	SCIMAttributes *SCIMAttributes `json:"scim_attributes,omitempty"`
+}
+
+// SCIMAttributes is the SCIM user an identity provider last sent, with SCIM's attribute names
+// in snake_case, as Stytch returns them (userName is UserName, json "user_name").
+type SCIMAttributes struct {
+	UserName          string                   `json:"user_name"`
+	ID                string                   `json:"id"`
+	ExternalID        string                   `json:"external_id"`
+	Active            bool                     `json:"active"`
+	Groups            []SCIMGroup              `json:"groups"`
+	DisplayName       string                   `json:"display_name"`
+	NickName          string                   `json:"nick_name"`
+	ProfileURL        string                   `json:"profile_url"`
+	UserType          string                   `json:"user_type"`
+	Title             string                   `json:"title"`
+	PreferredLanguage string                   `json:"preferred_language"`
+	Locale            string                   `json:"locale"`
+	Timezone          string                   `json:"timezone"`
+	Emails            []SCIMValue              `json:"emails"`
+	PhoneNumbers      []SCIMValue              `json:"phone_numbers"`
+	Addresses         []SCIMAddress            `json:"addresses"`
+	IMs               []SCIMValue              `json:"ims"`
+	Photos            []SCIMValue              `json:"photos"`
+	Entitlements      []SCIMValue              `json:"entitlements"`
+	Roles             []SCIMValue              `json:"roles"`
+	X509Certificates  []SCIMValue              `json:"x509certificates"`
+	Name              *SCIMName                `json:"name,omitempty"`
+	Enterprise        *SCIMEnterpriseExtension `json:"enterprise_extension,omitempty"`
+}
+
+// SCIMValue is one value of a multi-valued SCIM attribute: an email address, a phone number, a
+// photo URL and the like.
+type SCIMValue struct {
+	Value   string `json:"value"`
+	Type    string `json:"type"` // such as work or home
+	Primary bool   `json:"primary"`
+}
+
+// SCIMGroup is a group a SCIM user belongs to.
+type SCIMGroup struct {
+	Value   string `json:"value"` // the group's id
+	Display string `json:"display"`
+}
+
+// SCIMAddress is a postal address of a SCIM user.
+type SCIMAddress struct {
+	Formatted     string `json:"formatted"`
+	StreetAddress string `json:"street_address"`
+	Locality      string `json:"locality"`
+	Region        string `json:"region"`
+	PostalCode    string `json:"postal_code"`
+	Country       string `json:"country"`
+	Type          string `json:"type"`
+	Primary       bool   `json:"primary"`
+}
+
+// SCIMName is the parts of a SCIM user's name.
+type SCIMName struct {
+	Formatted       string `json:"formatted"`
+	FamilyName      string `json:"family_name"`
+	GivenName       string `json:"given_name"`
+	MiddleName      string `json:"middle_name"`
+	HonorificPrefix string `json:"honorific_prefix"`
+	HonorificSuffix string `json:"honorific_suffix"`
+}
+
+// SCIMEnterpriseExtension is SCIM's enterprise user extension.
+type SCIMEnterpriseExtension struct {
+	EmployeeNumber string       `json:"employee_number"`
+	CostCenter     string       `json:"cost_center"`
+	Division       string       `json:"division"`
+	Department     string       `json:"department"`
+	Organization   string       `json:"organization"`
+	Manager        *SCIMManager `json:"manager,omitempty"`
+}
+
+// SCIMManager is a SCIM user's manager.
+type SCIMManager struct {
+	Value       string `json:"value"` // the manager's SCIM id
+	Ref         string `json:"ref"`
+	DisplayName string `json:"display_name"`
 }
 
 // RetiredEmail is an address a member used before; no other member of its organization may use
@@ -350,11 +496,13 @@ type OrganizationPolicy struct {
 type JWK struct {
 	KeyType   string   `json:"kty"`
 	KeyID     string   `json:"kid"`
-	Algorithm string   `json:"alg,omitempty"`
-	Use       string   `json:"use,omitempty"`
-	KeyOps    []string `json:"key_ops,omitempty"`
-	N         string   `json:"n,omitempty"`
-	E         string   `json:"e,omitempty"`
-	X5C       []string `json:"x5c,omitempty"`
-	X5TS256   string   `json:"x5t#S256,omitempty"`
+	Algorithm string   `json:"alg"`
+	Use       string   `json:"use"`
+	KeyOps    []string `json:"key_ops"`
+	N         string   `json:"n"`
+	E         string   `json:"e"`
+	X5C       []string `json:"x5c"`
+	// X5TS256 is the certificate's SHA-256 thumbprint: JSON Web Key's x5t#S256, which Stytch
+	// names x5tS256.
+	X5TS256 string `json:"x5tS256"`
 }

@@ -249,7 +249,7 @@ func (m *Mock) seedMember(p *store.Project, orgID string, mem FixtureMember) err
 		ID: mem.MemberID, CreatedAt: mem.CreatedAt, Status: api.MemberStatus(mem.Status),
 		EmailAddressVerified: mem.EmailAddressVerified, MFAPhoneNumberVerified: mem.MFAPhoneNumberVerified,
 		MemberPasswordID: mem.MemberPasswordID, TOTPRegistrationID: mem.TOTPRegistrationID,
-		DefaultMFAMethod: api.MemberDefaultMFAMethod(mem.DefaultMFAMethod), IsLocked: mem.IsLocked,
+		DefaultMFAMethod: string(mem.DefaultMFAMethod), IsLocked: mem.IsLocked,
 		RetiredEmails: mem.RetiredEmails,
 	}
 	for _, convert := range []func() error{

@@ -156,7 +156,7 @@ func TestFixtureFileOrganizations(t *testing.T) {
 	created := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	if o.OrganizationID != fxAcmeID || o.OrganizationName != "Acme Corporation" || o.OrganizationSlug != "acme-corp" ||
 		o.OrganizationExternalID == nil || *o.OrganizationExternalID != "crm-00421" ||
-		o.EmailJITProvisioning != api.EmailJITProvisioningRESTRICTED || !slices.Equal(o.ClaimedEmailDomains, []string{"acme.com"}) ||
+		o.EmailJITProvisioning != "RESTRICTED" || !slices.Equal(o.ClaimedEmailDomains, []string{"acme.com"}) ||
 		o.CreatedAt == nil || !o.CreatedAt.Equal(created) || o.UpdatedAt == nil || !o.UpdatedAt.Equal(created) {
 		t.Errorf("organization = %+v", o)
 	}
@@ -199,8 +199,8 @@ func TestFixtureFileMembers(t *testing.T) {
 	ada := c.member(fxAcmeID, fxAdaID)
 	if !ada.EmailAddressVerified || !ada.MFAPhoneNumberVerified || ada.MFAPhoneNumber != "+14155550100" ||
 		ada.MemberPasswordID != fxPasswordID || ada.TOTPRegistrationID != fxTOTPID ||
-		ada.DefaultMFAMethod != api.MemberDefaultMFAMethodTOTP || !ada.MFAEnrolled || ada.Name != "Ada Lovelace" ||
-		ada.ExternalID == nil || *ada.ExternalID != "emp-0001" || ada.Status != api.MemberStatusActive ||
+		ada.DefaultMFAMethod != "totp" || !ada.MFAEnrolled || ada.Name != "Ada Lovelace" ||
+		ada.ExternalID == nil || *ada.ExternalID != "emp-0001" || ada.Status != "active" ||
 		!ada.IsAdmin || !slices.Contains(fxRoleIDs(ada), "stytch_admin") {
 		t.Errorf("ada = %+v", ada)
 	}
@@ -216,7 +216,7 @@ func TestFixtureFileMembers(t *testing.T) {
 	}
 
 	grace := c.member(fxAcmeID, fxGraceID)
-	if grace.Status != api.MemberStatusInvited || grace.EmailAddressVerified || grace.IsAdmin ||
+	if grace.Status != "invited" || grace.EmailAddressVerified || grace.IsAdmin ||
 		!slices.Contains(fxRoleIDs(grace), "acme-support") {
 		t.Errorf("grace = %+v", grace)
 	}
@@ -247,7 +247,7 @@ func TestFixtureFileStateCanBeRemoved(t *testing.T) {
 	c.fail(404, "member_password_not_found", http.MethodDelete, base+"/members/passwords/"+fxPasswordID, "")
 
 	c.ok(&r, http.MethodDelete, base+"/members/"+fxAdaID+"/totp", "")
-	if r.Member.TOTPRegistrationID != "" || r.Member.DefaultMFAMethod != api.MemberDefaultMFAMethodEmpty {
+	if r.Member.TOTPRegistrationID != "" || r.Member.DefaultMFAMethod != "" {
 		t.Errorf("after deleting TOTP: totp %q, default %q", r.Member.TOTPRegistrationID, r.Member.DefaultMFAMethod)
 	}
 
@@ -256,7 +256,7 @@ func TestFixtureFileStateCanBeRemoved(t *testing.T) {
 		t.Errorf("retired emails after unlink = %+v", r.Member.RetiredEmailAddresses)
 	}
 
-	c.ok(nil, http.MethodPost, base+"/members/"+fxAdaID+"/connected_apps/"+fxAnalyticsID+"/revoke", "")
+	c.ok(nil, http.MethodPost, base+"/members/"+fxAdaID+"/connected_apps/"+fxAnalyticsID+"/revoke", "{}")
 	if apps := c.memberApps(fxAcmeID, fxAdaID); len(apps) != 0 {
 		t.Errorf("connected apps after revoke = %+v", apps)
 	}
@@ -301,7 +301,7 @@ func TestFixtureFileConnectedApps(t *testing.T) {
 	_, c := fxStart(t)
 	apps := c.memberApps(fxAcmeID, fxAdaID)
 	if len(apps) != 1 || apps[0].ConnectedAppID != fxAnalyticsID || apps[0].Name != "Acme Analytics" ||
-		apps[0].ScopesGranted != "openid email" || apps[0].ClientType != api.ThirdParty ||
+		apps[0].ScopesGranted != "openid email" || apps[0].ClientType != "third_party" ||
 		apps[0].LogoURL == nil || *apps[0].LogoURL != "https://analytics.example.com/logo.png" {
 		t.Errorf("ada's connected apps = %+v", apps)
 	}
@@ -864,7 +864,7 @@ func TestFixtureMemberOnlyState(t *testing.T) {
 	c.fail(404, "member_not_found", http.MethodGet, "/v1/b2b/organizations/members/dangerously_get/"+deleted, "")
 	var d api.MemberResponse
 	c.ok(&d, http.MethodGet, "/v1/b2b/organizations/members/dangerously_get/"+deleted+"?include_deleted=true", "")
-	if d.Member.Status != api.MemberStatusDeleted {
+	if d.Member.Status != "deleted" {
 		t.Errorf("deleted member status = %q", d.Member.Status)
 	}
 	var metrics api.OrganizationMetricsResponse
@@ -873,8 +873,8 @@ func TestFixtureMemberOnlyState(t *testing.T) {
 		t.Errorf("member_count = %d, want 2 (the deleted member does not count)", metrics.MemberCount)
 	}
 	// Its verified email lets it be reactivated.
-	c.ok(&d, http.MethodPut, "/v1/b2b/organizations/"+orgID+"/members/"+deleted+"/reactivate", "")
-	if d.Member.Status != api.MemberStatusActive {
+	c.ok(&d, http.MethodPut, "/v1/b2b/organizations/"+orgID+"/members/"+deleted+"/reactivate", "{}")
+	if d.Member.Status != "active" {
 		t.Errorf("reactivated member status = %q", d.Member.Status)
 	}
 
@@ -884,7 +884,7 @@ func TestFixtureMemberOnlyState(t *testing.T) {
 	}
 	var found bool
 	for _, r := range s.Roles {
-		if r.RoleID == "stytch_admin" && len(r.Sources) == 1 && r.Sources[0].Type == api.SCIMConnectionGroup {
+		if r.RoleID == "stytch_admin" && len(r.Sources) == 1 && r.Sources[0].Type == "scim_connection_group" {
 			found = true
 		}
 	}

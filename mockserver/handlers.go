@@ -93,7 +93,7 @@ func (handlers) GetOrganizationMetrics(ctx context.Context, req api.GetOrganizat
 	if err != nil {
 		return nil, err
 	}
-	return api.GetOrganizationMetrics200JSONResponse{RequestID: c.requestID, StatusCode: ok, MemberCount: int64(n)}, nil
+	return api.GetOrganizationMetrics200JSONResponse{RequestID: c.requestID, StatusCode: ok, MemberCount: int32(n)}, nil
 }
 
 func (handlers) ListOrganizationConnectedApps(ctx context.Context, req api.ListOrganizationConnectedAppsRequestObject) (api.ListOrganizationConnectedAppsResponseObject, error) {
@@ -369,11 +369,33 @@ func (handlers) GetOrganizationRBACPolicy(ctx context.Context, req api.GetOrgani
 
 func (handlers) SetOrganizationRBACPolicy(ctx context.Context, req api.SetOrganizationRBACPolicyRequestObject) (api.SetOrganizationRBACPolicyResponseObject, error) {
 	c := callFrom(ctx)
-	roles, err := c.project.SetOrganizationPolicy(req.OrganizationID, req.Body.OrgPolicy.Roles)
+	roles, err := c.project.SetOrganizationPolicy(req.OrganizationID, customRoles(req.Body.OrgPolicy.Roles))
 	if err != nil {
 		return nil, err
 	}
 	return api.SetOrganizationRBACPolicy200JSONResponse{RequestID: c.requestID, StatusCode: ok, OrgPolicy: api.OrganizationPolicy{Roles: roles}}, nil
+}
+
+// customRoles reads the roles of an organization policy request, each field the official Go SDK
+// leaves out when empty (roles, a role's description and permissions, a permission's actions)
+// read as its empty value, as Stytch's backend reads it.
+func customRoles(in *[]api.PolicyRoleInput) []api.PolicyRole {
+	roles := make([]api.PolicyRole, 0, len(deref(in)))
+	for _, r := range deref(in) {
+		role := api.PolicyRole{RoleID: r.RoleID, Description: deref(r.Description), Permissions: []api.PolicyPermission{}}
+		for _, p := range deref(r.Permissions) {
+			role.Permissions = append(role.Permissions, api.PolicyPermission{ResourceID: p.ResourceID, Actions: nonNil(deref(p.Actions))})
+		}
+		roles = append(roles, role)
+	}
+	return roles
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 func (handlers) GetSessionJWKS(ctx context.Context, _ api.GetSessionJWKSRequestObject) (api.GetSessionJWKSResponseObject, error) {

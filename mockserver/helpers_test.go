@@ -211,3 +211,16 @@ func (e *env) orgCount() int {
 func ptr[T any](v T) *T { return &v }
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+// policyInput is the org_policy of a request setting roles, every field sent.
+func policyInput(roles ...api.PolicyRole) api.OrganizationPolicyInput {
+	in := make([]api.PolicyRoleInput, len(roles))
+	for i, r := range roles {
+		perms := make([]api.PolicyPermissionInput, len(r.Permissions))
+		for j, p := range r.Permissions {
+			perms[j] = api.PolicyPermissionInput{ResourceID: p.ResourceID, Actions: ptr(p.Actions)}
+		}
+		in[i] = api.PolicyRoleInput{RoleID: r.RoleID, Description: ptr(r.Description), Permissions: &perms}
+	}
+	return api.OrganizationPolicyInput{Roles: &in}
+}

@@ -48,7 +48,7 @@ func TestOrganizationRBACPolicy(t *testing.T) {
 	}
 	role := api.PolicyRole{RoleID: "billing_viewer", Description: "Reads settings.",
 		Permissions: []api.PolicyPermission{{ResourceID: "stytch.organization", Actions: []string{"update.info.name"}}}}
-	set, err := e.c.SetOrganizationRBACPolicyWithResponse(e.ctx, "acme", api.OrganizationRBACPolicyRequest{OrgPolicy: api.OrganizationPolicy{Roles: []api.PolicyRole{role}}})
+	set, err := e.c.SetOrganizationRBACPolicyWithResponse(e.ctx, "acme", api.OrganizationRBACPolicyRequest{OrgPolicy: policyInput(role)})
 	e.expectOK(set.StatusCode(), set.Body, err)
 	org, _ := e.c.GetOrganizationWithResponse(e.ctx, "acme")
 	if len(org.JSON200.Organization.CustomRoles) != 1 || org.JSON200.Organization.CustomRoles[0].RoleID != "billing_viewer" {
@@ -66,7 +66,7 @@ func TestOrganizationRBACPolicy(t *testing.T) {
 		{{RoleID: "r", Description: "x", Permissions: []api.PolicyPermission{{ResourceID: "documents", Actions: []string{"read"}}}}},
 		{{RoleID: "r", Description: "x", Permissions: []api.PolicyPermission{{ResourceID: "stytch.member", Actions: []string{"teleport"}}}}},
 	} {
-		resp, err := e.c.SetOrganizationRBACPolicyWithResponse(e.ctx, "acme", api.OrganizationRBACPolicyRequest{OrgPolicy: api.OrganizationPolicy{Roles: roles}})
+		resp, err := e.c.SetOrganizationRBACPolicyWithResponse(e.ctx, "acme", api.OrganizationRBACPolicyRequest{OrgPolicy: policyInput(roles...)})
 		e.expectError(resp.StatusCode(), resp.Body, err, 400, "invalid_role")
 	}
 	get, err := e.c.GetOrganizationRBACPolicyWithResponse(e.ctx, "acme")

@@ -37,7 +37,10 @@ func memberOperand(t *testing.T, name string, value any) api.MemberSearchOperand
 // checks that every page reports the same total as the number of results.
 func (e *env) searchOrgs(op api.SearchOperator, limit int32, operands ...api.OrganizationSearchOperand) []string {
 	e.t.Helper()
-	req := api.OrganizationSearchRequest{Limit: &limit, Query: &api.OrganizationSearchQuery{Operator: op, Operands: &operands}}
+	req := api.OrganizationSearchRequest{Limit: &limit, Query: &api.OrganizationSearchQuery{Operator: op}}
+	if operands != nil {
+		req.Query.Operands = &operands
+	}
 	var slugs []string
 	total := -1
 	for page := 0; ; page++ {
@@ -147,6 +150,7 @@ func TestSearchOrganizationErrors(t *testing.T) {
 		{"limit over 1000", `{"limit":1001}`, "user_search_invalid_limit"},
 		{"negative limit", `{"limit":-1}`, "user_search_invalid_limit"},
 		{"garbage cursor", `{"cursor":"not-a-cursor"}`, "user_search_invalid_cursor"},
+		{"null cursor", `{"cursor":null}`, "user_search_invalid_cursor"},
 		{"cursor of another query", fmt.Sprintf(`{"cursor":%q,"query":{"operator":"OR","operands":[]}}`, cursor), "user_search_invalid_cursor"},
 	}
 	for _, tc := range cases {
@@ -156,8 +160,8 @@ func TestSearchOrganizationErrors(t *testing.T) {
 			e.expectError(status, body, nil, 400, tc.wantType)
 		})
 	}
-	// A null or empty cursor is the first page; the cursor of the same query works.
-	for _, body := range []string{`{"cursor":null}`, `{"cursor":""}`, string(other)[:len(other)-1] + fmt.Sprintf(`,"cursor":%q}`, cursor)} {
+	// An empty cursor is the first page; the cursor of the same query works.
+	for _, body := range []string{`{"cursor":""}`, string(other)[:len(other)-1] + fmt.Sprintf(`,"cursor":%q}`, cursor)} {
 		status, resp := e.raw(http.MethodPost, "/v1/b2b/organizations/search", body)
 		e.expectOK(status, resp, nil)
 	}
@@ -261,7 +265,10 @@ func TestSearchMembers(t *testing.T) {
 		t := e.t
 		t.Helper()
 		limit := int32(2)
-		req := api.MemberSearchRequest{OrganizationIds: orgs, Limit: &limit, Query: &api.MemberSearchQuery{Operator: op, Operands: &operands}}
+		req := api.MemberSearchRequest{OrganizationIds: orgs, Limit: &limit, Query: &api.MemberSearchQuery{Operator: op}}
+		if operands != nil {
+			req.Query.Operands = &operands
+		}
 		var emails []string
 		var last api.MemberSearchResponse
 		for {

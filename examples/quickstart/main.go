@@ -79,8 +79,8 @@ func run(ctx context.Context) (err error) {
 	got("organization_id", org.ID)
 	got("organization_slug", org.Slug)
 	got("email_allowed_domains", org.EmailAllowedDomains)
-	// Settings left out take Stytch's defaults. Because the request set a sign-in setting
-	// (the allowed domain), email invites default to NOT_ALLOWED.
+	// Settings left out take Stytch's defaults. Allowed domains alone are not a sign-in
+	// setting, so email invites keep their default for a request without any: ALL_ALLOWED.
 	got("email_jit_provisioning", org.EmailJITProvisioning)
 	got("email_invites", org.EmailInvites)
 	got("mfa_policy", org.MFAPolicy)

@@ -1,6 +1,7 @@
 // Command search shows the two searches of the API: organizations, and members across
-// organizations. It builds queries from typed filters, combines them with All (AND) and Any
-// (OR), reads one page with Search, and every page with SearchAll.
+// organizations. It builds queries from typed filters, combines them with All (AND), asks an
+// "either" question as two searches (Stytch deprecated OR), reads one page with Search, and
+// every page with SearchAll.
 //
 //	go run ./examples/search
 //
@@ -71,8 +72,9 @@ func run(ctx context.Context) error {
 	// ── Filters ───────────────────────────────────────────────────────────────────────────
 	// Each filter is a typed constructor; organization and member filters are different types,
 	// so a member filter in an organization query does not compile. All matches organizations
-	// that meet every filter, Any those that meet at least one. Fuzzy filters match a
-	// case-insensitive substring of at least 3 characters.
+	// that meet every filter. Fuzzy filters match a case-insensitive substring of at least 3
+	// characters. Stytch deprecated the OR operator (client.Any): an "either" question is one
+	// All search per alternative, as the last two queries show, whose results the caller joins.
 	queries := []struct {
 		title string
 		query *client.OrganizationQuery
@@ -82,8 +84,10 @@ func run(ctx context.Context) error {
 			client.All(client.OrganizationNameFuzzy("acme")), 2},
 		{"All (AND): the name contains \"acme\" and acme-anvils.com is an allowed domain",
 			client.All(client.OrganizationNameFuzzy("acme"), client.OrganizationAllowedDomains("acme-anvils.com")), 1},
-		{"Any (OR): the slug is globex, or an allowed domain contains \"initech\"",
-			client.Any(client.OrganizationSlugs(exampleenv.Unique("globex")), client.OrganizationAllowedDomainFuzzy("initech")), 2},
+		{"either, part 1: the slug is globex",
+			client.All(client.OrganizationSlugs(exampleenv.Unique("globex"))), 1},
+		{"either, part 2: an allowed domain contains \"initech\"",
+			client.All(client.OrganizationAllowedDomainFuzzy("initech")), 1},
 	}
 	for _, q := range queries {
 		fmt.Printf("\n%s\n", q.title)

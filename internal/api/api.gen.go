@@ -77,30 +77,6 @@ func (e AuthMethods) Valid() bool {
 	}
 }
 
-// Defines values for ConnectedAppClientType.
-const (
-	FirstParty       ConnectedAppClientType = "first_party"
-	FirstPartyPublic ConnectedAppClientType = "first_party_public"
-	ThirdParty       ConnectedAppClientType = "third_party"
-	ThirdPartyPublic ConnectedAppClientType = "third_party_public"
-)
-
-// Valid indicates whether the value is a known member of the ConnectedAppClientType enum.
-func (e ConnectedAppClientType) Valid() bool {
-	switch e {
-	case FirstParty:
-		return true
-	case FirstPartyPublic:
-		return true
-	case ThirdParty:
-		return true
-	case ThirdPartyPublic:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ConnectedAppsAllowedType.
 const (
 	ConnectedAppsAllowedTypeALLALLOWED ConnectedAppsAllowedType = "ALL_ALLOWED"
@@ -227,27 +203,6 @@ func (e MFAPolicy) Valid() bool {
 	case OPTIONAL:
 		return true
 	case REQUIREDFORALL:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for MemberDefaultMFAMethod.
-const (
-	MemberDefaultMFAMethodEmpty  MemberDefaultMFAMethod = ""
-	MemberDefaultMFAMethodSMSOTP MemberDefaultMFAMethod = "sms_otp"
-	MemberDefaultMFAMethodTOTP   MemberDefaultMFAMethod = "totp"
-)
-
-// Valid indicates whether the value is a known member of the MemberDefaultMFAMethod enum.
-func (e MemberDefaultMFAMethod) Valid() bool {
-	switch e {
-	case MemberDefaultMFAMethodEmpty:
-		return true
-	case MemberDefaultMFAMethodSMSOTP:
-		return true
-	case MemberDefaultMFAMethodTOTP:
 		return true
 	default:
 		return false
@@ -389,33 +344,6 @@ func (e MemberPhoneNumbersFilterFilterName) Valid() bool {
 	}
 }
 
-// Defines values for MemberRoleSourceType.
-const (
-	DirectAssignment    MemberRoleSourceType = "direct_assignment"
-	EmailAssignment     MemberRoleSourceType = "email_assignment"
-	SCIMConnectionGroup MemberRoleSourceType = "scim_connection_group"
-	SSOConnection       MemberRoleSourceType = "sso_connection"
-	SSOConnectionGroup  MemberRoleSourceType = "sso_connection_group"
-)
-
-// Valid indicates whether the value is a known member of the MemberRoleSourceType enum.
-func (e MemberRoleSourceType) Valid() bool {
-	switch e {
-	case DirectAssignment:
-		return true
-	case EmailAssignment:
-		return true
-	case SCIMConnectionGroup:
-		return true
-	case SSOConnection:
-		return true
-	case SSOConnectionGroup:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for MemberRolesFilterFilterName.
 const (
 	MemberRoles MemberRolesFilterFilterName = "member_roles"
@@ -473,30 +401,6 @@ func (e MemberStartEmailUpdateRequestLocale) Valid() bool {
 	}
 }
 
-// Defines values for MemberStatus.
-const (
-	MemberStatusActive  MemberStatus = "active"
-	MemberStatusDeleted MemberStatus = "deleted"
-	MemberStatusInvited MemberStatus = "invited"
-	MemberStatusPending MemberStatus = "pending"
-)
-
-// Valid indicates whether the value is a known member of the MemberStatus enum.
-func (e MemberStatus) Valid() bool {
-	switch e {
-	case MemberStatusActive:
-		return true
-	case MemberStatusDeleted:
-		return true
-	case MemberStatusInvited:
-		return true
-	case MemberStatusPending:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for MemberStatusesFilterFilterName.
 const (
 	Statuses MemberStatusesFilterFilterName = "statuses"
@@ -514,22 +418,22 @@ func (e MemberStatusesFilterFilterName) Valid() bool {
 
 // Defines values for MemberStatusesFilterFilterValue.
 const (
-	MemberStatusesFilterFilterValueActive  MemberStatusesFilterFilterValue = "active"
-	MemberStatusesFilterFilterValueDeleted MemberStatusesFilterFilterValue = "deleted"
-	MemberStatusesFilterFilterValueInvited MemberStatusesFilterFilterValue = "invited"
-	MemberStatusesFilterFilterValuePending MemberStatusesFilterFilterValue = "pending"
+	Active  MemberStatusesFilterFilterValue = "active"
+	Deleted MemberStatusesFilterFilterValue = "deleted"
+	Invited MemberStatusesFilterFilterValue = "invited"
+	Pending MemberStatusesFilterFilterValue = "pending"
 )
 
 // Valid indicates whether the value is a known member of the MemberStatusesFilterFilterValue enum.
 func (e MemberStatusesFilterFilterValue) Valid() bool {
 	switch e {
-	case MemberStatusesFilterFilterValueActive:
+	case Active:
 		return true
-	case MemberStatusesFilterFilterValueDeleted:
+	case Deleted:
 		return true
-	case MemberStatusesFilterFilterValueInvited:
+	case Invited:
 		return true
-	case MemberStatusesFilterFilterValuePending:
+	case Pending:
 		return true
 	default:
 		return false
@@ -759,19 +663,12 @@ func (e SearchOperator) Valid() bool {
 }
 
 // AllowedOAuthTenants The OAuth provider tenants whose members may join when `oauth_tenant_jit_provisioning`
-// is `RESTRICTED`, keyed by provider.
+// is `RESTRICTED`, keyed by provider: `slack` (Slack workspace ids), `hubspot` (HubSpot
+// account ids) and `github` (GitHub organization ids), each a list of strings. Free-form,
+// as in Stytch's document and SDKs: a provider added later needs no new version.
 //
 // Example: {"slack":["T01ACME4567"]}
-type AllowedOAuthTenants struct {
-	// Github GitHub organization ids.
-	Github *[]string `json:"github,omitempty"`
-
-	// Hubspot HubSpot account ids.
-	Hubspot *[]string `json:"hubspot,omitempty"`
-
-	// Slack Slack workspace ids.
-	Slack *[]string `json:"slack,omitempty"`
-}
+type AllowedOAuthTenants map[string]interface{}
 
 // AuthMethod An authentication method members can sign in with.
 //
@@ -787,7 +684,8 @@ type AuthMethods string
 // ClaimedEmailDomains Email domains the organization has claimed: an address in a claimed domain can only
 // belong to members of this organization. Stored lowercased; common public providers
 // are refused (`organization_settings_claimed_domain_too_common`), as are duplicates
-// (`organization_settings_duplicate_claimed_domain`).
+// (`organization_settings_duplicate_claimed_domain`), and a value that is not a domain
+// name is `organization_settings_invalid_claimed_domain`.
 //
 // Example: ["acme.com"]
 type ClaimedEmailDomains = []string
@@ -806,9 +704,11 @@ type ConnectedAppActiveMember struct {
 }
 
 // ConnectedAppClientType The kind of Connected App client, first- or third-party, confidential or public.
+// Current values: `first_party`, `first_party_public`, `third_party` and
+// `third_party_public`.
 //
 // Example: third_party
-type ConnectedAppClientType string
+type ConnectedAppClientType = string
 
 // ConnectedAppsAllowedType Which Connected Apps members may authorize: `ALL_ALLOWED` (the default), only those in
 // the matching `allowed_*_connected_apps` list (`RESTRICTED`), or none (`NOT_ALLOWED`).
@@ -816,7 +716,8 @@ type ConnectedAppClientType string
 // Example: ALL_ALLOWED
 type ConnectedAppsAllowedType string
 
-// EmailAddress An email address, stored lowercased and compared without case.
+// EmailAddress An email address, stored lowercased and compared without case; one that is not well
+// formed is `invalid_email`.
 //
 // Example: ada@acme.com
 type EmailAddress = string
@@ -824,14 +725,15 @@ type EmailAddress = string
 // EmailAllowedDomains The email domains of the organization, used by `RESTRICTED` email invites and JIT
 // provisioning. Stored lowercased; common public providers such as `gmail.com` are
 // refused (`organization_settings_domain_too_common`), and so are duplicates
-// (`organization_settings_duplicate_domain`).
+// (`organization_settings_duplicate_domain`), and a value that is not a domain name is
+// `organization_settings_invalid_domain`.
 //
 // Example: ["acme.com"]
 type EmailAllowedDomains = []string
 
 // EmailImplicitRoleAssignment A role every member with a verified email address in a domain holds implicitly.
 type EmailImplicitRoleAssignment struct {
-	// Domain The email domain, such as `acme.com`.
+	// Domain The email domain, such as `acme.com`; one that is not a domain name is `rbac_invalid_domain`.
 	//
 	// Example: acme.com
 	Domain string `json:"domain"`
@@ -903,7 +805,7 @@ type GithubOAuthTokensResponse struct {
 	// StatusCode The HTTP status of the response, 200.
 	//
 	// Example: 200
-	StatusCode int `json:"status_code"`
+	StatusCode int32 `json:"status_code"`
 }
 
 // GithubProviderInfo The tokens from one GitHub sign-in.
@@ -974,7 +876,7 @@ type GoogleOAuthTokensResponse struct {
 	// StatusCode The HTTP status of the response, 200.
 	//
 	// Example: 200
-	StatusCode int `json:"status_code"`
+	StatusCode int32 `json:"status_code"`
 }
 
 // HubspotOAuthTokensResponse A member's HubSpot tokens.
@@ -995,7 +897,7 @@ type HubspotOAuthTokensResponse struct {
 	// StatusCode The HTTP status of the response, 200.
 	//
 	// Example: 200
-	StatusCode int `json:"status_code"`
+	StatusCode int32 `json:"status_code"`
 }
 
 // HubspotProviderInfo The tokens from one HubSpot account.
@@ -1036,17 +938,17 @@ type JWK struct {
 	// Alg The signing algorithm, `RS256`.
 	//
 	// Example: RS256
-	Alg *string `json:"alg,omitempty"`
+	Alg string `json:"alg"`
 
 	// E The RSA exponent, base64url-encoded.
 	//
 	// Example: AQAB
-	E *string `json:"e,omitempty"`
+	E string `json:"e"`
 
 	// KeyOps The operations the key allows.
 	//
 	// Example: ["verify"]
-	KeyOps *[]string `json:"key_ops,omitempty"`
+	KeyOps []string `json:"key_ops"`
 
 	// Kid The key's id, as found in a JWT's header.
 	//
@@ -1061,22 +963,24 @@ type JWK struct {
 	// N The RSA modulus, base64url-encoded.
 	//
 	// Example: sKx1yZ3q0mWcV4nJ8pT2rF6dG9hL1oE5uY7iA3sD0fK2jH4gB6vN8mC1xZ5wQ7e
-	N *string `json:"n,omitempty"`
+	N string `json:"n"`
 
 	// Use What the key is for, `sig`.
 	//
 	// Example: sig
-	Use *string `json:"use,omitempty"`
+	Use string `json:"use"`
 
 	// X5C The key's certificate chain, base64-encoded DER.
 	//
 	// Example: []
-	X5C *[]string `json:"x5c,omitempty"`
+	X5C []string `json:"x5c"`
 
-	// X5TS256 The SHA-256 thumbprint of the key's certificate, base64url-encoded.
+	// X5TS256 The SHA-256 thumbprint of the key's certificate, base64url-encoded (JSON Web Key's
+	// `x5t#S256`, under the name Stytch gives it).
+	//
 	//
 	// Example: 3q2-7wAAAAA
-	X5TS256 *string `json:"x5t#S256,omitempty"`
+	X5TS256 string `json:"x5tS256"`
 }
 
 // JWKSResponse A JSON Web Key Set.
@@ -1092,7 +996,7 @@ type JWKSResponse struct {
 	// StatusCode The HTTP status of the response, 200.
 	//
 	// Example: 200
-	StatusCode int `json:"status_code"`
+	StatusCode int32 `json:"status_code"`
 }
 
 // MFAMethod A second factor members can use.
@@ -1124,10 +1028,12 @@ type Member struct {
 	// Example: 2026-11-02T09:20:00Z
 	CreatedAt *time.Time `json:"created_at,omitempty"`
 
-	// DefaultMFAMethod The second factor offered first, or empty when the member has not chosen.
+	// DefaultMFAMethod The second factor offered first, or empty when the member has not chosen. Current
+	// values: `sms_otp` and `totp`.
+	//
 	//
 	// Example:
-	DefaultMFAMethod MemberDefaultMFAMethod `json:"default_mfa_method"`
+	DefaultMFAMethod string `json:"default_mfa_method"`
 
 	// EmailAddress The member's email address, lowercased.
 	//
@@ -1139,13 +1045,10 @@ type Member struct {
 	// Example: false
 	EmailAddressVerified bool `json:"email_address_verified"`
 
-	// ExternalID Your own identifier of the member: 1 to 128 characters among letters, digits, `.`, `_`,
-	// `-` and `|`. Unique within the organization. Accepted wherever a member id is, except
-	// where an operation says otherwise.
-	//
+	// ExternalID Your own identifier of the member, when set; accepted wherever a member id is.
 	//
 	// Example: emp-1815
-	ExternalID *MemberExternalID `json:"external_id,omitempty"`
+	ExternalID *string `json:"external_id,omitempty"`
 
 	// IsAdmin Whether the member holds the `stytch_admin` role.
 	//
@@ -1222,8 +1125,8 @@ type Member struct {
 	// SSORegistrations The member's identities at the organization's SSO connections.
 	SSORegistrations []SSORegistration `json:"sso_registrations"`
 
-	// Status Where the member stands: `pending` (created but not yet signed in, with
-	// `create_member_as_pending`), `invited` (sent an invite), `active`, or `deleted`.
+	// Status Where the member stands. Current values: `pending` (created but not yet signed in,
+	// with `create_member_as_pending`), `invited` (sent an invite), `active` and `deleted`.
 	//
 	//
 	// Example: active
@@ -1234,19 +1137,15 @@ type Member struct {
 	// Example:
 	TOTPRegistrationID string `json:"totp_registration_id"`
 
-	// TrustedMetadata A JSON object of your own data, at most 20 top-level keys and 4 KB. On create it is
-	// stored as it is.
+	// TrustedMetadata Your own data about the member, as stored; only your backend can change it.
 	//
-	//
-	// Example: {"feature_flags":{"audit_log":true},"subscription_tier":"enterprise"}
-	TrustedMetadata *Metadata `json:"trusted_metadata,omitempty"`
+	// Example: {"department":"engineering"}
+	TrustedMetadata *map[string]interface{} `json:"trusted_metadata,omitempty"`
 
-	// UntrustedMetadata A JSON object of your own data, at most 20 top-level keys and 4 KB. On create it is
-	// stored as it is.
+	// UntrustedMetadata Data about the member that Stytch's frontend SDKs may change too, as stored.
 	//
-	//
-	// Example: {"feature_flags":{"audit_log":true},"subscription_tier":"enterprise"}
-	UntrustedMetadata *Metadata `json:"untrusted_metadata,omitempty"`
+	// Example: {"theme":"dark"}
+	UntrustedMetadata *map[string]interface{} `json:"untrusted_metadata,omitempty"`
 
 	// UpdatedAt When the member last changed, in RFC 3339 (UTC).
 	//
@@ -1254,14 +1153,12 @@ type Member struct {
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
-// MemberDefaultMFAMethod The second factor offered first, or empty when the member has not chosen.
-//
-// Example:
-type MemberDefaultMFAMethod string
-
 // MemberConnectedApp A Connected App a member has authorized.
 type MemberConnectedApp struct {
 	// ClientType The kind of Connected App client, first- or third-party, confidential or public.
+	// Current values: `first_party`, `first_party_public`, `third_party` and
+	// `third_party_public`.
+	//
 	//
 	// Example: third_party
 	ClientType ConnectedAppClientType `json:"client_type"`
@@ -1292,6 +1189,11 @@ type MemberConnectedApp struct {
 	ScopesGranted string `json:"scopes_granted"`
 }
 
+// MemberConnectedAppRevokeRequest The body of *Revoke a connected app for a member*: a JSON object with no fields of its
+// own. Properties this document does not define, such as the path ids the official Go SDK
+// repeats, are ignored.
+type MemberConnectedAppRevokeRequest = map[string]interface{}
+
 // MemberConnectedAppsResponse The Connected Apps of a member.
 type MemberConnectedAppsResponse struct {
 	// ConnectedApps The apps the member has authorized.
@@ -1305,7 +1207,7 @@ type MemberConnectedAppsResponse struct {
 	// StatusCode The HTTP status of the response, 200.
 	//
 	// Example: 200
-	StatusCode int `json:"status_code"`
+	StatusCode int32 `json:"status_code"`
 }
 
 // MemberCreateRequest The member to create. Only `email_address` is required. Properties this document does
@@ -1316,7 +1218,9 @@ type MemberCreateRequest struct {
 	// Example: false
 	CreateMemberAsPending *bool `json:"create_member_as_pending,omitempty"`
 
-	// EmailAddress An email address, stored lowercased and compared without case.
+	// EmailAddress An email address, stored lowercased and compared without case; one that is not well
+	// formed is `invalid_email`.
+	//
 	//
 	// Example: ada@acme.com
 	EmailAddress EmailAddress `json:"email_address"`
@@ -1387,7 +1291,7 @@ type MemberDeleteResponse struct {
 	// StatusCode The HTTP status of the response, 200.
 	//
 	// Example: 200
-	StatusCode int `json:"status_code"`
+	StatusCode int32 `json:"status_code"`
 }
 
 // MemberEmailFuzzyFilter Members whose email address contains this text, without regard to case.
@@ -1494,7 +1398,7 @@ type MemberOIDCProvidersResponse struct {
 	// StatusCode The HTTP status of the response, 200.
 	//
 	// Example: 200
-	StatusCode int `json:"status_code"`
+	StatusCode int32 `json:"status_code"`
 }
 
 // MemberPasswordExistsFilter Members that have (`true`) or lack (`false`) a password.
@@ -1539,6 +1443,11 @@ type MemberPhoneNumbersFilter struct {
 // MemberPhoneNumbersFilterFilterName The filter, `member_phone_numbers`.
 type MemberPhoneNumbersFilterFilterName string
 
+// MemberReactivateRequest The body of *Reactivate a member*: a JSON object with no fields of its own. Properties
+// this document does not define, such as the path ids the official Go SDK repeats, are
+// ignored.
+type MemberReactivateRequest = map[string]interface{}
+
 // MemberResponse A member together with its organization.
 type MemberResponse struct {
 	// Member One person's account in one organization.
@@ -1550,7 +1459,8 @@ type MemberResponse struct {
 	MemberID string `json:"member_id"`
 
 	// Organization An organization: a tenant of your application, with the settings its members sign in
-	// under.
+	// under. As a response, it carries none of the request limits: a setting documented with
+	// a list of values may take a value added by Stytch after this document was written.
 	Organization Organization `json:"organization"`
 
 	// RequestID The id Stytch gave the request.
@@ -1561,7 +1471,7 @@ type MemberResponse struct {
 	// StatusCode The HTTP status of the response, 200.
 	//
 	// Example: 200
-	StatusCode int `json:"status_code"`
+	StatusCode int32 `json:"status_code"`
 }
 
 // MemberRole A role the member holds and why.
@@ -1577,26 +1487,21 @@ type MemberRole struct {
 
 // MemberRoleSource One reason a member holds a role.
 type MemberRoleSource struct {
-	// Details The source's particulars: the `domain` of an email assignment, the `connection_id`
-	// of an SSO connection, plus the `group` or `group_id` of a group.
+	// Details The source's particulars: the `email_domain` of an email assignment, the
+	// `connection_id` of an SSO connection, plus the `group` or `group_id` of a group.
 	//
 	//
 	// Example: {}
 	Details *map[string]interface{} `json:"details,omitempty"`
 
-	// Type How the role was granted: assigned directly, implied by the member's email domain,
-	// by an SSO connection, by an SSO connection group, or by a SCIM connection group.
+	// Type How the role was granted. Current values: `direct_assignment`, `email_assignment`
+	// (implied by the member's email domain), `sso_connection`, `sso_connection_group`
+	// and `scim_connection_group`.
 	//
 	//
 	// Example: direct_assignment
-	Type MemberRoleSourceType `json:"type"`
+	Type string `json:"type"`
 }
-
-// MemberRoleSourceType How the role was granted: assigned directly, implied by the member's email domain,
-// by an SSO connection, by an SSO connection group, or by a SCIM connection group.
-//
-// Example: direct_assignment
-type MemberRoleSourceType string
 
 // MemberRolesFilter Members that hold one of these roles, however it was assigned.
 //
@@ -1618,13 +1523,14 @@ type MemberSearchOperand struct {
 }
 
 // MemberSearchQuery Filters combined by an operator. Without operands every member that is not deleted
-// matches.
+// matches; `operands` may be left out, as the official Go SDK does when it has none.
 type MemberSearchQuery struct {
-	// Operands The filters; absent, `null` or empty means no filtering.
+	// Operands The filters; absent or empty means no filtering.
 	Operands *[]MemberSearchOperand `json:"operands,omitempty"`
 
-	// Operator How the operands combine: `AND` keeps results that match every operand, `OR` (a legacy
-	// mode Stytch still accepts) results that match any.
+	// Operator How the operands combine: `AND` keeps results that match every operand. `OR`, results
+	// that match any, is deprecated: Stytch retains it for legacy use only, no longer
+	// supports it and recommends several `AND` searches instead. The mock still answers it.
 	//
 	//
 	// Example: AND
@@ -1634,7 +1540,10 @@ type MemberSearchQuery struct {
 // MemberSearchRequest A search of the members of some organizations.
 type MemberSearchRequest struct {
 	// Cursor The `next_cursor` of the previous page, to fetch the page after it with the same query.
-	// Absent, `null` or empty fetches the first page.
+	// Absent or empty fetches the first page; `null` is refused, as in Stytch's document.
+	//
+	//
+	// Example: Y3Vyc29yLTEwMA
 	Cursor *SearchCursor `json:"cursor,omitempty"`
 
 	// Limit The most results a page holds, at most 1000. Absent or `0` means 100.
@@ -1650,7 +1559,7 @@ type MemberSearchRequest struct {
 	OrganizationIds []string `json:"organization_ids"`
 
 	// Query Filters combined by an operator. Without operands every member that is not deleted
-	// matches.
+	// matches; `operands` may be left out, as the official Go SDK does when it has none.
 	Query *MemberSearchQuery `json:"query,omitempty"`
 }
 
@@ -1673,7 +1582,7 @@ type MemberSearchResponse struct {
 	// StatusCode The HTTP status of the response, 200.
 	//
 	// Example: 200
-	StatusCode int `json:"status_code"`
+	StatusCode int32 `json:"status_code"`
 }
 
 // MemberStartEmailUpdateRequest The new address and how to reach it.
@@ -1683,7 +1592,9 @@ type MemberStartEmailUpdateRequest struct {
 	// Example: EMAIL_MAGIC_LINK
 	DeliveryMethod *MemberStartEmailUpdateRequestDeliveryMethod `json:"delivery_method,omitempty"`
 
-	// EmailAddress An email address, stored lowercased and compared without case.
+	// EmailAddress An email address, stored lowercased and compared without case; one that is not well
+	// formed is `invalid_email`.
+	//
 	//
 	// Example: ada@acme.com
 	EmailAddress EmailAddress `json:"email_address"`
@@ -1714,11 +1625,11 @@ type MemberStartEmailUpdateRequestDeliveryMethod string
 // Example: en
 type MemberStartEmailUpdateRequestLocale string
 
-// MemberStatus Where the member stands: `pending` (created but not yet signed in, with
-// `create_member_as_pending`), `invited` (sent an invite), `active`, or `deleted`.
+// MemberStatus Where the member stands. Current values: `pending` (created but not yet signed in,
+// with `create_member_as_pending`), `invited` (sent an invite), `active` and `deleted`.
 //
 // Example: active
-type MemberStatus string
+type MemberStatus = string
 
 // MemberStatusesFilter Members whose status is one of these. The only way to find deleted members.
 //
@@ -1761,7 +1672,8 @@ type MemberUnlinkRetiredEmailResponse struct {
 	MemberID string `json:"member_id"`
 
 	// Organization An organization: a tenant of your application, with the settings its members sign in
-	// under.
+	// under. As a response, it carries none of the request limits: a setting documented with
+	// a list of values may take a value added by Stytch after this document was written.
 	Organization Organization `json:"organization"`
 
 	// OrganizationID The id of the member's organization.
@@ -1777,7 +1689,7 @@ type MemberUnlinkRetiredEmailResponse struct {
 	// StatusCode The HTTP status of the response, 200.
 	//
 	// Example: 200
-	StatusCode int `json:"status_code"`
+	StatusCode int32 `json:"status_code"`
 }
 
 // MemberUpdateRequest The changes to make. Every property is optional and an absent property leaves the stored
@@ -1789,7 +1701,9 @@ type MemberUpdateRequest struct {
 	// Example: totp
 	DefaultMFAMethod *MFAMethodPreference `json:"default_mfa_method,omitempty"`
 
-	// EmailAddress An email address, stored lowercased and compared without case.
+	// EmailAddress An email address, stored lowercased and compared without case; one that is not well
+	// formed is `invalid_email`.
+	//
 	//
 	// Example: ada@acme.com
 	EmailAddress *EmailAddress `json:"email_address,omitempty"`
@@ -1920,7 +1834,7 @@ type MicrosoftOAuthTokensResponse struct {
 	// StatusCode The HTTP status of the response, 200.
 	//
 	// Example: 200
-	StatusCode int `json:"status_code"`
+	StatusCode int32 `json:"status_code"`
 }
 
 // OAuthRegistration The member's identity at one OAuth provider.
@@ -1996,19 +1910,22 @@ type OIDCProviderInfo struct {
 }
 
 // Organization An organization: a tenant of your application, with the settings its members sign in
-// under.
+// under. As a response, it carries none of the request limits: a setting documented with
+// a list of values may take a value added by Stytch after this document was written.
 type Organization struct {
 	// AllowedAuthMethods The authentication methods members may use when `auth_methods` is `RESTRICTED`.
-	AllowedAuthMethods []AuthMethod `json:"allowed_auth_methods"`
+	AllowedAuthMethods []string `json:"allowed_auth_methods"`
 
 	// AllowedFirstPartyConnectedApps First-party Connected Apps members may authorize when the policy is `RESTRICTED`.
 	AllowedFirstPartyConnectedApps []string `json:"allowed_first_party_connected_apps"`
 
 	// AllowedMFAMethods The MFA methods members may use when `mfa_methods` is `RESTRICTED`.
-	AllowedMFAMethods []MFAMethod `json:"allowed_mfa_methods"`
+	AllowedMFAMethods []string `json:"allowed_mfa_methods"`
 
 	// AllowedOauthTenants The OAuth provider tenants whose members may join when `oauth_tenant_jit_provisioning`
-	// is `RESTRICTED`, keyed by provider.
+	// is `RESTRICTED`, keyed by provider: `slack` (Slack workspace ids), `hubspot` (HubSpot
+	// account ids) and `github` (GitHub organization ids), each a list of strings. Free-form,
+	// as in Stytch's document and SDKs: a provider added later needs no new version.
 	//
 	//
 	// Example: {"slack":["T01ACME4567"]}
@@ -2017,21 +1934,17 @@ type Organization struct {
 	// AllowedThirdPartyConnectedApps Third-party Connected Apps members may authorize when the policy is `RESTRICTED`.
 	AllowedThirdPartyConnectedApps []string `json:"allowed_third_party_connected_apps"`
 
-	// AuthMethods Whether members may sign in with every authentication method (`ALL_ALLOWED`, the
-	// default) or only with those in `allowed_auth_methods` (`RESTRICTED`).
+	// AuthMethods Whether members may sign in with every authentication method. Current values:
+	// `ALL_ALLOWED` and `RESTRICTED` (only `allowed_auth_methods`).
 	//
 	//
 	// Example: ALL_ALLOWED
-	AuthMethods AuthMethods `json:"auth_methods"`
+	AuthMethods string `json:"auth_methods"`
 
-	// ClaimedEmailDomains Email domains the organization has claimed: an address in a claimed domain can only
-	// belong to members of this organization. Stored lowercased; common public providers
-	// are refused (`organization_settings_claimed_domain_too_common`), as are duplicates
-	// (`organization_settings_duplicate_claimed_domain`).
-	//
+	// ClaimedEmailDomains The email domains the organization has claimed, lowercased.
 	//
 	// Example: ["acme.com"]
-	ClaimedEmailDomains ClaimedEmailDomains `json:"claimed_email_domains"`
+	ClaimedEmailDomains []string `json:"claimed_email_domains"`
 
 	// CreatedAt When the organization was created, in RFC 3339 (UTC).
 	//
@@ -2041,87 +1954,78 @@ type Organization struct {
 	// CustomRoles The organization's custom roles, set through its RBAC policy.
 	CustomRoles []PolicyRole `json:"custom_roles"`
 
-	// EmailAllowedDomains The email domains of the organization, used by `RESTRICTED` email invites and JIT
-	// provisioning. Stored lowercased; common public providers such as `gmail.com` are
-	// refused (`organization_settings_domain_too_common`), and so are duplicates
-	// (`organization_settings_duplicate_domain`).
-	//
+	// EmailAllowedDomains The email domains of the organization, lowercased.
 	//
 	// Example: ["acme.com"]
-	EmailAllowedDomains EmailAllowedDomains `json:"email_allowed_domains"`
+	EmailAllowedDomains []string `json:"email_allowed_domains"`
 
-	// EmailInvites Who may be invited by email: `ALL_ALLOWED` any address, `RESTRICTED` addresses in
-	// `email_allowed_domains`, `NOT_ALLOWED` nobody.
+	// EmailInvites Who may be invited by email. Current values: `ALL_ALLOWED`, `RESTRICTED` (addresses
+	// in `email_allowed_domains`) and `NOT_ALLOWED`.
 	//
 	//
 	// Example: ALL_ALLOWED
-	EmailInvites EmailInvites `json:"email_invites"`
+	EmailInvites string `json:"email_invites"`
 
-	// EmailJITProvisioning Who may join by verifying an email address: `RESTRICTED` anyone with an address in
-	// `email_allowed_domains`, `NOT_ALLOWED` nobody (the default).
+	// EmailJITProvisioning Who may join by verifying an email address. Current values: `RESTRICTED` (addresses
+	// in `email_allowed_domains`) and `NOT_ALLOWED`.
 	//
 	//
 	// Example: NOT_ALLOWED
-	EmailJITProvisioning EmailJITProvisioning `json:"email_jit_provisioning"`
+	EmailJITProvisioning string `json:"email_jit_provisioning"`
 
-	// FirstPartyConnectedAppsAllowedType Which Connected Apps members may authorize: `ALL_ALLOWED` (the default), only those in
-	// the matching `allowed_*_connected_apps` list (`RESTRICTED`), or none (`NOT_ALLOWED`).
+	// FirstPartyConnectedAppsAllowedType Which first-party Connected Apps members may authorize. Current values:
+	// `ALL_ALLOWED`, `RESTRICTED` (those in `allowed_first_party_connected_apps`) and
+	// `NOT_ALLOWED`.
 	//
 	//
 	// Example: ALL_ALLOWED
-	FirstPartyConnectedAppsAllowedType ConnectedAppsAllowedType `json:"first_party_connected_apps_allowed_type"`
+	FirstPartyConnectedAppsAllowedType string `json:"first_party_connected_apps_allowed_type"`
 
-	// MFAMethods Whether members may use every MFA method (`ALL_ALLOWED`, the default) or only those in
-	// `allowed_mfa_methods` (`RESTRICTED`).
+	// MFAMethods Whether members may use every MFA method. Current values: `ALL_ALLOWED` and
+	// `RESTRICTED` (only `allowed_mfa_methods`).
 	//
 	//
 	// Example: ALL_ALLOWED
-	MFAMethods MFAMethods `json:"mfa_methods"`
+	MFAMethods string `json:"mfa_methods"`
 
-	// MFAPolicy `REQUIRED_FOR_ALL` makes every member complete MFA at sign-in; `OPTIONAL` (the default)
-	// only members with `mfa_enrolled`.
+	// MFAPolicy Which members must complete MFA at sign-in. Current values: `REQUIRED_FOR_ALL` and
+	// `OPTIONAL` (only members with `mfa_enrolled`).
 	//
 	//
 	// Example: OPTIONAL
-	MFAPolicy MFAPolicy `json:"mfa_policy"`
+	MFAPolicy string `json:"mfa_policy"`
 
-	// OauthTenantJITProvisioning Who may join by signing in through an OAuth provider's tenant: `RESTRICTED` members of
-	// the tenants in `allowed_oauth_tenants`, `NOT_ALLOWED` nobody (the default).
+	// OauthTenantJITProvisioning Who may join by signing in through an OAuth provider's tenant. Current values:
+	// `RESTRICTED` (tenants in `allowed_oauth_tenants`) and `NOT_ALLOWED`.
 	//
 	//
 	// Example: NOT_ALLOWED
-	OauthTenantJITProvisioning OAuthTenantJITProvisioning `json:"oauth_tenant_jit_provisioning"`
+	OauthTenantJITProvisioning string `json:"oauth_tenant_jit_provisioning"`
 
-	// OrganizationExternalID Your own identifier of the organization: 1 to 128 characters among letters, digits, `.`,
-	// `_`, `-` and `|`. Unique in the project, and different from the organization id.
-	// Accepted wherever an organization id is.
-	//
+	// OrganizationExternalID Your own identifier of the organization, when set; accepted wherever an organization id is.
 	//
 	// Example: crm-00421
-	OrganizationExternalID *OrganizationExternalID `json:"organization_external_id,omitempty"`
+	OrganizationExternalID *string `json:"organization_external_id,omitempty"`
 
 	// OrganizationID The organization's id, `organization-test-` or `organization-live-` followed by a UUID.
 	//
 	// Example: organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931
 	OrganizationID string `json:"organization_id"`
 
-	// OrganizationLogoURL The URL of the organization's logo, at most 2048 characters; empty when there is none.
+	// OrganizationLogoURL The URL of the organization's logo; empty when there is none.
 	//
 	// Example: https://acme.com/logo.png
-	OrganizationLogoURL OrganizationLogoURL `json:"organization_logo_url"`
+	OrganizationLogoURL string `json:"organization_logo_url"`
 
-	// OrganizationName The organization's display name, 1 to 128 characters.
+	// OrganizationName The organization's display name.
 	//
 	// Example: Acme Corporation
-	OrganizationName OrganizationName `json:"organization_name"`
+	OrganizationName string `json:"organization_name"`
 
-	// OrganizationSlug A unique, URL-safe name of the organization: 2 to 128 characters among letters, digits,
-	// `-`, `.`, `_` and `~`, at least one of them a letter or digit. Unique in the project,
-	// without regard to case. Accepted wherever an organization id is.
-	//
+	// OrganizationSlug The organization's unique, URL-safe name; accepted wherever an organization id is.
 	//
 	// Example: acme-corp
-	OrganizationSlug OrganizationSlug `json:"organization_slug"`
+	OrganizationSlug string `json:"organization_slug"`
 
 	// RBACEmailImplicitRoleAssignments Roles members hold implicitly because of their email domain.
 	RBACEmailImplicitRoleAssignments []EmailImplicitRoleAssignment `json:"rbac_email_implicit_role_assignments"`
@@ -2135,30 +2039,29 @@ type Organization struct {
 	// SSODefaultConnectionID The SSO connection members are sent to by default, or `null`.
 	SSODefaultConnectionID *string `json:"sso_default_connection_id,omitempty"`
 
-	// SSOJITProvisioning Who may join the organization by signing in through SSO: `ALL_ALLOWED` anyone from any
-	// of its SSO connections (the default), `RESTRICTED` only through the connections in
-	// `sso_jit_provisioning_allowed_connections`, `NOT_ALLOWED` nobody.
+	// SSOJITProvisioning Who may join the organization by signing in through SSO. Current values:
+	// `ALL_ALLOWED`, `RESTRICTED` (through `sso_jit_provisioning_allowed_connections`) and
+	// `NOT_ALLOWED`.
 	//
 	//
 	// Example: ALL_ALLOWED
-	SSOJITProvisioning SSOJITProvisioning `json:"sso_jit_provisioning"`
+	SSOJITProvisioning string `json:"sso_jit_provisioning"`
 
 	// SSOJITProvisioningAllowedConnections The SSO connections members may join through when `sso_jit_provisioning` is `RESTRICTED`.
 	SSOJITProvisioningAllowedConnections []string `json:"sso_jit_provisioning_allowed_connections"`
 
-	// ThirdPartyConnectedAppsAllowedType Which Connected Apps members may authorize: `ALL_ALLOWED` (the default), only those in
-	// the matching `allowed_*_connected_apps` list (`RESTRICTED`), or none (`NOT_ALLOWED`).
+	// ThirdPartyConnectedAppsAllowedType Which third-party Connected Apps members may authorize. Current values:
+	// `ALL_ALLOWED`, `RESTRICTED` (those in `allowed_third_party_connected_apps`) and
+	// `NOT_ALLOWED`.
 	//
 	//
 	// Example: ALL_ALLOWED
-	ThirdPartyConnectedAppsAllowedType ConnectedAppsAllowedType `json:"third_party_connected_apps_allowed_type"`
+	ThirdPartyConnectedAppsAllowedType string `json:"third_party_connected_apps_allowed_type"`
 
-	// TrustedMetadata A JSON object of your own data, at most 20 top-level keys and 4 KB. On create it is
-	// stored as it is.
+	// TrustedMetadata Your own data about the organization, as stored.
 	//
-	//
-	// Example: {"feature_flags":{"audit_log":true},"subscription_tier":"enterprise"}
-	TrustedMetadata *Metadata `json:"trusted_metadata,omitempty"`
+	// Example: {"subscription_tier":"enterprise"}
+	TrustedMetadata *map[string]interface{} `json:"trusted_metadata,omitempty"`
 
 	// UpdatedAt When the organization last changed, in RFC 3339 (UTC).
 	//
@@ -2211,6 +2114,9 @@ type OrganizationClaimedEmailDomainsFilterFilterName string
 // OrganizationConnectedApp A Connected App that members of the organization have authorized.
 type OrganizationConnectedApp struct {
 	// ClientType The kind of Connected App client, first- or third-party, confidential or public.
+	// Current values: `first_party`, `first_party_public`, `third_party` and
+	// `third_party_public`.
+	//
 	//
 	// Example: third_party
 	ClientType ConnectedAppClientType `json:"client_type"`
@@ -2242,6 +2148,9 @@ type OrganizationConnectedAppResponse struct {
 	ActiveMembers []ConnectedAppActiveMember `json:"active_members"`
 
 	// ClientType The kind of Connected App client, first- or third-party, confidential or public.
+	// Current values: `first_party`, `first_party_public`, `third_party` and
+	// `third_party_public`.
+	//
 	//
 	// Example: third_party
 	ClientType ConnectedAppClientType `json:"client_type"`
@@ -2276,7 +2185,7 @@ type OrganizationConnectedAppResponse struct {
 	// StatusCode The HTTP status of the response, 200.
 	//
 	// Example: 200
-	StatusCode int `json:"status_code"`
+	StatusCode int32 `json:"status_code"`
 }
 
 // OrganizationConnectedAppsResponse The Connected Apps of an organization.
@@ -2292,7 +2201,7 @@ type OrganizationConnectedAppsResponse struct {
 	// StatusCode The HTTP status of the response, 200.
 	//
 	// Example: 200
-	StatusCode int `json:"status_code"`
+	StatusCode int32 `json:"status_code"`
 }
 
 // OrganizationCreateRequest The organization to create. Only `organization_name` is required. Properties this
@@ -2308,7 +2217,9 @@ type OrganizationCreateRequest struct {
 	AllowedMFAMethods *[]MFAMethod `json:"allowed_mfa_methods,omitempty"`
 
 	// AllowedOauthTenants The OAuth provider tenants whose members may join when `oauth_tenant_jit_provisioning`
-	// is `RESTRICTED`, keyed by provider.
+	// is `RESTRICTED`, keyed by provider: `slack` (Slack workspace ids), `hubspot` (HubSpot
+	// account ids) and `github` (GitHub organization ids), each a list of strings. Free-form,
+	// as in Stytch's document and SDKs: a provider added later needs no new version.
 	//
 	//
 	// Example: {"slack":["T01ACME4567"]}
@@ -2327,7 +2238,8 @@ type OrganizationCreateRequest struct {
 	// ClaimedEmailDomains Email domains the organization has claimed: an address in a claimed domain can only
 	// belong to members of this organization. Stored lowercased; common public providers
 	// are refused (`organization_settings_claimed_domain_too_common`), as are duplicates
-	// (`organization_settings_duplicate_claimed_domain`).
+	// (`organization_settings_duplicate_claimed_domain`), and a value that is not a domain
+	// name is `organization_settings_invalid_claimed_domain`.
 	//
 	//
 	// Example: ["acme.com"]
@@ -2336,7 +2248,8 @@ type OrganizationCreateRequest struct {
 	// EmailAllowedDomains The email domains of the organization, used by `RESTRICTED` email invites and JIT
 	// provisioning. Stored lowercased; common public providers such as `gmail.com` are
 	// refused (`organization_settings_domain_too_common`), and so are duplicates
-	// (`organization_settings_duplicate_domain`).
+	// (`organization_settings_duplicate_domain`), and a value that is not a domain name is
+	// `organization_settings_invalid_domain`.
 	//
 	//
 	// Example: ["acme.com"]
@@ -2392,7 +2305,7 @@ type OrganizationCreateRequest struct {
 	// Example: crm-00421
 	OrganizationExternalID *OrganizationExternalID `json:"organization_external_id,omitempty"`
 
-	// OrganizationLogoURL The URL of the organization's logo, at most 2048 characters; empty when there is none.
+	// OrganizationLogoURL The URL of the organization's logo; empty when there is none.
 	//
 	// Example: https://acme.com/logo.png
 	OrganizationLogoURL *OrganizationLogoURL `json:"organization_logo_url,omitempty"`
@@ -2451,7 +2364,7 @@ type OrganizationDeleteResponse struct {
 	// StatusCode The HTTP status of the response, 200.
 	//
 	// Example: 200
-	StatusCode int `json:"status_code"`
+	StatusCode int32 `json:"status_code"`
 }
 
 // OrganizationExternalID Your own identifier of the organization: 1 to 128 characters among letters, digits, `.`,
@@ -2489,7 +2402,7 @@ type OrganizationIDsFilter struct {
 // OrganizationIDsFilterFilterName The filter, `organization_ids`.
 type OrganizationIDsFilterFilterName string
 
-// OrganizationLogoURL The URL of the organization's logo, at most 2048 characters; empty when there is none.
+// OrganizationLogoURL The URL of the organization's logo; empty when there is none.
 //
 // Example: https://acme.com/logo.png
 type OrganizationLogoURL = string
@@ -2527,7 +2440,7 @@ type OrganizationMetricsResponse struct {
 	// MemberCount The number of the organization's members that are not deleted.
 	//
 	// Example: 42
-	MemberCount int64 `json:"member_count"`
+	MemberCount int32 `json:"member_count"`
 
 	// RequestID The id Stytch gave the request.
 	//
@@ -2537,7 +2450,7 @@ type OrganizationMetricsResponse struct {
 	// StatusCode The HTTP status of the response, 200.
 	//
 	// Example: 200
-	StatusCode int `json:"status_code"`
+	StatusCode int32 `json:"status_code"`
 }
 
 // OrganizationName The organization's display name, 1 to 128 characters.
@@ -2565,10 +2478,18 @@ type OrganizationPolicy struct {
 	Roles []PolicyRole `json:"roles"`
 }
 
+// OrganizationPolicyInput The custom roles an organization is to have. `roles` left out, as the official Go SDK
+// leaves an empty list out, means none.
+type OrganizationPolicyInput struct {
+	// Roles The organization's custom roles; absent or empty removes them all.
+	Roles *[]PolicyRoleInput `json:"roles,omitempty"`
+}
+
 // OrganizationRBACPolicyRequest The organization's new custom roles.
 type OrganizationRBACPolicyRequest struct {
-	// OrgPolicy The custom roles of one organization.
-	OrgPolicy OrganizationPolicy `json:"org_policy"`
+	// OrgPolicy The custom roles an organization is to have. `roles` left out, as the official Go SDK
+	// leaves an empty list out, means none.
+	OrgPolicy OrganizationPolicyInput `json:"org_policy"`
 }
 
 // OrganizationRBACPolicyResponse An organization's custom roles.
@@ -2584,13 +2505,14 @@ type OrganizationRBACPolicyResponse struct {
 	// StatusCode The HTTP status of the response, 200.
 	//
 	// Example: 200
-	StatusCode int `json:"status_code"`
+	StatusCode int32 `json:"status_code"`
 }
 
 // OrganizationResponse One organization.
 type OrganizationResponse struct {
 	// Organization An organization: a tenant of your application, with the settings its members sign in
-	// under.
+	// under. As a response, it carries none of the request limits: a setting documented with
+	// a list of values may take a value added by Stytch after this document was written.
 	Organization Organization `json:"organization"`
 
 	// RequestID The id Stytch gave the request.
@@ -2601,7 +2523,7 @@ type OrganizationResponse struct {
 	// StatusCode The HTTP status of the response, 200.
 	//
 	// Example: 200
-	StatusCode int `json:"status_code"`
+	StatusCode int32 `json:"status_code"`
 }
 
 // OrganizationSSOConnectionIDFilter The organization that owns this SSO connection.
@@ -2623,13 +2545,15 @@ type OrganizationSearchOperand struct {
 	union json.RawMessage
 }
 
-// OrganizationSearchQuery Filters combined by an operator. Without operands every organization matches.
+// OrganizationSearchQuery Filters combined by an operator. Without operands every organization matches;
+// `operands` may be left out, as the official Go SDK does when it has none.
 type OrganizationSearchQuery struct {
-	// Operands The filters; absent, `null` or empty means no filtering.
+	// Operands The filters; absent or empty means no filtering.
 	Operands *[]OrganizationSearchOperand `json:"operands,omitempty"`
 
-	// Operator How the operands combine: `AND` keeps results that match every operand, `OR` (a legacy
-	// mode Stytch still accepts) results that match any.
+	// Operator How the operands combine: `AND` keeps results that match every operand. `OR`, results
+	// that match any, is deprecated: Stytch retains it for legacy use only, no longer
+	// supports it and recommends several `AND` searches instead. The mock still answers it.
 	//
 	//
 	// Example: AND
@@ -2639,7 +2563,10 @@ type OrganizationSearchQuery struct {
 // OrganizationSearchRequest A search of the project's organizations.
 type OrganizationSearchRequest struct {
 	// Cursor The `next_cursor` of the previous page, to fetch the page after it with the same query.
-	// Absent, `null` or empty fetches the first page.
+	// Absent or empty fetches the first page; `null` is refused, as in Stytch's document.
+	//
+	//
+	// Example: Y3Vyc29yLTEwMA
 	Cursor *SearchCursor `json:"cursor,omitempty"`
 
 	// Limit The most results a page holds, at most 1000. Absent or `0` means 100.
@@ -2647,7 +2574,8 @@ type OrganizationSearchRequest struct {
 	// Example: 100
 	Limit *SearchLimit `json:"limit,omitempty"`
 
-	// Query Filters combined by an operator. Without operands every organization matches.
+	// Query Filters combined by an operator. Without operands every organization matches;
+	// `operands` may be left out, as the official Go SDK does when it has none.
 	Query *OrganizationSearchQuery `json:"query,omitempty"`
 }
 
@@ -2667,7 +2595,7 @@ type OrganizationSearchResponse struct {
 	// StatusCode The HTTP status of the response, 200.
 	//
 	// Example: 200
-	StatusCode int `json:"status_code"`
+	StatusCode int32 `json:"status_code"`
 }
 
 // OrganizationSlug A unique, URL-safe name of the organization: 2 to 128 characters among letters, digits,
@@ -2720,7 +2648,9 @@ type OrganizationUpdateRequest struct {
 	AllowedMFAMethods *[]MFAMethod `json:"allowed_mfa_methods,omitempty"`
 
 	// AllowedOauthTenants The OAuth provider tenants whose members may join when `oauth_tenant_jit_provisioning`
-	// is `RESTRICTED`, keyed by provider.
+	// is `RESTRICTED`, keyed by provider: `slack` (Slack workspace ids), `hubspot` (HubSpot
+	// account ids) and `github` (GitHub organization ids), each a list of strings. Free-form,
+	// as in Stytch's document and SDKs: a provider added later needs no new version.
 	//
 	//
 	// Example: {"slack":["T01ACME4567"]}
@@ -2739,7 +2669,8 @@ type OrganizationUpdateRequest struct {
 	// ClaimedEmailDomains Email domains the organization has claimed: an address in a claimed domain can only
 	// belong to members of this organization. Stored lowercased; common public providers
 	// are refused (`organization_settings_claimed_domain_too_common`), as are duplicates
-	// (`organization_settings_duplicate_claimed_domain`).
+	// (`organization_settings_duplicate_claimed_domain`), and a value that is not a domain
+	// name is `organization_settings_invalid_claimed_domain`.
 	//
 	//
 	// Example: ["acme.com"]
@@ -2748,7 +2679,8 @@ type OrganizationUpdateRequest struct {
 	// EmailAllowedDomains The email domains of the organization, used by `RESTRICTED` email invites and JIT
 	// provisioning. Stored lowercased; common public providers such as `gmail.com` are
 	// refused (`organization_settings_domain_too_common`), and so are duplicates
-	// (`organization_settings_duplicate_domain`).
+	// (`organization_settings_duplicate_domain`), and a value that is not a domain name is
+	// `organization_settings_invalid_domain`.
 	//
 	//
 	// Example: ["acme.com"]
@@ -2804,7 +2736,7 @@ type OrganizationUpdateRequest struct {
 	// Example: crm-00421
 	OrganizationExternalID *OrganizationExternalID `json:"organization_external_id,omitempty"`
 
-	// OrganizationLogoURL The URL of the organization's logo, at most 2048 characters; empty when there is none.
+	// OrganizationLogoURL The URL of the organization's logo; empty when there is none.
 	//
 	// Example: https://acme.com/logo.png
 	OrganizationLogoURL *OrganizationLogoURL `json:"organization_logo_url,omitempty"`
@@ -2888,6 +2820,19 @@ type PolicyPermission struct {
 	ResourceID string `json:"resource_id"`
 }
 
+// PolicyPermissionInput Actions a custom role grants on one resource. `actions` left out means none.
+type PolicyPermissionInput struct {
+	// Actions Actions of the resource, or `*` for every one.
+	//
+	// Example: ["update.info.name"]
+	Actions *[]string `json:"actions,omitempty"`
+
+	// ResourceID A resource of the project policy.
+	//
+	// Example: stytch.organization
+	ResourceID string `json:"resource_id"`
+}
+
 // PolicyResource Something roles grant actions on.
 type PolicyResource struct {
 	// Actions The actions that exist on the resource.
@@ -2922,6 +2867,23 @@ type PolicyRole struct {
 	RoleID string `json:"role_id"`
 }
 
+// PolicyRoleInput A custom role to define. `description` and `permissions` left out, as the official Go
+// SDK leaves empty values out, mean an empty description and no permissions.
+type PolicyRoleInput struct {
+	// Description What the role is for.
+	//
+	// Example: Can read the organization's settings.
+	Description *string `json:"description,omitempty"`
+
+	// Permissions What the role grants.
+	Permissions *[]PolicyPermissionInput `json:"permissions,omitempty"`
+
+	// RoleID The role's id; it may not start with `stytch_`.
+	//
+	// Example: billing_viewer
+	RoleID string `json:"role_id"`
+}
+
 // PolicyScope An OAuth scope and the permissions it carries for Connected Apps.
 type PolicyScope struct {
 	// Description What the scope grants.
@@ -2951,7 +2913,7 @@ type RBACPolicyResponse struct {
 	// StatusCode The HTTP status of the response, 200.
 	//
 	// Example: 200
-	StatusCode int `json:"status_code"`
+	StatusCode int32 `json:"status_code"`
 }
 
 // ResultsMetadata Where a page of search results stands in the whole result set.
@@ -3011,6 +2973,241 @@ type SCIMActiveConnection struct {
 	DisplayName string `json:"display_name"`
 }
 
+// SCIMAddress A postal address of a SCIM user.
+type SCIMAddress struct {
+	// Country The country, as an ISO 3166-1 alpha-2 code.
+	//
+	// Example: GB
+	Country string `json:"country"`
+
+	// Formatted The whole address, formatted for display.
+	//
+	// Example: 100 Main Street, London EC1A 1AA, GB
+	Formatted string `json:"formatted"`
+
+	// Locality The city or locality.
+	//
+	// Example: London
+	Locality string `json:"locality"`
+
+	// PostalCode The postal code.
+	//
+	// Example: EC1A 1AA
+	PostalCode string `json:"postal_code"`
+
+	// Primary Whether it is the user's preferred address.
+	//
+	// Example: true
+	Primary bool `json:"primary"`
+
+	// Region The state or region.
+	//
+	// Example:
+	Region string `json:"region"`
+
+	// StreetAddress The street address.
+	//
+	// Example: 100 Main Street
+	StreetAddress string `json:"street_address"`
+
+	// Type What kind of address it is, such as `work`.
+	//
+	// Example: work
+	Type string `json:"type"`
+}
+
+// SCIMAttributes The SCIM user the identity provider last sent, with SCIM's attribute names in
+// snake_case (`userName` is `user_name`).
+type SCIMAttributes struct {
+	// Active Whether the user is active at the identity provider.
+	//
+	// Example: true
+	Active bool `json:"active"`
+
+	// Addresses The user's postal addresses.
+	Addresses []SCIMAddress `json:"addresses"`
+
+	// DisplayName The name to display for the user.
+	//
+	// Example: Ada Lovelace
+	DisplayName string `json:"display_name"`
+
+	// Emails The user's email addresses.
+	Emails []SCIMValue `json:"emails"`
+
+	// EnterpriseExtension The attributes of SCIM's enterprise user extension.
+	EnterpriseExtension *SCIMEnterpriseExtension `json:"enterprise_extension,omitempty"`
+
+	// Entitlements The user's entitlements.
+	Entitlements []SCIMValue `json:"entitlements"`
+
+	// ExternalID The user's id at the identity provider.
+	//
+	// Example: 00u1a2b3c4d5e6f7g8h9
+	ExternalID string `json:"external_id"`
+
+	// Groups The groups the user belongs to.
+	Groups []SCIMGroup `json:"groups"`
+
+	// ID The user's SCIM id.
+	//
+	// Example: 2819c223-7f76-453a-919d-413861904646
+	ID string `json:"id"`
+
+	// Ims The user's instant-messaging addresses.
+	Ims []SCIMValue `json:"ims"`
+
+	// Locale The user's locale, for formatting dates, currencies and the like.
+	//
+	// Example: en-GB
+	Locale string `json:"locale"`
+
+	// Name The parts of a SCIM user's name.
+	Name *SCIMName `json:"name,omitempty"`
+
+	// NickName The user's casual name.
+	//
+	// Example: Ada
+	NickName string `json:"nick_name"`
+
+	// PhoneNumbers The user's phone numbers.
+	PhoneNumbers []SCIMValue `json:"phone_numbers"`
+
+	// Photos URLs of photos of the user.
+	Photos []SCIMValue `json:"photos"`
+
+	// PreferredLanguage The user's preferred written or spoken language.
+	//
+	// Example: en-GB
+	PreferredLanguage string `json:"preferred_language"`
+
+	// ProfileURL The URL of the user's online profile.
+	//
+	// Example: https://acme.com/people/ada
+	ProfileURL string `json:"profile_url"`
+
+	// Roles The user's roles at the identity provider.
+	Roles []SCIMValue `json:"roles"`
+
+	// Timezone The user's time zone, in the IANA database's format.
+	//
+	// Example: Europe/London
+	Timezone string `json:"timezone"`
+
+	// Title The user's job title.
+	//
+	// Example: Analyst
+	Title string `json:"title"`
+
+	// UserName The user's unique name at the identity provider, often an email address.
+	//
+	// Example: ada@acme.com
+	UserName string `json:"user_name"`
+
+	// UserType The user's relationship to the organization, such as `Employee`.
+	//
+	// Example: Employee
+	UserType string `json:"user_type"`
+
+	// X509Certificates The user's X.509 certificates, base64-encoded DER.
+	X509Certificates []SCIMValue `json:"x509certificates"`
+}
+
+// SCIMEnterpriseExtension The attributes of SCIM's enterprise user extension.
+type SCIMEnterpriseExtension struct {
+	// CostCenter The user's cost center.
+	//
+	// Example: R&D
+	CostCenter string `json:"cost_center"`
+
+	// Department The user's department.
+	//
+	// Example: Engineering
+	Department string `json:"department"`
+
+	// Division The user's division.
+	//
+	// Example: Analytics
+	Division string `json:"division"`
+
+	// EmployeeNumber The user's employee number.
+	//
+	// Example: 1815
+	EmployeeNumber string `json:"employee_number"`
+
+	// Manager A SCIM user's manager.
+	Manager *SCIMManager `json:"manager,omitempty"`
+
+	// Organization The user's organization.
+	//
+	// Example: Acme Corporation
+	Organization string `json:"organization"`
+}
+
+// SCIMGroup A group a SCIM user belongs to.
+type SCIMGroup struct {
+	// Display The group's name.
+	//
+	// Example: Engineering
+	Display string `json:"display"`
+
+	// Value The group's id.
+	//
+	// Example: e9e30dba-f08f-4109-8486-d5c6a331660a
+	Value string `json:"value"`
+}
+
+// SCIMManager A SCIM user's manager.
+type SCIMManager struct {
+	// DisplayName The manager's name.
+	//
+	// Example: Charles Babbage
+	DisplayName string `json:"display_name"`
+
+	// Ref The URI of the manager's SCIM resource.
+	//
+	// Example: https://idp.acme.com/scim/v2/Users/26118915-6090-4610-87e4-49d8ca9f808d
+	Ref string `json:"ref"`
+
+	// Value The manager's SCIM id.
+	//
+	// Example: 26118915-6090-4610-87e4-49d8ca9f808d
+	Value string `json:"value"`
+}
+
+// SCIMName The parts of a SCIM user's name.
+type SCIMName struct {
+	// FamilyName The family name.
+	//
+	// Example: Lovelace
+	FamilyName string `json:"family_name"`
+
+	// Formatted The whole name, formatted for display.
+	//
+	// Example: Ms. Ada Lovelace
+	Formatted string `json:"formatted"`
+
+	// GivenName The given name.
+	//
+	// Example: Ada
+	GivenName string `json:"given_name"`
+
+	// HonorificPrefix A title before the name, such as `Ms.`.
+	//
+	// Example: Ms.
+	HonorificPrefix string `json:"honorific_prefix"`
+
+	// HonorificSuffix A suffix after the name, such as `III`.
+	//
+	// Example:
+	HonorificSuffix string `json:"honorific_suffix"`
+
+	// MiddleName The middle names.
+	//
+	// Example:
+	MiddleName string `json:"middle_name"`
+}
+
 // SCIMRegistration How a SCIM connection provisioned the member.
 type SCIMRegistration struct {
 	// ConnectionID The SCIM connection's id.
@@ -3028,10 +3225,27 @@ type SCIMRegistration struct {
 	// Example: scim-registration-test-4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6a7b
 	RegistrationID string `json:"registration_id"`
 
-	// SCIMAttributes The SCIM attributes the identity provider sent.
+	// SCIMAttributes The SCIM user the identity provider last sent, with SCIM's attribute names in
+	// snake_case (`userName` is `user_name`).
+	SCIMAttributes *SCIMAttributes `json:"scim_attributes,omitempty"`
+}
+
+// SCIMValue One value of a multi-valued SCIM attribute, such as an email address or a photo.
+type SCIMValue struct {
+	// Primary Whether it is the user's preferred value of the attribute.
 	//
-	// Example: {"userName":"ada@acme.com"}
-	SCIMAttributes *map[string]interface{} `json:"scim_attributes,omitempty"`
+	// Example: true
+	Primary bool `json:"primary"`
+
+	// Type What kind of value it is, such as `work` or `home`.
+	//
+	// Example: work
+	Type string `json:"type"`
+
+	// Value The value.
+	//
+	// Example: ada@acme.com
+	Value string `json:"value"`
 }
 
 // SSOActiveConnection An SSO connection of the organization that members can sign in through.
@@ -3083,7 +3297,9 @@ type SSORegistration struct {
 }
 
 // SearchCursor The `next_cursor` of the previous page, to fetch the page after it with the same query.
-// Absent, `null` or empty fetches the first page.
+// Absent or empty fetches the first page; `null` is refused, as in Stytch's document.
+//
+// Example: Y3Vyc29yLTEwMA
 type SearchCursor = string
 
 // SearchLimit The most results a page holds, at most 1000. Absent or `0` means 100.
@@ -3091,8 +3307,9 @@ type SearchCursor = string
 // Example: 100
 type SearchLimit = int32
 
-// SearchOperator How the operands combine: `AND` keeps results that match every operand, `OR` (a legacy
-// mode Stytch still accepts) results that match any.
+// SearchOperator How the operands combine: `AND` keeps results that match every operand. `OR`, results
+// that match any, is deprecated: Stytch retains it for legacy use only, no longer
+// supports it and recommends several `AND` searches instead. The mock still answers it.
 //
 // Example: AND
 type SearchOperator string
@@ -3115,7 +3332,7 @@ type SlackOAuthTokensResponse struct {
 	// StatusCode The HTTP status of the response, 200.
 	//
 	// Example: 200
-	StatusCode int `json:"status_code"`
+	StatusCode int32 `json:"status_code"`
 }
 
 // SlackProviderInfo The tokens from one Slack workspace.
@@ -3161,7 +3378,7 @@ type StatusResponse struct {
 	// StatusCode The HTTP status of the response, 200.
 	//
 	// Example: 200
-	StatusCode int `json:"status_code"`
+	StatusCode int32 `json:"status_code"`
 }
 
 // ConnectedAppID defines model for ConnectedAppID.
@@ -3481,6 +3698,12 @@ type CreateMemberJSONRequestBody = MemberCreateRequest
 
 // UpdateMemberJSONRequestBody defines body for UpdateMember for application/json ContentType.
 type UpdateMemberJSONRequestBody = MemberUpdateRequest
+
+// RevokeMemberConnectedAppJSONRequestBody defines body for RevokeMemberConnectedApp for application/json ContentType.
+type RevokeMemberConnectedAppJSONRequestBody = MemberConnectedAppRevokeRequest
+
+// ReactivateMemberJSONRequestBody defines body for ReactivateMember for application/json ContentType.
+type ReactivateMemberJSONRequestBody = MemberReactivateRequest
 
 // StartMemberEmailUpdateJSONRequestBody defines body for StartMemberEmailUpdate for application/json ContentType.
 type StartMemberEmailUpdateJSONRequestBody = MemberStartEmailUpdateRequest
@@ -4420,7 +4643,8 @@ type ClientInterface interface {
 	// Creates an organization. Only `organization_name` is required; every setting left out
 	// takes its default (see the request fields). When the request carries no authentication
 	// setting at all, `email_invites` defaults to `ALL_ALLOWED`; when it carries some but not
-	// `email_invites`, that defaults to `NOT_ALLOWED`.
+	// `email_invites`, that defaults to `NOT_ALLOWED`. `email_allowed_domains` alone is not
+	// an authentication setting (see *Defaults on create* in the introduction).
 	//
 	// Rules enforced: the slug is unique in the project (`organization_slug_already_used`) and
 	// so is the external id (`organization_external_id_already_used`); allowed and claimed
@@ -4445,7 +4669,8 @@ type ClientInterface interface {
 	// Creates an organization. Only `organization_name` is required; every setting left out
 	// takes its default (see the request fields). When the request carries no authentication
 	// setting at all, `email_invites` defaults to `ALL_ALLOWED`; when it carries some but not
-	// `email_invites`, that defaults to `NOT_ALLOWED`.
+	// `email_invites`, that defaults to `NOT_ALLOWED`. `email_allowed_domains` alone is not
+	// an authentication setting (see *Defaults on create* in the introduction).
 	//
 	// Rules enforced: the slug is unique in the project (`organization_slug_already_used`) and
 	// so is the external id (`organization_external_id_already_used`); allowed and claimed
@@ -4538,7 +4763,8 @@ type ClientInterface interface {
 	// `organization_search_<filter>_too_short`.
 	//
 	// Stytch documents this endpoint as slow (hundreds of milliseconds or more) and rate
-	// limited; it is not meant for sign-in flows.
+	// limited; it is not meant for sign-in flows. The body is required; `{}` searches every
+	// organization.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4558,7 +4784,8 @@ type ClientInterface interface {
 	// `organization_search_<filter>_too_short`.
 	//
 	// Stytch documents this endpoint as slow (hundreds of milliseconds or more) and rate
-	// limited; it is not meant for sign-in flows.
+	// limited; it is not meant for sign-in flows. The body is required; `{}` searches every
+	// organization.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4843,19 +5070,39 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps (the `ListMemberConnectedApps` operationId).
 	ListMemberConnectedApps(ctx context.Context, organizationID OrganizationID, memberID MemberID, params *ListMemberConnectedAppsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// RevokeMemberConnectedAppWithBody Revoke a connected app for a member
+	//
+	// Revokes the member's authorization of a Connected App: its tokens stop working and the
+	// app leaves the member's list. An app the member has not authorized is a
+	// `404 connected_app_not_found`. The path takes the organization id, its slug or its
+	// external id, and the member id or the member's external id. The request body is a JSON
+	// object with no fields of its own, `{}`; the ids that the official Go SDK repeats in it
+	// are ignored, and a request without a body is refused.
+	//
+	// RBAC enforced: with a member-session header the member needs the `revoke` action on
+	// `stytch.member`, or on `stytch.self` for their own apps.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps/{connected_app_id}/revoke (the `RevokeMemberConnectedApp` operationId).
+	RevokeMemberConnectedAppWithBody(ctx context.Context, organizationID OrganizationID, memberID MemberID, connectedAppID ConnectedAppID, params *RevokeMemberConnectedAppParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// RevokeMemberConnectedApp Revoke a connected app for a member
 	//
 	// Revokes the member's authorization of a Connected App: its tokens stop working and the
 	// app leaves the member's list. An app the member has not authorized is a
 	// `404 connected_app_not_found`. The path takes the organization id, its slug or its
-	// external id, and the member id or the member's external id. The operation has no
-	// request body; a body, if sent, is ignored.
+	// external id, and the member id or the member's external id. The request body is a JSON
+	// object with no fields of its own, `{}`; the ids that the official Go SDK repeats in it
+	// are ignored, and a request without a body is refused.
 	//
 	// RBAC enforced: with a member-session header the member needs the `revoke` action on
 	// `stytch.member`, or on `stytch.self` for their own apps.
 	//
+	// Takes a body of the `application/json` content type.
+	//
 	// Corresponds with POST /v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps/{connected_app_id}/revoke (the `RevokeMemberConnectedApp` operationId).
-	RevokeMemberConnectedApp(ctx context.Context, organizationID OrganizationID, memberID MemberID, connectedAppID ConnectedAppID, params *RevokeMemberConnectedAppParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RevokeMemberConnectedApp(ctx context.Context, organizationID OrganizationID, memberID MemberID, connectedAppID ConnectedAppID, params *RevokeMemberConnectedAppParams, body RevokeMemberConnectedAppJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteMemberExternalID Remove a member's external id
 	//
@@ -4932,6 +5179,25 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/b2b/organizations/{organization_id}/members/{member_id}/oidc_providers (the `GetMemberOIDCProviders` operationId).
 	GetMemberOIDCProviders(ctx context.Context, organizationID OrganizationID, memberID MemberID, params *GetMemberOIDCProvidersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ReactivateMemberWithBody Reactivate a member
+	//
+	// Brings a deleted member back: its status becomes `active` again. The member must be
+	// deleted (`no_deleted_member_found_for_reactivation`), must have verified its email
+	// address before deletion (`email_unverified_for_reactivation`), and its email address must
+	// not have been taken by another member meanwhile
+	// (`reactivation_email_belongs_to_another_member`). The path takes the organization id,
+	// its slug or its external id, but only the Stytch `member_id`, not an external id. The
+	// request body is a JSON object with no fields of its own, `{}`; the ids that the official
+	// Go SDK repeats in it are ignored, and a request without a body is refused.
+	//
+	// RBAC enforced: with a member-session header the member needs the `create` action on
+	// `stytch.member`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/b2b/organizations/{organization_id}/members/{member_id}/reactivate (the `ReactivateMember` operationId).
+	ReactivateMemberWithBody(ctx context.Context, organizationID OrganizationID, memberID StytchMemberID, params *ReactivateMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ReactivateMember Reactivate a member
 	//
 	// Brings a deleted member back: its status becomes `active` again. The member must be
@@ -4940,13 +5206,16 @@ type ClientInterface interface {
 	// not have been taken by another member meanwhile
 	// (`reactivation_email_belongs_to_another_member`). The path takes the organization id,
 	// its slug or its external id, but only the Stytch `member_id`, not an external id. The
-	// operation has no request body; a body, if sent, is ignored.
+	// request body is a JSON object with no fields of its own, `{}`; the ids that the official
+	// Go SDK repeats in it are ignored, and a request without a body is refused.
 	//
 	// RBAC enforced: with a member-session header the member needs the `create` action on
 	// `stytch.member`.
 	//
+	// Takes a body of the `application/json` content type.
+	//
 	// Corresponds with PUT /v1/b2b/organizations/{organization_id}/members/{member_id}/reactivate (the `ReactivateMember` operationId).
-	ReactivateMember(ctx context.Context, organizationID OrganizationID, memberID StytchMemberID, params *ReactivateMemberParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReactivateMember(ctx context.Context, organizationID OrganizationID, memberID StytchMemberID, params *ReactivateMemberParams, body ReactivateMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// StartMemberEmailUpdateWithBody Start a member's email update
 	//
@@ -5096,9 +5365,10 @@ type ClientInterface interface {
 	// GetSessionJWKS Get the session JSON Web Key Set
 	//
 	// Returns the public keys that verify the project's session JWTs. It needs no
-	// authentication. It is part of this document because the official Go SDK fetches it
-	// when a client is created and fails to start unless it answers `200`; the mock server
-	// serves it for that reason, with an empty key set.
+	// authentication here (see the introduction's choices). It is part of this document
+	// because the official Go SDK fetches it when a client is created and fails to start
+	// unless it answers `200`; the mock server serves it for that reason, with an empty key
+	// set.
 	//
 	// Corresponds with GET /v1/b2b/sessions/jwks/{project_id} (the `GetSessionJWKS` operationId).
 	GetSessionJWKS(ctx context.Context, projectID string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5109,7 +5379,8 @@ type ClientInterface interface {
 // Creates an organization. Only `organization_name` is required; every setting left out
 // takes its default (see the request fields). When the request carries no authentication
 // setting at all, `email_invites` defaults to `ALL_ALLOWED`; when it carries some but not
-// `email_invites`, that defaults to `NOT_ALLOWED`.
+// `email_invites`, that defaults to `NOT_ALLOWED`. `email_allowed_domains` alone is not
+// an authentication setting (see *Defaults on create* in the introduction).
 //
 // Rules enforced: the slug is unique in the project (`organization_slug_already_used`) and
 // so is the external id (`organization_external_id_already_used`); allowed and claimed
@@ -5144,7 +5415,8 @@ func (c *Client) CreateOrganizationWithBody(ctx context.Context, contentType str
 // Creates an organization. Only `organization_name` is required; every setting left out
 // takes its default (see the request fields). When the request carries no authentication
 // setting at all, `email_invites` defaults to `ALL_ALLOWED`; when it carries some but not
-// `email_invites`, that defaults to `NOT_ALLOWED`.
+// `email_invites`, that defaults to `NOT_ALLOWED`. `email_allowed_domains` alone is not
+// an authentication setting (see *Defaults on create* in the introduction).
 //
 // Rules enforced: the slug is unique in the project (`organization_slug_already_used`) and
 // so is the external id (`organization_external_id_already_used`); allowed and claimed
@@ -5277,7 +5549,8 @@ func (c *Client) SearchMembers(ctx context.Context, params *SearchMembersParams,
 // `organization_search_<filter>_too_short`.
 //
 // Stytch documents this endpoint as slow (hundreds of milliseconds or more) and rate
-// limited; it is not meant for sign-in flows.
+// limited; it is not meant for sign-in flows. The body is required; `{}` searches every
+// organization.
 //
 // Takes any type of body and a specified content type.
 //
@@ -5307,7 +5580,8 @@ func (c *Client) SearchOrganizationsWithBody(ctx context.Context, contentType st
 // `organization_search_<filter>_too_short`.
 //
 // Stytch documents this endpoint as slow (hundreds of milliseconds or more) and rate
-// limited; it is not meant for sign-in flows.
+// limited; it is not meant for sign-in flows. The body is required; `{}` searches every
+// organization.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5762,20 +6036,50 @@ func (c *Client) ListMemberConnectedApps(ctx context.Context, organizationID Org
 	return c.Client.Do(req)
 }
 
+// RevokeMemberConnectedAppWithBody Revoke a connected app for a member
+//
+// Revokes the member's authorization of a Connected App: its tokens stop working and the
+// app leaves the member's list. An app the member has not authorized is a
+// `404 connected_app_not_found`. The path takes the organization id, its slug or its
+// external id, and the member id or the member's external id. The request body is a JSON
+// object with no fields of its own, `{}`; the ids that the official Go SDK repeats in it
+// are ignored, and a request without a body is refused.
+//
+// RBAC enforced: with a member-session header the member needs the `revoke` action on
+// `stytch.member`, or on `stytch.self` for their own apps.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps/{connected_app_id}/revoke (the `RevokeMemberConnectedApp` operationId).
+func (c *Client) RevokeMemberConnectedAppWithBody(ctx context.Context, organizationID OrganizationID, memberID MemberID, connectedAppID ConnectedAppID, params *RevokeMemberConnectedAppParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRevokeMemberConnectedAppRequestWithBody(c.Server, organizationID, memberID, connectedAppID, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // RevokeMemberConnectedApp Revoke a connected app for a member
 //
 // Revokes the member's authorization of a Connected App: its tokens stop working and the
 // app leaves the member's list. An app the member has not authorized is a
 // `404 connected_app_not_found`. The path takes the organization id, its slug or its
-// external id, and the member id or the member's external id. The operation has no
-// request body; a body, if sent, is ignored.
+// external id, and the member id or the member's external id. The request body is a JSON
+// object with no fields of its own, `{}`; the ids that the official Go SDK repeats in it
+// are ignored, and a request without a body is refused.
 //
 // RBAC enforced: with a member-session header the member needs the `revoke` action on
 // `stytch.member`, or on `stytch.self` for their own apps.
 //
+// Takes a body of the `application/json` content type.
+//
 // Corresponds with POST /v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps/{connected_app_id}/revoke (the `RevokeMemberConnectedApp` operationId).
-func (c *Client) RevokeMemberConnectedApp(ctx context.Context, organizationID OrganizationID, memberID MemberID, connectedAppID ConnectedAppID, params *RevokeMemberConnectedAppParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRevokeMemberConnectedAppRequest(c.Server, organizationID, memberID, connectedAppID, params)
+func (c *Client) RevokeMemberConnectedApp(ctx context.Context, organizationID OrganizationID, memberID MemberID, connectedAppID ConnectedAppID, params *RevokeMemberConnectedAppParams, body RevokeMemberConnectedAppJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRevokeMemberConnectedAppRequest(c.Server, organizationID, memberID, connectedAppID, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5931,6 +6235,35 @@ func (c *Client) GetMemberOIDCProviders(ctx context.Context, organizationID Orga
 	return c.Client.Do(req)
 }
 
+// ReactivateMemberWithBody Reactivate a member
+//
+// Brings a deleted member back: its status becomes `active` again. The member must be
+// deleted (`no_deleted_member_found_for_reactivation`), must have verified its email
+// address before deletion (`email_unverified_for_reactivation`), and its email address must
+// not have been taken by another member meanwhile
+// (`reactivation_email_belongs_to_another_member`). The path takes the organization id,
+// its slug or its external id, but only the Stytch `member_id`, not an external id. The
+// request body is a JSON object with no fields of its own, `{}`; the ids that the official
+// Go SDK repeats in it are ignored, and a request without a body is refused.
+//
+// RBAC enforced: with a member-session header the member needs the `create` action on
+// `stytch.member`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/b2b/organizations/{organization_id}/members/{member_id}/reactivate (the `ReactivateMember` operationId).
+func (c *Client) ReactivateMemberWithBody(ctx context.Context, organizationID OrganizationID, memberID StytchMemberID, params *ReactivateMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReactivateMemberRequestWithBody(c.Server, organizationID, memberID, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ReactivateMember Reactivate a member
 //
 // Brings a deleted member back: its status becomes `active` again. The member must be
@@ -5939,14 +6272,17 @@ func (c *Client) GetMemberOIDCProviders(ctx context.Context, organizationID Orga
 // not have been taken by another member meanwhile
 // (`reactivation_email_belongs_to_another_member`). The path takes the organization id,
 // its slug or its external id, but only the Stytch `member_id`, not an external id. The
-// operation has no request body; a body, if sent, is ignored.
+// request body is a JSON object with no fields of its own, `{}`; the ids that the official
+// Go SDK repeats in it are ignored, and a request without a body is refused.
 //
 // RBAC enforced: with a member-session header the member needs the `create` action on
 // `stytch.member`.
 //
+// Takes a body of the `application/json` content type.
+//
 // Corresponds with PUT /v1/b2b/organizations/{organization_id}/members/{member_id}/reactivate (the `ReactivateMember` operationId).
-func (c *Client) ReactivateMember(ctx context.Context, organizationID OrganizationID, memberID StytchMemberID, params *ReactivateMemberParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewReactivateMemberRequest(c.Server, organizationID, memberID, params)
+func (c *Client) ReactivateMember(ctx context.Context, organizationID OrganizationID, memberID StytchMemberID, params *ReactivateMemberParams, body ReactivateMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReactivateMemberRequest(c.Server, organizationID, memberID, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6205,9 +6541,10 @@ func (c *Client) GetRBACPolicy(ctx context.Context, reqEditors ...RequestEditorF
 // GetSessionJWKS Get the session JSON Web Key Set
 //
 // Returns the public keys that verify the project's session JWTs. It needs no
-// authentication. It is part of this document because the official Go SDK fetches it
-// when a client is created and fails to start unless it answers `200`; the mock server
-// serves it for that reason, with an empty key set.
+// authentication here (see the introduction's choices). It is part of this document
+// because the official Go SDK fetches it when a client is created and fails to start
+// unless it answers `200`; the mock server serves it for that reason, with an empty key
+// set.
 //
 // Corresponds with GET /v1/b2b/sessions/jwks/{project_id} (the `GetSessionJWKS` operationId).
 func (c *Client) GetSessionJWKS(ctx context.Context, projectID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7277,8 +7614,19 @@ func NewListMemberConnectedAppsRequest(server string, organizationID Organizatio
 	return req, nil
 }
 
-// NewRevokeMemberConnectedAppRequest constructs an http.Request for the RevokeMemberConnectedApp method
-func NewRevokeMemberConnectedAppRequest(server string, organizationID OrganizationID, memberID MemberID, connectedAppID ConnectedAppID, params *RevokeMemberConnectedAppParams) (*http.Request, error) {
+// NewRevokeMemberConnectedAppRequest calls the generic RevokeMemberConnectedApp builder with application/json body
+func NewRevokeMemberConnectedAppRequest(server string, organizationID OrganizationID, memberID MemberID, connectedAppID ConnectedAppID, params *RevokeMemberConnectedAppParams, body RevokeMemberConnectedAppJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRevokeMemberConnectedAppRequestWithBody(server, organizationID, memberID, connectedAppID, params, "application/json", bodyReader)
+}
+
+// NewRevokeMemberConnectedAppRequestWithBody constructs an http.Request for the RevokeMemberConnectedApp method, with any body, and a specified content type
+func NewRevokeMemberConnectedAppRequestWithBody(server string, organizationID OrganizationID, memberID MemberID, connectedAppID ConnectedAppID, params *RevokeMemberConnectedAppParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7317,10 +7665,12 @@ func NewRevokeMemberConnectedAppRequest(server string, organizationID Organizati
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -7799,8 +8149,19 @@ func NewGetMemberOIDCProvidersRequest(server string, organizationID Organization
 	return req, nil
 }
 
-// NewReactivateMemberRequest constructs an http.Request for the ReactivateMember method
-func NewReactivateMemberRequest(server string, organizationID OrganizationID, memberID StytchMemberID, params *ReactivateMemberParams) (*http.Request, error) {
+// NewReactivateMemberRequest calls the generic ReactivateMember builder with application/json body
+func NewReactivateMemberRequest(server string, organizationID OrganizationID, memberID StytchMemberID, params *ReactivateMemberParams, body ReactivateMemberJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewReactivateMemberRequestWithBody(server, organizationID, memberID, params, "application/json", bodyReader)
+}
+
+// NewReactivateMemberRequestWithBody constructs an http.Request for the ReactivateMember method, with any body, and a specified content type
+func NewReactivateMemberRequestWithBody(server string, organizationID OrganizationID, memberID StytchMemberID, params *ReactivateMemberParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7832,10 +8193,12 @@ func NewReactivateMemberRequest(server string, organizationID OrganizationID, me
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -8318,7 +8681,8 @@ type ClientWithResponsesInterface interface {
 	// Creates an organization. Only `organization_name` is required; every setting left out
 	// takes its default (see the request fields). When the request carries no authentication
 	// setting at all, `email_invites` defaults to `ALL_ALLOWED`; when it carries some but not
-	// `email_invites`, that defaults to `NOT_ALLOWED`.
+	// `email_invites`, that defaults to `NOT_ALLOWED`. `email_allowed_domains` alone is not
+	// an authentication setting (see *Defaults on create* in the introduction).
 	//
 	// Rules enforced: the slug is unique in the project (`organization_slug_already_used`) and
 	// so is the external id (`organization_external_id_already_used`); allowed and claimed
@@ -8343,7 +8707,8 @@ type ClientWithResponsesInterface interface {
 	// Creates an organization. Only `organization_name` is required; every setting left out
 	// takes its default (see the request fields). When the request carries no authentication
 	// setting at all, `email_invites` defaults to `ALL_ALLOWED`; when it carries some but not
-	// `email_invites`, that defaults to `NOT_ALLOWED`.
+	// `email_invites`, that defaults to `NOT_ALLOWED`. `email_allowed_domains` alone is not
+	// an authentication setting (see *Defaults on create* in the introduction).
 	//
 	// Rules enforced: the slug is unique in the project (`organization_slug_already_used`) and
 	// so is the external id (`organization_external_id_already_used`); allowed and claimed
@@ -8438,7 +8803,8 @@ type ClientWithResponsesInterface interface {
 	// `organization_search_<filter>_too_short`.
 	//
 	// Stytch documents this endpoint as slow (hundreds of milliseconds or more) and rate
-	// limited; it is not meant for sign-in flows.
+	// limited; it is not meant for sign-in flows. The body is required; `{}` searches every
+	// organization.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8458,7 +8824,8 @@ type ClientWithResponsesInterface interface {
 	// `organization_search_<filter>_too_short`.
 	//
 	// Stytch documents this endpoint as slow (hundreds of milliseconds or more) and rate
-	// limited; it is not meant for sign-in flows.
+	// limited; it is not meant for sign-in flows. The body is required; `{}` searches every
+	// organization.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8763,21 +9130,39 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps (the `ListMemberConnectedApps` operationId).
 	ListMemberConnectedAppsWithResponse(ctx context.Context, organizationID OrganizationID, memberID MemberID, params *ListMemberConnectedAppsParams, reqEditors ...RequestEditorFn) (*ListMemberConnectedAppsResponse, error)
 
+	// RevokeMemberConnectedAppWithBodyWithResponse Revoke a connected app for a member
+	//
+	// Revokes the member's authorization of a Connected App: its tokens stop working and the
+	// app leaves the member's list. An app the member has not authorized is a
+	// `404 connected_app_not_found`. The path takes the organization id, its slug or its
+	// external id, and the member id or the member's external id. The request body is a JSON
+	// object with no fields of its own, `{}`; the ids that the official Go SDK repeats in it
+	// are ignored, and a request without a body is refused.
+	//
+	// RBAC enforced: with a member-session header the member needs the `revoke` action on
+	// `stytch.member`, or on `stytch.self` for their own apps.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps/{connected_app_id}/revoke (the `RevokeMemberConnectedApp` operationId).
+	RevokeMemberConnectedAppWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, memberID MemberID, connectedAppID ConnectedAppID, params *RevokeMemberConnectedAppParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RevokeMemberConnectedAppResponse, error)
+
 	// RevokeMemberConnectedAppWithResponse Revoke a connected app for a member
 	//
 	// Revokes the member's authorization of a Connected App: its tokens stop working and the
 	// app leaves the member's list. An app the member has not authorized is a
 	// `404 connected_app_not_found`. The path takes the organization id, its slug or its
-	// external id, and the member id or the member's external id. The operation has no
-	// request body; a body, if sent, is ignored.
+	// external id, and the member id or the member's external id. The request body is a JSON
+	// object with no fields of its own, `{}`; the ids that the official Go SDK repeats in it
+	// are ignored, and a request without a body is refused.
 	//
 	// RBAC enforced: with a member-session header the member needs the `revoke` action on
 	// `stytch.member`, or on `stytch.self` for their own apps.
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps/{connected_app_id}/revoke (the `RevokeMemberConnectedApp` operationId).
-	RevokeMemberConnectedAppWithResponse(ctx context.Context, organizationID OrganizationID, memberID MemberID, connectedAppID ConnectedAppID, params *RevokeMemberConnectedAppParams, reqEditors ...RequestEditorFn) (*RevokeMemberConnectedAppResponse, error)
+	RevokeMemberConnectedAppWithResponse(ctx context.Context, organizationID OrganizationID, memberID MemberID, connectedAppID ConnectedAppID, params *RevokeMemberConnectedAppParams, body RevokeMemberConnectedAppJSONRequestBody, reqEditors ...RequestEditorFn) (*RevokeMemberConnectedAppResponse, error)
 
 	// DeleteMemberExternalIDWithResponse Remove a member's external id
 	//
@@ -8868,6 +9253,25 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/b2b/organizations/{organization_id}/members/{member_id}/oidc_providers (the `GetMemberOIDCProviders` operationId).
 	GetMemberOIDCProvidersWithResponse(ctx context.Context, organizationID OrganizationID, memberID MemberID, params *GetMemberOIDCProvidersParams, reqEditors ...RequestEditorFn) (*GetMemberOIDCProvidersResponse, error)
 
+	// ReactivateMemberWithBodyWithResponse Reactivate a member
+	//
+	// Brings a deleted member back: its status becomes `active` again. The member must be
+	// deleted (`no_deleted_member_found_for_reactivation`), must have verified its email
+	// address before deletion (`email_unverified_for_reactivation`), and its email address must
+	// not have been taken by another member meanwhile
+	// (`reactivation_email_belongs_to_another_member`). The path takes the organization id,
+	// its slug or its external id, but only the Stytch `member_id`, not an external id. The
+	// request body is a JSON object with no fields of its own, `{}`; the ids that the official
+	// Go SDK repeats in it are ignored, and a request without a body is refused.
+	//
+	// RBAC enforced: with a member-session header the member needs the `create` action on
+	// `stytch.member`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/b2b/organizations/{organization_id}/members/{member_id}/reactivate (the `ReactivateMember` operationId).
+	ReactivateMemberWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, memberID StytchMemberID, params *ReactivateMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReactivateMemberResponse, error)
+
 	// ReactivateMemberWithResponse Reactivate a member
 	//
 	// Brings a deleted member back: its status becomes `active` again. The member must be
@@ -8876,15 +9280,16 @@ type ClientWithResponsesInterface interface {
 	// not have been taken by another member meanwhile
 	// (`reactivation_email_belongs_to_another_member`). The path takes the organization id,
 	// its slug or its external id, but only the Stytch `member_id`, not an external id. The
-	// operation has no request body; a body, if sent, is ignored.
+	// request body is a JSON object with no fields of its own, `{}`; the ids that the official
+	// Go SDK repeats in it are ignored, and a request without a body is refused.
 	//
 	// RBAC enforced: with a member-session header the member needs the `create` action on
 	// `stytch.member`.
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /v1/b2b/organizations/{organization_id}/members/{member_id}/reactivate (the `ReactivateMember` operationId).
-	ReactivateMemberWithResponse(ctx context.Context, organizationID OrganizationID, memberID StytchMemberID, params *ReactivateMemberParams, reqEditors ...RequestEditorFn) (*ReactivateMemberResponse, error)
+	ReactivateMemberWithResponse(ctx context.Context, organizationID OrganizationID, memberID StytchMemberID, params *ReactivateMemberParams, body ReactivateMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*ReactivateMemberResponse, error)
 
 	// StartMemberEmailUpdateWithBodyWithResponse Start a member's email update
 	//
@@ -9042,9 +9447,10 @@ type ClientWithResponsesInterface interface {
 	// GetSessionJWKSWithResponse Get the session JSON Web Key Set
 	//
 	// Returns the public keys that verify the project's session JWTs. It needs no
-	// authentication. It is part of this document because the official Go SDK fetches it
-	// when a client is created and fails to start unless it answers `200`; the mock server
-	// serves it for that reason, with an empty key set.
+	// authentication here (see the introduction's choices). It is part of this document
+	// because the official Go SDK fetches it when a client is created and fails to start
+	// unless it answers `200`; the mock server serves it for that reason, with an empty key
+	// set.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -11977,7 +12383,8 @@ func (r GetSessionJWKSResponse) ContentType() string {
 // Creates an organization. Only `organization_name` is required; every setting left out
 // takes its default (see the request fields). When the request carries no authentication
 // setting at all, `email_invites` defaults to `ALL_ALLOWED`; when it carries some but not
-// `email_invites`, that defaults to `NOT_ALLOWED`.
+// `email_invites`, that defaults to `NOT_ALLOWED`. `email_allowed_domains` alone is not
+// an authentication setting (see *Defaults on create* in the introduction).
 //
 // Rules enforced: the slug is unique in the project (`organization_slug_already_used`) and
 // so is the external id (`organization_external_id_already_used`); allowed and claimed
@@ -12008,7 +12415,8 @@ func (c *ClientWithResponses) CreateOrganizationWithBodyWithResponse(ctx context
 // Creates an organization. Only `organization_name` is required; every setting left out
 // takes its default (see the request fields). When the request carries no authentication
 // setting at all, `email_invites` defaults to `ALL_ALLOWED`; when it carries some but not
-// `email_invites`, that defaults to `NOT_ALLOWED`.
+// `email_invites`, that defaults to `NOT_ALLOWED`. `email_allowed_domains` alone is not
+// an authentication setting (see *Defaults on create* in the introduction).
 //
 // Rules enforced: the slug is unique in the project (`organization_slug_already_used`) and
 // so is the external id (`organization_external_id_already_used`); allowed and claimed
@@ -12127,7 +12535,8 @@ func (c *ClientWithResponses) SearchMembersWithResponse(ctx context.Context, par
 // `organization_search_<filter>_too_short`.
 //
 // Stytch documents this endpoint as slow (hundreds of milliseconds or more) and rate
-// limited; it is not meant for sign-in flows.
+// limited; it is not meant for sign-in flows. The body is required; `{}` searches every
+// organization.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12153,7 +12562,8 @@ func (c *ClientWithResponses) SearchOrganizationsWithBodyWithResponse(ctx contex
 // `organization_search_<filter>_too_short`.
 //
 // Stytch documents this endpoint as slow (hundreds of milliseconds or more) and rate
-// limited; it is not meant for sign-in flows.
+// limited; it is not meant for sign-in flows. The body is required; `{}` searches every
+// organization.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12560,22 +12970,46 @@ func (c *ClientWithResponses) ListMemberConnectedAppsWithResponse(ctx context.Co
 	return ParseListMemberConnectedAppsResponse(rsp)
 }
 
+// RevokeMemberConnectedAppWithBodyWithResponse Revoke a connected app for a member
+//
+// Revokes the member's authorization of a Connected App: its tokens stop working and the
+// app leaves the member's list. An app the member has not authorized is a
+// `404 connected_app_not_found`. The path takes the organization id, its slug or its
+// external id, and the member id or the member's external id. The request body is a JSON
+// object with no fields of its own, `{}`; the ids that the official Go SDK repeats in it
+// are ignored, and a request without a body is refused.
+//
+// RBAC enforced: with a member-session header the member needs the `revoke` action on
+// `stytch.member`, or on `stytch.self` for their own apps.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps/{connected_app_id}/revoke (the `RevokeMemberConnectedApp` operationId).
+func (c *ClientWithResponses) RevokeMemberConnectedAppWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, memberID MemberID, connectedAppID ConnectedAppID, params *RevokeMemberConnectedAppParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RevokeMemberConnectedAppResponse, error) {
+	rsp, err := c.RevokeMemberConnectedAppWithBody(ctx, organizationID, memberID, connectedAppID, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRevokeMemberConnectedAppResponse(rsp)
+}
+
 // RevokeMemberConnectedAppWithResponse Revoke a connected app for a member
 //
 // Revokes the member's authorization of a Connected App: its tokens stop working and the
 // app leaves the member's list. An app the member has not authorized is a
 // `404 connected_app_not_found`. The path takes the organization id, its slug or its
-// external id, and the member id or the member's external id. The operation has no
-// request body; a body, if sent, is ignored.
+// external id, and the member id or the member's external id. The request body is a JSON
+// object with no fields of its own, `{}`; the ids that the official Go SDK repeats in it
+// are ignored, and a request without a body is refused.
 //
 // RBAC enforced: with a member-session header the member needs the `revoke` action on
 // `stytch.member`, or on `stytch.self` for their own apps.
 //
-// Returns a wrapper object for the known response body format(s).
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps/{connected_app_id}/revoke (the `RevokeMemberConnectedApp` operationId).
-func (c *ClientWithResponses) RevokeMemberConnectedAppWithResponse(ctx context.Context, organizationID OrganizationID, memberID MemberID, connectedAppID ConnectedAppID, params *RevokeMemberConnectedAppParams, reqEditors ...RequestEditorFn) (*RevokeMemberConnectedAppResponse, error) {
-	rsp, err := c.RevokeMemberConnectedApp(ctx, organizationID, memberID, connectedAppID, params, reqEditors...)
+func (c *ClientWithResponses) RevokeMemberConnectedAppWithResponse(ctx context.Context, organizationID OrganizationID, memberID MemberID, connectedAppID ConnectedAppID, params *RevokeMemberConnectedAppParams, body RevokeMemberConnectedAppJSONRequestBody, reqEditors ...RequestEditorFn) (*RevokeMemberConnectedAppResponse, error) {
+	rsp, err := c.RevokeMemberConnectedApp(ctx, organizationID, memberID, connectedAppID, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -12713,6 +13147,31 @@ func (c *ClientWithResponses) GetMemberOIDCProvidersWithResponse(ctx context.Con
 	return ParseGetMemberOIDCProvidersResponse(rsp)
 }
 
+// ReactivateMemberWithBodyWithResponse Reactivate a member
+//
+// Brings a deleted member back: its status becomes `active` again. The member must be
+// deleted (`no_deleted_member_found_for_reactivation`), must have verified its email
+// address before deletion (`email_unverified_for_reactivation`), and its email address must
+// not have been taken by another member meanwhile
+// (`reactivation_email_belongs_to_another_member`). The path takes the organization id,
+// its slug or its external id, but only the Stytch `member_id`, not an external id. The
+// request body is a JSON object with no fields of its own, `{}`; the ids that the official
+// Go SDK repeats in it are ignored, and a request without a body is refused.
+//
+// RBAC enforced: with a member-session header the member needs the `create` action on
+// `stytch.member`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/b2b/organizations/{organization_id}/members/{member_id}/reactivate (the `ReactivateMember` operationId).
+func (c *ClientWithResponses) ReactivateMemberWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, memberID StytchMemberID, params *ReactivateMemberParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReactivateMemberResponse, error) {
+	rsp, err := c.ReactivateMemberWithBody(ctx, organizationID, memberID, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReactivateMemberResponse(rsp)
+}
+
 // ReactivateMemberWithResponse Reactivate a member
 //
 // Brings a deleted member back: its status becomes `active` again. The member must be
@@ -12721,16 +13180,17 @@ func (c *ClientWithResponses) GetMemberOIDCProvidersWithResponse(ctx context.Con
 // not have been taken by another member meanwhile
 // (`reactivation_email_belongs_to_another_member`). The path takes the organization id,
 // its slug or its external id, but only the Stytch `member_id`, not an external id. The
-// operation has no request body; a body, if sent, is ignored.
+// request body is a JSON object with no fields of its own, `{}`; the ids that the official
+// Go SDK repeats in it are ignored, and a request without a body is refused.
 //
 // RBAC enforced: with a member-session header the member needs the `create` action on
 // `stytch.member`.
 //
-// Returns a wrapper object for the known response body format(s).
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /v1/b2b/organizations/{organization_id}/members/{member_id}/reactivate (the `ReactivateMember` operationId).
-func (c *ClientWithResponses) ReactivateMemberWithResponse(ctx context.Context, organizationID OrganizationID, memberID StytchMemberID, params *ReactivateMemberParams, reqEditors ...RequestEditorFn) (*ReactivateMemberResponse, error) {
-	rsp, err := c.ReactivateMember(ctx, organizationID, memberID, params, reqEditors...)
+func (c *ClientWithResponses) ReactivateMemberWithResponse(ctx context.Context, organizationID OrganizationID, memberID StytchMemberID, params *ReactivateMemberParams, body ReactivateMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*ReactivateMemberResponse, error) {
+	rsp, err := c.ReactivateMember(ctx, organizationID, memberID, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -12953,9 +13413,10 @@ func (c *ClientWithResponses) GetRBACPolicyWithResponse(ctx context.Context, req
 // GetSessionJWKSWithResponse Get the session JSON Web Key Set
 //
 // Returns the public keys that verify the project's session JWTs. It needs no
-// authentication. It is part of this document because the official Go SDK fetches it
-// when a client is created and fails to start unless it answers `200`; the mock server
-// serves it for that reason, with an empty key set.
+// authentication here (see the introduction's choices). It is part of this document
+// because the official Go SDK fetches it when a client is created and fails to start
+// unless it answers `200`; the mock server serves it for that reason, with an empty key
+// set.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -19638,6 +20099,7 @@ type RevokeMemberConnectedAppRequestObject struct {
 	MemberID       MemberID       `json:"member_id"`
 	ConnectedAppID ConnectedAppID `json:"connected_app_id"`
 	Params         RevokeMemberConnectedAppParams
+	Body           *RevokeMemberConnectedAppJSONRequestBody
 }
 
 type RevokeMemberConnectedAppResponseObject interface {
@@ -20459,6 +20921,7 @@ type ReactivateMemberRequestObject struct {
 	OrganizationID OrganizationID `json:"organization_id"`
 	MemberID       StytchMemberID `json:"member_id"`
 	Params         ReactivateMemberParams
+	Body           *ReactivateMemberJSONRequestBody
 }
 
 type ReactivateMemberResponseObject interface {
@@ -21618,13 +22081,10 @@ func (sh *strictHandler) SearchOrganizations(w http.ResponseWriter, r *http.Requ
 
 	var body SearchOrganizationsJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
-		if !errors.Is(err, io.EOF) {
-			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
-			return
-		}
-	} else {
-		request.Body = &body
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
 	}
+	request.Body = &body
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.SearchOrganizations(ctx, request.(SearchOrganizationsRequestObject))
@@ -22032,6 +22492,13 @@ func (sh *strictHandler) RevokeMemberConnectedApp(w http.ResponseWriter, r *http
 	request.ConnectedAppID = connectedAppID
 	request.Params = params
 
+	var body RevokeMemberConnectedAppJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.RevokeMemberConnectedApp(ctx, request.(RevokeMemberConnectedAppRequestObject))
 	}
@@ -22254,6 +22721,13 @@ func (sh *strictHandler) ReactivateMember(w http.ResponseWriter, r *http.Request
 	request.OrganizationID = organizationID
 	request.MemberID = memberID
 	request.Params = params
+
+	var body ReactivateMemberJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ReactivateMember(ctx, request.(ReactivateMemberRequestObject))

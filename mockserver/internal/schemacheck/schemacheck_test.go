@@ -317,7 +317,9 @@ func TestOddDocuments(t *testing.T) {
 		{`{"query":{"operator":"AND","operands":[{"filter_value":"acme","filter_name":"organization_slugs"}]}}`, false},
 		{`{"query":{"operator":"AND","operands":[{"filter_value":["acme"],"filter_name":"organization_slugs"}]}}`, true},
 		{`{"query":{"operator":"AND","operands":[{"filter_name":"nope","filter_value":"acme"}]}}`, false},
-		{`{"query":{"operator":"AND","operands":null},"cursor":null,"limit":1000}`, true},
+		{`{"query":{"operator":"AND"},"cursor":"","limit":1000}`, true},
+		{`{"query":{"operator":"AND","operands":null}}`, false},
+		{`{"cursor":null}`, false},
 		{`{"limit":1001}`, false},
 		{`{"limit":-1}`, false},
 		{`{"limit":2.5}`, false},
@@ -346,6 +348,10 @@ func FuzzAgreesWithKin(f *testing.F) {
 	}
 	f.Add("MemberSearchRequest", []byte(`{"organization_ids":["o"],"query":{"operator":"OR","operands":[{"filter_name":"statuses","filter_value":["active"]}]}}`))
 	f.Add("OrganizationResponse", []byte(`{"request_id":"r","status_code":200,"organization":{}}`))
+	f.Add("MemberReactivateRequest", []byte(`{"organization_id":"o","member_id":"m"}`))
+	f.Add("OrganizationRBACPolicyRequest", []byte(`{"org_policy":{"roles":[{"role_id":"r","permissions":[{"resource_id":"x"}]}]}}`))
+	f.Add("Organization", []byte(`{"allowed_oauth_tenants":{"slack":["T1"],"gitlab":{"x":null}},"email_invites":"SOMETIMES"}`))
+	f.Add("SCIMAttributes", []byte(`{"user_name":"a","emails":[{"value":"a@b.c","type":"work","primary":true}],"name":null}`))
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		ref := loadDoc().Components.Schemas[name]
 		if ref == nil {

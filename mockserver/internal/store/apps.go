@@ -14,9 +14,9 @@ func (p *Project) AddConnectedApp(app ConnectedApp) error {
 		return invalid("invalid_connected_app", "A connected app needs an id and a name.")
 	}
 	if app.ClientType == "" {
-		app.ClientType = api.ThirdParty
+		app.ClientType = "third_party"
 	}
-	if !app.ClientType.Valid() {
+	if !slices.Contains([]string{"first_party", "first_party_public", "third_party", "third_party_public"}, app.ClientType) {
 		return invalid("invalid_connected_app", "client_type %q is not one of first_party, first_party_public, third_party, third_party_public.", app.ClientType)
 	}
 	p.mu.Lock()

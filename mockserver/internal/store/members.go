@@ -3,7 +3,6 @@ package store
 import (
 	"slices"
 	"time"
-	"unicode/utf8"
 
 	"github.com/b2bkit/stytchorgs/internal/api"
 	"github.com/b2bkit/stytchorgs/internal/metadata"
@@ -22,7 +21,22 @@ type memberRec struct {
 	newEmail    string // an email update started and not yet completed
 }
 
-func (m *memberRec) deleted() bool { return m.m.Status == api.MemberStatusDeleted }
+// Member statuses, MFA methods and role sources as the store writes them. openapi.yaml leaves
+// them open strings in responses (Stytch may add values), so the generated Member holds plain
+// strings.
+const (
+	statusPending = "pending"
+	statusActive  = "active"
+	statusDeleted = "deleted"
+
+	mfaSMSOTP = "sms_otp"
+	mfaTOTP   = "totp"
+
+	sourceDirect = "direct_assignment"
+	sourceEmail  = "email_assignment"
+)
+
+func (m *memberRec) deleted() bool { return m.m.Status == statusDeleted }
 
 // ProviderTokens are the OAuth and OIDC tokens Stytch stored for a member. The mock cannot
 // obtain any (there is no sign-in); fixtures and the admin API seed them.
@@ -71,6 +85,26 @@ func (t ProviderTokens) normalized() ProviderTokens {
 	return out
 }
 
+// normalizedSCIM returns a copy of a SCIM registration with [] for every absent list of its
+// attributes, as the responses must hold.
+func normalizedSCIM(r *api.SCIMRegistration) *api.SCIMRegistration {
+	if r == nil || r.SCIMAttributes == nil {
+		return r
+	}
+	out, a := *r, *r.SCIMAttributes
+	a.Groups = nonNil(slices.Clone(a.Groups))
+	a.Emails = nonNil(slices.Clone(a.Emails))
+	a.PhoneNumbers = nonNil(slices.Clone(a.PhoneNumbers))
+	a.Addresses = nonNil(slices.Clone(a.Addresses))
+	a.Ims = nonNil(slices.Clone(a.Ims))
+	a.Photos = nonNil(slices.Clone(a.Photos))
+	a.Entitlements = nonNil(slices.Clone(a.Entitlements))
+	a.Roles = nonNil(slices.Clone(a.Roles))
+	a.X509Certificates = nonNil(slices.Clone(a.X509Certificates))
+	out.SCIMAttributes = &a
+	return &out
+}
+
 // Grant is a member's authorization of a Connected App.
 type Grant struct {
 	ConnectedAppID string   `json:"connected_app_id"`
@@ -87,7 +121,7 @@ type MemberSeed struct {
 	MFAPhoneNumberVerified bool
 	MemberPasswordID       string
 	TOTPRegistrationID     string
-	DefaultMFAMethod       api.MemberDefaultMFAMethod
+	DefaultMFAMethod       string
 	IsLocked               bool
 	SSORegistrations       []api.SSORegistration
 	OAuthRegistrations     []api.OAuthRegistration
@@ -144,7 +178,7 @@ func (p *Project) result(m *memberRec) MemberResult {
 // roles from SSO or SCIM.
 func (p *Project) memberRoles(m *memberRec) []api.MemberRole {
 	direct := func() []api.MemberRoleSource {
-		return []api.MemberRoleSource{{Type: api.DirectAssignment, Details: &map[string]any{}}}
+		return []api.MemberRoleSource{{Type: sourceDirect, Details: &map[string]any{}}}
 	}
 	roles := []api.MemberRole{{RoleID: RoleMember, Sources: direct()}}
 	add := func(roleID string, src api.MemberRoleSource) {
@@ -163,7 +197,7 @@ func (p *Project) memberRoles(m *memberRec) []api.MemberRole {
 		domain := emailDomain(m.m.EmailAddress)
 		for _, a := range m.org.org.RBACEmailImplicitRoleAssignments {
 			if a.Domain == domain {
-				add(a.RoleID, api.MemberRoleSource{Type: api.EmailAssignment, Details: &map[string]any{"domain": domain}})
+				add(a.RoleID, api.MemberRoleSource{Type: sourceEmail, Details: &map[string]any{"email_domain": domain}})
 			}
 		}
 	}
@@ -330,19 +364,12 @@ func (p *Project) checkRoles(org *orgRec, roles []string) ([]string, *Error) {
 }
 
 // checkMetadata checks a metadata object (nil: none) against Stytch's limits.
-func checkMetadata(field string, m *api.Metadata) *Error {
+func checkMetadata(field string, m *map[string]any) *Error {
 	if m == nil {
 		return nil
 	}
 	if err := metadata.Check(field, *m); err != nil {
 		return metadataError(err)
-	}
-	return nil
-}
-
-func checkName(name string) *Error {
-	if utf8.RuneCountInString(name) > 256 {
-		return invalid("invalid_name", "name may be at most 256 characters long.")
 	}
 	return nil
 }
@@ -391,13 +418,10 @@ func (p *Project) CreateMember(orgIdent string, req api.MemberCreateRequest, act
 	if e != nil {
 		return MemberResult{}, e
 	}
-	if e := checkName(deref(req.Name)); e != nil {
+	if e := checkMetadata("trusted_metadata", (*map[string]any)(req.TrustedMetadata)); e != nil {
 		return MemberResult{}, e
 	}
-	if e := checkMetadata("trusted_metadata", req.TrustedMetadata); e != nil {
-		return MemberResult{}, e
-	}
-	if e := checkMetadata("untrusted_metadata", req.UntrustedMetadata); e != nil {
+	if e := checkMetadata("untrusted_metadata", (*map[string]any)(req.UntrustedMetadata)); e != nil {
 		return MemberResult{}, e
 	}
 
@@ -406,7 +430,7 @@ func (p *Project) CreateMember(orgIdent string, req api.MemberCreateRequest, act
 		OrganizationID:        org.org.OrganizationID,
 		MemberID:              p.newID("member"),
 		EmailAddress:          email,
-		Status:                api.MemberStatusActive,
+		Status:                statusActive,
 		Name:                  deref(req.Name),
 		SSORegistrations:      []api.SSORegistration{},
 		IsBreakglass:          deref(req.IsBreakglass),
@@ -415,15 +439,15 @@ func (p *Project) CreateMember(orgIdent string, req api.MemberCreateRequest, act
 		RetiredEmailAddresses: []api.RetiredEmail{},
 		MFAEnrolled:           deref(req.MFAEnrolled),
 		MFAPhoneNumber:        phone,
-		DefaultMFAMethod:      api.MemberDefaultMFAMethodEmpty,
+		DefaultMFAMethod:      "",
 		ExternalID:            req.ExternalID,
-		TrustedMetadata:       metadataOrEmpty(req.TrustedMetadata),
-		UntrustedMetadata:     metadataOrEmpty(req.UntrustedMetadata),
+		TrustedMetadata:       metadataOrEmpty((*map[string]any)(req.TrustedMetadata)),
+		UntrustedMetadata:     metadataOrEmpty((*map[string]any)(req.UntrustedMetadata)),
 		CreatedAt:             &now,
 		UpdatedAt:             &now,
 	}
 	if deref(req.CreateMemberAsPending) {
-		m.Status = api.MemberStatusPending
+		m.Status = statusPending
 	}
 	rec := &memberRec{org: org, directRoles: roles}
 	if seed != nil {
@@ -453,12 +477,12 @@ func (p *Project) applyMemberSeed(rec *memberRec, m *api.Member, s *MemberSeed) 
 		m.CreatedAt, m.UpdatedAt = &t, &t
 	}
 	if s.Status != "" {
-		if !s.Status.Valid() {
+		if !slices.Contains([]string{statusPending, "invited", statusActive, statusDeleted}, s.Status) {
 			return invalid("invalid_member_status", "status %q is not one of pending, invited, active, deleted.", s.Status)
 		}
 		m.Status = s.Status
 	}
-	if !s.DefaultMFAMethod.Valid() {
+	if !slices.Contains([]string{"", mfaSMSOTP, mfaTOTP}, s.DefaultMFAMethod) {
 		return invalid("invalid_mfa_default_method", "default_mfa_method %q is not one of sms_otp, totp.", s.DefaultMFAMethod)
 	}
 	m.EmailAddressVerified = s.EmailAddressVerified
@@ -475,7 +499,7 @@ func (p *Project) applyMemberSeed(rec *memberRec, m *api.Member, s *MemberSeed) 
 	}
 	m.SSORegistrations = nonNil(s.SSORegistrations)
 	m.OauthRegistrations = nonNil(s.OAuthRegistrations)
-	m.SCIMRegistration = s.SCIMRegistration
+	m.SCIMRegistration = normalizedSCIM(s.SCIMRegistration)
 	for _, r := range s.RetiredEmails {
 		email, e := normalizeEmail("retired_emails", r)
 		if e != nil {
@@ -570,12 +594,7 @@ func (p *Project) UpdateMember(orgIdent, memberIdent string, req api.MemberUpdat
 	}
 
 	m := rec.m
-	if req.Name != nil {
-		if e := checkName(*req.Name); e != nil {
-			return MemberResult{}, e
-		}
-		m.Name = *req.Name
-	}
+	set(&m.Name, req.Name)
 	set(&m.IsBreakglass, req.IsBreakglass)
 	set(&m.MFAEnrolled, req.MFAEnrolled)
 	if ext := req.ExternalID; ext != nil {
@@ -597,8 +616,8 @@ func (p *Project) UpdateMember(orgIdent, memberIdent string, req api.MemberUpdat
 		m.MFAPhoneNumber, m.MFAPhoneNumberVerified = *phone, false
 	}
 	if req.DefaultMFAMethod != nil {
-		method := api.MemberDefaultMFAMethod(*req.DefaultMFAMethod)
-		if (method == api.MemberDefaultMFAMethodSMSOTP && m.MFAPhoneNumber == "") || (method == api.MemberDefaultMFAMethodTOTP && m.TOTPRegistrationID == "") {
+		method := string(*req.DefaultMFAMethod)
+		if (method == mfaSMSOTP && m.MFAPhoneNumber == "") || (method == mfaTOTP && m.TOTPRegistrationID == "") {
 			return MemberResult{}, invalid("default_mfa_member_missing_factor", "The member has no %s factor to make its default.", method)
 		}
 		m.DefaultMFAMethod = method
@@ -656,7 +675,7 @@ func (p *Project) DeleteMember(orgIdent, memberIdent string, actor *Actor) (stri
 		return "", e
 	}
 	m := rec.m
-	m.Status = api.MemberStatusDeleted
+	m.Status = statusDeleted
 	p.replaceMember(rec, m)
 	p.dropSessions(map[string]bool{m.MemberID: true})
 	rec.newEmail, rec.grants = "", nil // a deleted member's email change and app authorizations end
@@ -696,7 +715,7 @@ func (p *Project) ReactivateMember(orgIdent, memberID string, actor *Actor) (Mem
 	m.RetiredEmailAddresses = slices.DeleteFunc(slices.Clone(m.RetiredEmailAddresses), func(r api.RetiredEmail) bool {
 		return org.byEmail[r.EmailAddress] != nil || org.retired[r.EmailAddress] != nil
 	})
-	m.Status = api.MemberStatusActive
+	m.Status = statusActive
 	p.replaceMember(rec, m)
 	return p.result(rec), nil
 }
@@ -746,8 +765,8 @@ func (p *Project) DeleteMemberMFAPhoneNumber(orgIdent, memberIdent string, actor
 			return notFound("member_phone_number_not_found", "The member has no MFA phone number.")
 		}
 		m.MFAPhoneNumber, m.MFAPhoneNumberVerified = "", false
-		if m.DefaultMFAMethod == api.MemberDefaultMFAMethodSMSOTP {
-			m.DefaultMFAMethod = api.MemberDefaultMFAMethodEmpty
+		if m.DefaultMFAMethod == mfaSMSOTP {
+			m.DefaultMFAMethod = ""
 		}
 		return nil
 	})
@@ -760,8 +779,8 @@ func (p *Project) DeleteMemberTOTP(orgIdent, memberIdent string, actor *Actor) (
 			return notFound("totp_not_found", "The member has no TOTP registration.")
 		}
 		m.TOTPRegistrationID = ""
-		if m.DefaultMFAMethod == api.MemberDefaultMFAMethodTOTP {
-			m.DefaultMFAMethod = api.MemberDefaultMFAMethodEmpty
+		if m.DefaultMFAMethod == mfaTOTP {
+			m.DefaultMFAMethod = ""
 		}
 		return nil
 	})
@@ -839,7 +858,7 @@ func (p *Project) StartEmailUpdate(orgIdent, memberIdent, newEmail string, actor
 		return MemberResult{}, e
 	}
 	switch {
-	case rec.m.Status != api.MemberStatusActive:
+	case rec.m.Status != statusActive:
 		return MemberResult{}, invalid("email_updates_available_only_for_active_members", "Only active members can update their email address.")
 	case !rec.m.EmailAddressVerified:
 		return MemberResult{}, invalid("member_has_no_active_verified_email", "The member must have a verified email address to update it.")

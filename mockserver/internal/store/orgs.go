@@ -47,10 +47,20 @@ func (p *Project) resolveOrg(ident string) (*orgRec, *Error) {
 	return nil, notFound("organization_not_found", "Organization could not be found.")
 }
 
+// The values of the organization settings the store compares or defaults. openapi.yaml leaves
+// them open strings in responses, so the generated Organization holds plain strings.
+const (
+	allAllowed  = "ALL_ALLOWED"
+	restricted  = "RESTRICTED"
+	notAllowed  = "NOT_ALLOWED"
+	mfaOptional = "OPTIONAL"
+)
+
 // hasAuthSetting reports whether a create request carries any authentication setting, which
-// decides the default of email_invites (the spec's "Defaults on create").
+// decides the default of email_invites (the spec's "Defaults on create"). email_allowed_domains
+// is not one: Stytch's example of a create with only it answers email_invites ALL_ALLOWED.
 func hasAuthSetting(r *api.OrganizationCreateRequest) bool {
-	return r.SSOJITProvisioning != nil || r.EmailAllowedDomains != nil || r.EmailJITProvisioning != nil ||
+	return r.SSOJITProvisioning != nil || r.EmailJITProvisioning != nil ||
 		r.EmailInvites != nil || r.AuthMethods != nil || r.AllowedAuthMethods != nil ||
 		r.MFAPolicy != nil || r.MFAMethods != nil || r.AllowedMFAMethods != nil ||
 		r.OauthTenantJITProvisioning != nil || r.AllowedOauthTenants != nil
@@ -77,35 +87,35 @@ func (p *Project) CreateOrganization(req api.OrganizationCreateRequest, seed *Or
 		OrganizationName:                     req.OrganizationName,
 		OrganizationLogoURL:                  deref(req.OrganizationLogoURL),
 		OrganizationExternalID:               req.OrganizationExternalID,
-		SSOJITProvisioning:                   orDefault(req.SSOJITProvisioning, api.SSOJITProvisioningALLALLOWED),
+		SSOJITProvisioning:                   orDefault(req.SSOJITProvisioning, allAllowed),
 		SSOJITProvisioningAllowedConnections: []string{},
 		SSOActiveConnections:                 []api.SSOActiveConnection{},
 		EmailAllowedDomains:                  []string{},
-		EmailJITProvisioning:                 orDefault(req.EmailJITProvisioning, api.EmailJITProvisioningNOTALLOWED),
-		EmailInvites:                         api.EmailInvitesALLALLOWED,
-		AuthMethods:                          orDefault(req.AuthMethods, api.AuthMethodsALLALLOWED),
-		AllowedAuthMethods:                   derefSlice(req.AllowedAuthMethods),
-		MFAPolicy:                            orDefault(req.MFAPolicy, api.OPTIONAL),
+		EmailJITProvisioning:                 orDefault(req.EmailJITProvisioning, notAllowed),
+		EmailInvites:                         allAllowed,
+		AuthMethods:                          orDefault(req.AuthMethods, allAllowed),
+		AllowedAuthMethods:                   stringList(req.AllowedAuthMethods),
+		MFAPolicy:                            orDefault(req.MFAPolicy, mfaOptional),
 		RBACEmailImplicitRoleAssignments:     []api.EmailImplicitRoleAssignment{},
-		MFAMethods:                           orDefault(req.MFAMethods, api.MFAMethodsALLALLOWED),
-		AllowedMFAMethods:                    derefSlice(req.AllowedMFAMethods),
-		OauthTenantJITProvisioning:           orDefault(req.OauthTenantJITProvisioning, api.OAuthTenantJITProvisioningNOTALLOWED),
+		MFAMethods:                           orDefault(req.MFAMethods, allAllowed),
+		AllowedMFAMethods:                    stringList(req.AllowedMFAMethods),
+		OauthTenantJITProvisioning:           orDefault(req.OauthTenantJITProvisioning, notAllowed),
 		AllowedOauthTenants:                  orEmptyTenants(req.AllowedOauthTenants),
 		ClaimedEmailDomains:                  []string{},
-		FirstPartyConnectedAppsAllowedType:   orDefault(req.FirstPartyConnectedAppsAllowedType, api.ConnectedAppsAllowedTypeALLALLOWED),
+		FirstPartyConnectedAppsAllowedType:   orDefault(req.FirstPartyConnectedAppsAllowedType, allAllowed),
 		AllowedFirstPartyConnectedApps:       derefSlice(req.AllowedFirstPartyConnectedApps),
-		ThirdPartyConnectedAppsAllowedType:   orDefault(req.ThirdPartyConnectedAppsAllowedType, api.ConnectedAppsAllowedTypeALLALLOWED),
+		ThirdPartyConnectedAppsAllowedType:   orDefault(req.ThirdPartyConnectedAppsAllowedType, allAllowed),
 		AllowedThirdPartyConnectedApps:       derefSlice(req.AllowedThirdPartyConnectedApps),
 		CustomRoles:                          []api.PolicyRole{},
-		TrustedMetadata:                      metadataOrEmpty(req.TrustedMetadata),
+		TrustedMetadata:                      metadataOrEmpty((*map[string]any)(req.TrustedMetadata)),
 		CreatedAt:                            &now,
 		UpdatedAt:                            &now,
 	}
 	switch {
 	case req.EmailInvites != nil:
-		o.EmailInvites = *req.EmailInvites
+		o.EmailInvites = string(*req.EmailInvites)
 	case hasAuthSetting(&req):
-		o.EmailInvites = api.EmailInvitesNOTALLOWED
+		o.EmailInvites = notAllowed
 	}
 	if seed != nil {
 		if seed.ID != "" {
@@ -187,11 +197,8 @@ func (p *Project) freeSlug(slug, orgID string) string {
 // checkOrganization applies the rules every organization must satisfy, to o as it would be
 // after a create (old == nil) or an update of old. The caller holds the lock.
 func (p *Project) checkOrganization(old *orgRec, o *api.Organization) *Error {
-	switch {
-	case o.OrganizationName == "" || utf8.RuneCountInString(o.OrganizationName) > 128:
+	if o.OrganizationName == "" || utf8.RuneCountInString(o.OrganizationName) > 128 {
 		return invalid("invalid_organization_name", "organization_name must be 1 to 128 characters long.")
-	case utf8.RuneCountInString(o.OrganizationLogoURL) > 2048:
-		return invalid("organization_logo_url_too_long", "organization_logo_url may be at most 2048 characters long.")
 	}
 	if e := checkSlug(o.OrganizationSlug); e != nil {
 		return e
@@ -215,13 +222,13 @@ func (p *Project) checkOrganization(old *orgRec, o *api.Organization) *Error {
 		}
 	}
 	switch {
-	case o.AuthMethods == api.AuthMethodsRESTRICTED && len(o.AllowedAuthMethods) == 0:
+	case o.AuthMethods == restricted && len(o.AllowedAuthMethods) == 0:
 		return invalid("allowed_auth_methods_required_for_restricted", "Allowed auth methods must be set for 'RESTRICTED' auth methods.")
-	case o.MFAMethods == api.MFAMethodsRESTRICTED && len(o.AllowedMFAMethods) == 0:
+	case o.MFAMethods == restricted && len(o.AllowedMFAMethods) == 0:
 		return invalid("allowed_mfa_methods_required_for_restricted", "Allowed MFA methods must be set for 'RESTRICTED' MFA methods.")
-	case (o.EmailInvites == api.EmailInvitesRESTRICTED || o.EmailJITProvisioning == api.EmailJITProvisioningRESTRICTED) && len(o.EmailAllowedDomains) == 0:
+	case (o.EmailInvites == restricted || o.EmailJITProvisioning == restricted) && len(o.EmailAllowedDomains) == 0:
 		return invalid("invalid_restricted_email_setting", "email_invites and email_jit_provisioning can only be 'RESTRICTED' when email_allowed_domains is not empty.")
-	case o.SSOJITProvisioning == api.SSOJITProvisioningNOTALLOWED && o.EmailJITProvisioning == api.EmailJITProvisioningNOTALLOWED && o.EmailInvites == api.EmailInvitesNOTALLOWED:
+	case o.SSOJITProvisioning == notAllowed && o.EmailJITProvisioning == notAllowed && o.EmailInvites == notAllowed:
 		return invalid("invalid_organization_auth_factor_setting", "sso_jit_provisioning, email_jit_provisioning and email_invites can't all be 'NOT_ALLOWED'.")
 	}
 	// Metadata an update leaves alone was checked when it was stored.
@@ -355,27 +362,31 @@ func (p *Project) UpdateOrganization(ident string, req api.OrganizationUpdateReq
 			o.SSODefaultConnectionID = req.SSODefaultConnectionID
 		}
 	}
-	set(&o.SSOJITProvisioning, req.SSOJITProvisioning)
+	setString(&o.SSOJITProvisioning, req.SSOJITProvisioning)
 	setSlice(&o.SSOJITProvisioningAllowedConnections, req.SSOJITProvisioningAllowedConnections)
-	set(&o.EmailJITProvisioning, req.EmailJITProvisioning)
-	set(&o.EmailInvites, req.EmailInvites)
-	set(&o.AuthMethods, req.AuthMethods)
-	setSlice(&o.AllowedAuthMethods, req.AllowedAuthMethods)
-	set(&o.MFAPolicy, req.MFAPolicy)
+	setString(&o.EmailJITProvisioning, req.EmailJITProvisioning)
+	setString(&o.EmailInvites, req.EmailInvites)
+	setString(&o.AuthMethods, req.AuthMethods)
+	if req.AllowedAuthMethods != nil {
+		o.AllowedAuthMethods = stringList(req.AllowedAuthMethods)
+	}
+	setString(&o.MFAPolicy, req.MFAPolicy)
 	if req.RBACEmailImplicitRoleAssignments != nil {
 		if o.RBACEmailImplicitRoleAssignments, e = p.implicitRoles(rec, o.CustomRoles, *req.RBACEmailImplicitRoleAssignments); e != nil {
 			return api.Organization{}, e
 		}
 	}
-	set(&o.MFAMethods, req.MFAMethods)
-	setSlice(&o.AllowedMFAMethods, req.AllowedMFAMethods)
-	set(&o.OauthTenantJITProvisioning, req.OauthTenantJITProvisioning)
+	setString(&o.MFAMethods, req.MFAMethods)
+	if req.AllowedMFAMethods != nil {
+		o.AllowedMFAMethods = stringList(req.AllowedMFAMethods)
+	}
+	setString(&o.OauthTenantJITProvisioning, req.OauthTenantJITProvisioning)
 	if req.AllowedOauthTenants != nil {
 		o.AllowedOauthTenants = orEmptyTenants(req.AllowedOauthTenants)
 	}
-	set(&o.FirstPartyConnectedAppsAllowedType, req.FirstPartyConnectedAppsAllowedType)
+	setString(&o.FirstPartyConnectedAppsAllowedType, req.FirstPartyConnectedAppsAllowedType)
 	setSlice(&o.AllowedFirstPartyConnectedApps, req.AllowedFirstPartyConnectedApps)
-	set(&o.ThirdPartyConnectedAppsAllowedType, req.ThirdPartyConnectedAppsAllowedType)
+	setString(&o.ThirdPartyConnectedAppsAllowedType, req.ThirdPartyConnectedAppsAllowedType)
 	setSlice(&o.AllowedThirdPartyConnectedApps, req.AllowedThirdPartyConnectedApps)
 	if req.EmailAllowedDomains != nil {
 		if o.EmailAllowedDomains, e = normalizeDomains(allowedDomains, *req.EmailAllowedDomains); e != nil {
@@ -515,23 +526,43 @@ func derefSlice[T any](p *[]T) []T {
 }
 
 // mergeMetadata returns stored (nil: none) with patch applied by Stytch's rules, as a new object.
-func mergeMetadata(stored *api.Metadata, patch api.MetadataPatch) *api.Metadata {
-	merged := api.Metadata(metadata.Merge(derefMap(stored), patch))
+func mergeMetadata(stored *map[string]any, patch api.MetadataPatch) *map[string]any {
+	merged := metadata.Merge(derefMap(stored), patch)
 	return &merged
 }
 
-func derefMap(p *api.Metadata) map[string]any {
+func derefMap(p *map[string]any) map[string]any {
 	if p == nil {
 		return nil
 	}
 	return *p
 }
 
-func orDefault[T any](p *T, def T) T {
+// orDefault is the string value of an optional request setting, or def when it is absent.
+func orDefault[T ~string](p *T, def string) string {
 	if p == nil {
 		return def
 	}
-	return *p
+	return string(*p)
+}
+
+// setString sets a response setting from an optional request setting, when it is present.
+func setString[T ~string](dst *string, src *T) {
+	if src != nil {
+		*dst = string(*src)
+	}
+}
+
+// stringList is an optional list of request values as the response's strings; absent is empty.
+func stringList[T ~string](p *[]T) []string {
+	if p == nil {
+		return []string{}
+	}
+	out := make([]string, len(*p))
+	for i, v := range *p {
+		out[i] = string(v)
+	}
+	return out
 }
 
 func set[T any](dst *T, src *T) {
@@ -546,8 +577,8 @@ func setSlice[T any](dst *[]T, src *[]T) {
 	}
 }
 
-func metadataOrEmpty(m *api.Metadata) *api.Metadata {
-	out := api.Metadata{}
+func metadataOrEmpty(m *map[string]any) *map[string]any {
+	out := map[string]any{}
 	if m != nil {
 		for k, v := range *m {
 			out[k] = v

@@ -620,12 +620,12 @@ func (p *Project) memberFilter(op api.MemberSearchOperand, inOrgs func(*memberRe
 	case api.MemberStatusesFilter:
 		values := make([]string, len(v.FilterValue))
 		for i, s := range v.FilterValue {
-			if !api.MemberStatus(s).Valid() {
+			if !s.Valid() {
 				return f, "", false, invalid("search_invalid_status_filter", "query.operands: %s is not a member status.", s)
 			}
 			values[i] = string(s)
 		}
-		deleted = slices.Contains(values, string(api.MemberStatusDeleted))
+		deleted = slices.Contains(values, statusDeleted)
 		e = exact(values, false, func(m *memberRec) string { return string(m.m.Status) })
 	case api.MemberMFAPhoneNumbersFilter:
 		e = exact(v.FilterValue, false, phone)

@@ -47,7 +47,7 @@ func TestSearchMembersMatchesBruteForce(t *testing.T) {
 		}
 	}
 	for _, id := range members[:30] { // reactivate some deleted members whose address is still free
-		if m, _ := p.DangerouslyGetMember(id, true); m.Member.Status == api.MemberStatusDeleted {
+		if m, _ := p.DangerouslyGetMember(id, true); m.Member.Status == statusDeleted {
 			p.ReactivateMember(m.Member.OrganizationID, id, nil)
 		}
 	}
@@ -111,7 +111,7 @@ func TestSearchMembersMatchesBruteForce(t *testing.T) {
 		and := r.IntN(3) != 0
 		var want []string
 		for _, m := range all {
-			if !inSet[m.OrganizationID] || (!withDeleted && m.Status == api.MemberStatusDeleted) {
+			if !inSet[m.OrganizationID] || (!withDeleted && m.Status == statusDeleted) {
 				continue
 			}
 			ok := and
