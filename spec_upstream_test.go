@@ -188,11 +188,12 @@ func compareWithUpstream(t *testing.T, doc *openapi3.T, table upstreamTable) map
 	return c.diffs
 }
 
+// compareParams compares the query or header parameters of an operation (in is "query" or
+// "header"); path parameters are part of the route, compared already.
 func (c *upstreamComparison) compareParams(route, in string, up map[string]string, o operation) {
-	ourIn := in
 	ours := map[string]*openapi3.Parameter{}
 	for _, p := range o.params {
-		if p.Value.In == ourIn {
+		if p.Value.In == in {
 			ours[p.Value.Name] = p.Value
 		}
 	}
@@ -216,7 +217,7 @@ func (c *upstreamComparison) compareParams(route, in string, up map[string]strin
 		}
 	}
 	for name := range ours {
-		if _, ok := up[name]; !ok && ourIn != "path" {
+		if _, ok := up[name]; !ok {
 			c.add(route+": "+in+"."+name, "openapi.yaml has this parameter; Stytch's document does not")
 		}
 	}
