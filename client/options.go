@@ -37,14 +37,35 @@ func WithBaseURL(baseURL string) Option {
 	return func(c *config) error {
 		u, err := url.Parse(baseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("client: WithBaseURL(%q): want an absolute http or https URL", baseURL)
+			return fmt.Errorf("client: WithBaseURL(%q): want an absolute http or https URL", redactURL(baseURL))
 		}
 		if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-			return fmt.Errorf("client: WithBaseURL(%q): a base URL takes no credentials, query or fragment", baseURL)
+			return fmt.Errorf("client: WithBaseURL(%q): a base URL takes no credentials, query or fragment", redactURL(baseURL))
 		}
 		c.baseURL = strings.TrimRight(baseURL, "/")
 		return nil
 	}
+}
+
+// redactURL is a URL to quote in an error or a log, with any credentials in it replaced by
+// REDACTED, and without its query and fragment. It works on text that does not even parse as a
+// URL, since that is when an error quotes it.
+func redactURL(raw string) string {
+	authority := 0 // where the user information, if any, starts
+	if i := strings.Index(raw, "//"); i >= 0 {
+		authority = i + 2
+	}
+	end := len(raw) // the user information ends at the last "@" before the path
+	if i := strings.IndexByte(raw[authority:], '/'); i >= 0 {
+		end = authority + i
+	}
+	if at := strings.LastIndexByte(raw[authority:end], '@'); at >= 0 {
+		raw = raw[:authority] + "REDACTED" + raw[authority+at:]
+	}
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		raw = raw[:i]
+	}
+	return raw
 }
 
 // WithHTTPClient sends requests through hc: its Transport (proxies, TLS, tracing) and its

@@ -80,3 +80,27 @@ func TestOptionOrderDoesNotMatter(t *testing.T) {
 		t.Errorf("defaults: %d %v %v %v", d.maxRetries, d.timeout, d.retrier.initial, d.retrier.max)
 	}
 }
+
+// A base URL with credentials is refused without quoting them: the error may reach logs.
+func TestBaseURLErrorsHideCredentials(t *testing.T) {
+	for _, raw := range []string{
+		"http://id:SECRET@host",
+		"https://SECRET@host/prefix",
+		"http://id:SECRET@host/%zz",        // not a URL at all
+		"http://id:SEC RET@host",           // neither
+		"ftp://id:SECRET@host",             // a wrong scheme too
+		"//id:SECRET@host",                 // no scheme
+		"http://id:SECRET@host?q=1#SECRET", // the query and fragment are not credentials but go too
+	} {
+		_, err := New("project-test-1", "s", WithBaseURL(raw))
+		if err == nil {
+			t.Errorf("WithBaseURL(%q) was accepted", raw)
+			continue
+		}
+		if strings.Contains(err.Error(), "SECRET") || strings.Contains(err.Error(), "SEC RET") {
+			t.Errorf("WithBaseURL(%q): the error quotes the credentials: %v", raw, err)
+		} else if !strings.Contains(err.Error(), "REDACTED@host") {
+			t.Errorf("WithBaseURL(%q): the error does not say which URL: %v", raw, err)
+		}
+	}
+}
