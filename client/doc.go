@@ -49,12 +49,14 @@
 //
 // Calls are retried up to twice (WithMaxRetries, WithRequestMaxRetries) with go-retryablehttp.
 // Reads, searches and idempotent writes retry on connection errors, 408, 429 and 5xx except
-// 501. Creates retry only on 429 or when the request provably never reached Stytch (the
-// connection was refused), so a retry never creates something twice. Waits grow from about half
-// a second to 8 seconds with jitter (WithRetryWaits); a Retry-After header is honoured up to 30
-// seconds, and a wait the call's deadline cannot outlast is not started. When retries run out,
-// the last answer is returned as an *Error. Each call is bounded by WithTimeout (60 seconds by
-// default) or WithRequestTimeout, retries included, and by its context.
+// 501. Creates, and the start of an email update, retry only on 429 or when the request provably
+// never reached Stytch (the connection was refused), so a retry never creates something twice.
+// Waits grow from about half a second to 8 seconds with jitter (WithRetryWaits); a Retry-After
+// header is honoured up to 30 seconds, and a wait the call's deadline cannot outlast is not
+// started. When retries run out, the last answer is returned as an *Error. Each call is bounded
+// by WithTimeout (60 seconds by default) or WithRequestTimeout, retries included, and by its
+// context. Request options that are given bad input, such as a negative timeout, fail the call
+// before anything is sent.
 //
 // # Pagination
 //

@@ -138,8 +138,9 @@ func WithRetryWaits(initial, max time.Duration) Option {
 	}
 }
 
-// RequestOption adjusts one call. Request options apply after the client's options.
-type RequestOption func(*requestConfig)
+// RequestOption adjusts one call. Request options apply after the client's options; one that
+// is given bad input makes the call fail before anything is sent.
+type RequestOption func(*requestConfig) error
 
 type requestConfig struct {
 	header     http.Header
@@ -149,11 +150,15 @@ type requestConfig struct {
 
 // WithHeader adds a header to the request.
 func WithHeader(key, value string) RequestOption {
-	return func(r *requestConfig) {
+	return func(r *requestConfig) error {
+		if key == "" || strings.ContainsAny(key, "\r\n: ") || strings.ContainsAny(value, "\r\n") {
+			return fmt.Errorf("client: WithHeader(%q): not a header name and value (no line breaks allowed)", key)
+		}
 		if r.header == nil {
 			r.header = http.Header{}
 		}
 		r.header.Add(key, value)
+		return nil
 	}
 }
 
@@ -169,16 +174,26 @@ func WithMemberSessionJWT(sessionJWT string) RequestOption {
 	return WithHeader("X-Stytch-Member-SessionJWT", sessionJWT)
 }
 
-// WithRequestTimeout bounds this call instead of the client's timeout.
+// WithRequestTimeout bounds this call, retries and waits included, instead of the client's
+// timeout (WithTimeout). 0 means no bound but the context's.
 func WithRequestTimeout(d time.Duration) RequestOption {
-	return func(r *requestConfig) { r.timeout = d }
+	return func(r *requestConfig) error {
+		if d < 0 {
+			return fmt.Errorf("client: WithRequestTimeout(%v): must not be negative", d)
+		}
+		r.timeout = d
+		return nil
+	}
 }
 
-// WithRequestMaxRetries retries this call up to n times instead of the client's setting.
+// WithRequestMaxRetries retries this call up to n times instead of the client's setting
+// (WithMaxRetries); 0 sends it once.
 func WithRequestMaxRetries(n int) RequestOption {
-	return func(r *requestConfig) {
-		if n >= 0 {
-			r.maxRetries = n
+	return func(r *requestConfig) error {
+		if n < 0 {
+			return fmt.Errorf("client: WithRequestMaxRetries(%d): must not be negative", n)
 		}
+		r.maxRetries = n
+		return nil
 	}
 }

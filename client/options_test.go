@@ -42,13 +42,13 @@ func TestBaseURLFollowsTheProjectEnvironment(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.api.Server != want {
-			t.Errorf("%s: %s, want %s", id, c.api.Server, want)
+		if c.server != want {
+			t.Errorf("%s: %s, want %s", id, c.server, want)
 		}
 	}
 	c, _ := New("project-live-1", "s", WithBaseURL("http://127.0.0.1:4010/prefix/"))
-	if c.api.Server != "http://127.0.0.1:4010/prefix/" {
-		t.Errorf("WithBaseURL: %s", c.api.Server)
+	if c.server != "http://127.0.0.1:4010/prefix/" {
+		t.Errorf("WithBaseURL: %s", c.server)
 	}
 }
 
@@ -68,7 +68,7 @@ func TestOptionOrderDoesNotMatter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.api.Server != b.api.Server || a.maxRetries != b.maxRetries || a.timeout != b.timeout ||
+	if a.server != b.server || a.maxRetries != b.maxRetries || a.timeout != b.timeout ||
 		a.retrier.initial != b.retrier.initial || a.retrier.max != b.retrier.max {
 		t.Errorf("different clients from the same options in another order")
 	}

@@ -18,7 +18,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/jarcoal/httpmock"
+
+	"github.com/b2bkit/stytchorgs"
 )
 
 func TestShouldRetry(t *testing.T) {
@@ -67,22 +70,72 @@ func TestShouldRetry(t *testing.T) {
 	}
 }
 
+// Every operation of the spec has exactly one retry class, and the class agrees with the
+// method's semantics: a GET is a read, a PUT or a DELETE an idempotent write. A POST is a create
+// (retried only when unsent) unless it is listed here with the reason it may be repeated.
+func TestRetryClassesFollowTheSpec(t *testing.T) {
+	postsSafeToRepeat := map[string]retryClass{
+		"searchOrganizations":      retryRead,       // a query; changes nothing
+		"searchMembers":            retryRead,       // a query; changes nothing
+		"unlinkMemberRetiredEmail": retryIdempotent, // a second unlink fails, changing nothing
+		"revokeMemberConnectedApp": retryIdempotent, // a second revoke fails, changing nothing
+	}
+	classNames := map[retryClass]string{retryRead: "retryRead", retryIdempotent: "retryIdempotent", retryIfUnsent: "retryIfUnsent"}
+	doc, err := openapi3.NewLoader().LoadFromData(stytchorgs.OpenAPISpec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	inSpec := map[string]bool{}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			id := op.OperationID
+			if inSpec[id] {
+				t.Errorf("operationId %s appears twice in the spec", id)
+			}
+			inSpec[id] = true
+			class, ok := retryClasses[id]
+			want := map[string]retryClass{http.MethodGet: retryRead, http.MethodPut: retryIdempotent, http.MethodDelete: retryIdempotent, http.MethodPost: retryIfUnsent}[method]
+			if c, listed := postsSafeToRepeat[id]; listed && method == http.MethodPost {
+				want = c
+			}
+			switch {
+			case !ok:
+				t.Errorf("%s %s (%s) has no retry class in retryClasses", method, path, id)
+			case want == 0:
+				t.Errorf("%s %s (%s): no rule for the method %s", method, path, id, method)
+			case class != want:
+				t.Errorf("%s %s (%s) has retry class %s, want %s", method, path, id, classNames[class], classNames[want])
+			}
+		}
+	}
+	for id := range retryClasses {
+		if !inSpec[id] {
+			t.Errorf("retryClasses names %s, which is not an operation of the spec", id)
+		}
+	}
+	for id := range postsSafeToRepeat {
+		if !inSpec[id] {
+			t.Errorf("postsSafeToRepeat names %s, which is not an operation of the spec", id)
+		}
+	}
+}
+
 // When the call's own context has ended (its deadline, or the caller's), nothing is retried,
 // whatever the attempt's error: the deadline error of a read included.
-func TestCheckRetryStopsWhenTheCallsContextEnds(t *testing.T) {
+func TestCheckStopsWhenTheCallsContextEnds(t *testing.T) {
 	r := &retrier{initial: time.Millisecond, max: time.Millisecond, maxRetryAfter: time.Second, now: time.Now, random: func() float64 { return 0.5 }}
-	st := &callState{idempotent: true, maxRetries: 2}
-	expired, cancel := context.WithDeadline(context.WithValue(context.Background(), callStateKey{}, st), time.Now().Add(-time.Second))
+	req := httptest.NewRequest(http.MethodGet, "https://test.stytch.com/v1/b2b/organizations/acme", nil)
+	a := newAttempts(r, "getOrganization", 2, nil, req)
+	expired, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel()
 	attemptErr := &url.Error{Op: "Get", URL: "u", Err: fmt.Errorf("wrapped: %w", context.DeadlineExceeded)}
-	retry, err := r.checkRetry(expired, nil, attemptErr)
-	if retry || !errors.Is(err, context.DeadlineExceeded) || st.retries != 0 {
-		t.Errorf("checkRetry = %v, %v (retries %d); want no retry and the context's error", retry, err, st.retries)
+	retry, err := a.check(expired, nil, attemptErr)
+	if retry || !errors.Is(err, context.DeadlineExceeded) || a.retries != 0 {
+		t.Errorf("check = %v, %v (retries %d); want no retry and the context's error", retry, err, a.retries)
 	}
 	// The same attempt error with the call still running is retried.
-	live := context.WithValue(context.Background(), callStateKey{}, st)
-	if retry, err := r.checkRetry(live, nil, attemptErr); !retry || err != nil {
-		t.Errorf("with the call running: checkRetry = %v, %v; want a retry", retry, err)
+	if retry, err := a.check(context.Background(), nil, attemptErr); !retry || err != nil {
+		t.Errorf("with the call running: check = %v, %v; want a retry", retry, err)
 	}
 }
 
@@ -445,5 +498,29 @@ func TestRetryWaitsThatCannotFitAreNotStarted(t *testing.T) {
 			t.Fatalf("waited %v for a retry the deadline could not fit", time.Since(start))
 		}
 		httpmock.DeactivateAndReset()
+	}
+}
+
+// Request options validate their input like client options: the call fails before sending.
+func TestRequestOptionsValidate(t *testing.T) {
+	e := newMockEnv(t)
+	e.mt.RegisterResponder("GET", orgURL, httpmock.NewStringResponder(200, orgBody))
+	for name, opt := range map[string]RequestOption{
+		"negative timeout":       WithRequestTimeout(-time.Second),
+		"negative retries":       WithRequestMaxRetries(-1),
+		"header value line feed": WithHeader("X-Tag", "a\r\nX-Evil: 1"),
+		"empty header name":      WithHeader("", "v"),
+		"header name with colon": WithHeader("X-Evil: 1", "v"),
+		"session token newline":  WithMemberSession("token\nX-Evil: 1"),
+	} {
+		if _, err := e.c.Organizations.Get(context.Background(), "acme", opt); err == nil {
+			t.Errorf("%s: the call succeeded", name)
+		}
+	}
+	if n := e.calls("GET", orgURL); n != 0 {
+		t.Errorf("%d requests sent with invalid options", n)
+	}
+	if _, err := e.c.Organizations.Get(context.Background(), "acme", WithRequestTimeout(0), WithRequestMaxRetries(0), WithHeader("X-Tag", "ok")); err != nil {
+		t.Errorf("valid options: %v", err)
 	}
 }
