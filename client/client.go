@@ -29,6 +29,7 @@ type Client struct {
 
 	projectID string
 	server    string       // the base URL with one trailing slash, as the generated builders take it
+	basePath  string       // the escaped path of server, without the trailing slash
 	http      *http.Client // sends every attempt, and never lets go-retryablehttp close idle connections
 	// authorize sets the Authorization header; a function, so that printing a Client shows no
 	// secret.
@@ -79,6 +80,7 @@ func New(projectID, secret string, opts ...Option) (*Client, error) {
 	c := &Client{
 		projectID:  projectID,
 		server:     cfg.baseURL + "/",
+		basePath:   cfg.basePath,
 		http:       keepingIdleConnections(inner),
 		authorize:  func(h http.Header) { h.Set("Authorization", authorization) },
 		userAgent:  userAgent,
@@ -98,11 +100,15 @@ func New(projectID, secret string, opts ...Option) (*Client, error) {
 func (c *Client) ProjectID() string { return c.projectID }
 
 // call runs one operation and decodes its answer into a T. build makes the request with the
-// operation's generated builder, given the base URL.
+// operation's generated builder, given the base URL; every id in the path goes through
+// pathParam.
 func call[T any](ctx context.Context, c *Client, op string, opts []RequestOption, build func(server string) (*http.Request, error)) (*T, error) {
 	req, err := build(c.server)
 	if err != nil {
 		return nil, fmt.Errorf("stytch: building the %s request: %w", op, err)
+	}
+	if err := setPathParams(req, c.basePath); err != nil {
+		return nil, err
 	}
 	var out T
 	if err := c.execute(ctx, op, req, opts, &out); err != nil {

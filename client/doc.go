@@ -42,8 +42,12 @@
 // ErrConflict matches the 400s that mean "already used" (a slug, an external id, an email):
 // Stytch has no 409. Transport errors and context errors are returned as they are, never turned
 // into an *Error. Requests that would break a rule the client can check locally, such as the
-// metadata limits, fail before anything is sent with a *ValidationError, which matches
-// ErrInvalidRequest. Neither the secret nor the Authorization header appears in any error or log.
+// metadata limits or an empty id, fail before anything is sent with a *ValidationError, which
+// matches ErrInvalidRequest. Neither the secret nor the Authorization header appears in any
+// error or log, nor do credentials given in a base URL.
+//
+// Every id a method puts in a path goes out as exactly one path segment, whatever it holds:
+// "." and ".." as %2E and %2E%2E, "/" as %2F.
 //
 // # Retries and timeouts
 //

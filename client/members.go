@@ -81,7 +81,7 @@ func (s *MembersService) Create(ctx context.Context, organizationID string, para
 		return nil, err
 	}
 	return member(call[memberEnvelope](ctx, s.c, "createMember", opts, func(server string) (*http.Request, error) {
-		return api.NewCreateMemberRequestWithBody(server, organizationID, nil, contentJSON, body)
+		return api.NewCreateMemberRequestWithBody(server, pathParam(organizationID), nil, contentJSON, body)
 	}))
 }
 
@@ -101,7 +101,7 @@ func (s *MembersService) GetByEmail(ctx context.Context, organizationID, email s
 
 func (s *MembersService) get(ctx context.Context, organizationID string, params *api.GetMemberParams, opts []RequestOption) (*Member, error) {
 	return member(call[memberEnvelope](ctx, s.c, "getMember", opts, func(server string) (*http.Request, error) {
-		return api.NewGetMemberRequest(server, organizationID, params)
+		return api.NewGetMemberRequest(server, pathParam(organizationID), params)
 	}))
 }
 
@@ -120,7 +120,7 @@ func (s *MembersService) Update(ctx context.Context, organizationID, memberID st
 		return nil, err
 	}
 	return member(call[memberEnvelope](ctx, s.c, "updateMember", opts, func(server string) (*http.Request, error) {
-		return api.NewUpdateMemberRequestWithBody(server, organizationID, memberID, nil, contentJSON, body)
+		return api.NewUpdateMemberRequestWithBody(server, pathParam(organizationID), pathParam(memberID), nil, contentJSON, body)
 	}))
 }
 
@@ -129,7 +129,7 @@ func (s *MembersService) Update(ctx context.Context, organizationID, memberID st
 // API: DELETE /v1/b2b/organizations/{organization_id}/members/{member_id}
 func (s *MembersService) Delete(ctx context.Context, organizationID, memberID string, opts ...RequestOption) error {
 	_, err := call[struct{}](ctx, s.c, "deleteMember", opts, func(server string) (*http.Request, error) {
-		return api.NewDeleteMemberRequest(server, organizationID, memberID, nil)
+		return api.NewDeleteMemberRequest(server, pathParam(organizationID), pathParam(memberID), nil)
 	})
 	return err
 }
@@ -140,7 +140,7 @@ func (s *MembersService) Delete(ctx context.Context, organizationID, memberID st
 // API: PUT /v1/b2b/organizations/{organization_id}/members/{member_id}/reactivate
 func (s *MembersService) Reactivate(ctx context.Context, organizationID, memberID string, opts ...RequestOption) (*Member, error) {
 	return member(call[memberEnvelope](ctx, s.c, "reactivateMember", opts, func(server string) (*http.Request, error) {
-		return api.NewReactivateMemberRequest(server, organizationID, memberID, nil)
+		return api.NewReactivateMemberRequest(server, pathParam(organizationID), pathParam(memberID), nil)
 	}))
 }
 
@@ -156,7 +156,7 @@ type DangerouslyGetParams struct {
 // API: GET /v1/b2b/organizations/members/dangerously_get/{member_id}
 func (s *MembersService) DangerouslyGet(ctx context.Context, memberID string, params DangerouslyGetParams, opts ...RequestOption) (*Member, error) {
 	return member(call[memberEnvelope](ctx, s.c, "dangerouslyGetMember", opts, func(server string) (*http.Request, error) {
-		return api.NewDangerouslyGetMemberRequest(server, memberID, &api.DangerouslyGetMemberParams{IncludeDeleted: &params.IncludeDeleted})
+		return api.NewDangerouslyGetMemberRequest(server, pathParam(memberID), &api.DangerouslyGetMemberParams{IncludeDeleted: &params.IncludeDeleted})
 	}))
 }
 
@@ -165,7 +165,7 @@ func (s *MembersService) DangerouslyGet(ctx context.Context, memberID string, pa
 // API: DELETE /v1/b2b/organizations/{organization_id}/members/passwords/{member_password_id}
 func (s *MembersService) DeletePassword(ctx context.Context, organizationID, memberPasswordID string, opts ...RequestOption) (*Member, error) {
 	return member(call[memberEnvelope](ctx, s.c, "deleteMemberPassword", opts, func(server string) (*http.Request, error) {
-		return api.NewDeleteMemberPasswordRequest(server, organizationID, memberPasswordID, nil)
+		return api.NewDeleteMemberPasswordRequest(server, pathParam(organizationID), pathParam(memberPasswordID), nil)
 	}))
 }
 
@@ -174,7 +174,7 @@ func (s *MembersService) DeletePassword(ctx context.Context, organizationID, mem
 // API: DELETE /v1/b2b/organizations/{organization_id}/members/mfa_phone_numbers/{member_id}
 func (s *MembersService) DeleteMFAPhoneNumber(ctx context.Context, organizationID, memberID string, opts ...RequestOption) (*Member, error) {
 	return member(call[memberEnvelope](ctx, s.c, "deleteMemberMFAPhoneNumber", opts, func(server string) (*http.Request, error) {
-		return api.NewDeleteMemberMFAPhoneNumberRequest(server, organizationID, memberID, nil)
+		return api.NewDeleteMemberMFAPhoneNumberRequest(server, pathParam(organizationID), pathParam(memberID), nil)
 	}))
 }
 
@@ -183,7 +183,7 @@ func (s *MembersService) DeleteMFAPhoneNumber(ctx context.Context, organizationI
 // API: DELETE /v1/b2b/organizations/{organization_id}/members/{member_id}/totp
 func (s *MembersService) DeleteTOTP(ctx context.Context, organizationID, memberID string, opts ...RequestOption) (*Member, error) {
 	return member(call[memberEnvelope](ctx, s.c, "deleteMemberTOTP", opts, func(server string) (*http.Request, error) {
-		return api.NewDeleteMemberTOTPRequest(server, organizationID, memberID, nil)
+		return api.NewDeleteMemberTOTPRequest(server, pathParam(organizationID), pathParam(memberID), nil)
 	}))
 }
 
@@ -192,7 +192,7 @@ func (s *MembersService) DeleteTOTP(ctx context.Context, organizationID, memberI
 // API: DELETE /v1/b2b/organizations/{organization_id}/members/{member_id}/external_id
 func (s *MembersService) DeleteExternalID(ctx context.Context, organizationID, memberID string, opts ...RequestOption) (*Member, error) {
 	return member(call[memberEnvelope](ctx, s.c, "deleteMemberExternalID", opts, func(server string) (*http.Request, error) {
-		return api.NewDeleteMemberExternalIDRequest(server, organizationID, memberID, nil)
+		return api.NewDeleteMemberExternalIDRequest(server, pathParam(organizationID), pathParam(memberID), nil)
 	}))
 }
 
@@ -215,7 +215,7 @@ func (s *MembersService) UnlinkRetiredEmail(ctx context.Context, organizationID,
 		return nil, err
 	}
 	return member(call[memberEnvelope](ctx, s.c, "unlinkMemberRetiredEmail", opts, func(server string) (*http.Request, error) {
-		return api.NewUnlinkMemberRetiredEmailRequestWithBody(server, organizationID, memberID, nil, contentJSON, body)
+		return api.NewUnlinkMemberRetiredEmailRequestWithBody(server, pathParam(organizationID), pathParam(memberID), nil, contentJSON, body)
 	}))
 }
 
@@ -241,7 +241,7 @@ func (s *MembersService) StartEmailUpdate(ctx context.Context, organizationID, m
 		return nil, err
 	}
 	return member(call[memberEnvelope](ctx, s.c, "startMemberEmailUpdate", opts, func(server string) (*http.Request, error) {
-		return api.NewStartMemberEmailUpdateRequestWithBody(server, organizationID, memberID, nil, contentJSON, body)
+		return api.NewStartMemberEmailUpdateRequestWithBody(server, pathParam(organizationID), pathParam(memberID), nil, contentJSON, body)
 	}))
 }
 
@@ -250,7 +250,7 @@ func (s *MembersService) StartEmailUpdate(ctx context.Context, organizationID, m
 // API: GET /v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps
 func (s *MembersService) ListConnectedApps(ctx context.Context, organizationID, memberID string, opts ...RequestOption) ([]MemberConnectedApp, error) {
 	out, err := call[connectedApps[MemberConnectedApp]](ctx, s.c, "listMemberConnectedApps", opts, func(server string) (*http.Request, error) {
-		return api.NewListMemberConnectedAppsRequest(server, organizationID, memberID, nil)
+		return api.NewListMemberConnectedAppsRequest(server, pathParam(organizationID), pathParam(memberID), nil)
 	})
 	if err != nil {
 		return nil, err
@@ -263,7 +263,7 @@ func (s *MembersService) ListConnectedApps(ctx context.Context, organizationID, 
 // API: POST /v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps/{connected_app_id}/revoke
 func (s *MembersService) RevokeConnectedApp(ctx context.Context, organizationID, memberID, connectedAppID string, opts ...RequestOption) error {
 	_, err := call[struct{}](ctx, s.c, "revokeMemberConnectedApp", opts, func(server string) (*http.Request, error) {
-		return api.NewRevokeMemberConnectedAppRequest(server, organizationID, memberID, connectedAppID, nil)
+		return api.NewRevokeMemberConnectedAppRequest(server, pathParam(organizationID), pathParam(memberID), pathParam(connectedAppID), nil)
 	})
 	return err
 }
@@ -292,7 +292,7 @@ type TokenParams struct {
 // API: GET /v1/b2b/organizations/{organization_id}/members/{member_id}/oidc_providers
 func (s *MembersService) GetOIDCTokens(ctx context.Context, organizationID, memberID string, params TokenParams, opts ...RequestOption) ([]OIDCTokens, error) {
 	return tokens(call[registrations[OIDCTokens]](ctx, s.c, "getMemberOIDCProviders", opts, func(server string) (*http.Request, error) {
-		return api.NewGetMemberOIDCProvidersRequest(server, organizationID, memberID, &api.GetMemberOIDCProvidersParams{IncludeRefreshToken: &params.IncludeRefreshToken})
+		return api.NewGetMemberOIDCProvidersRequest(server, pathParam(organizationID), pathParam(memberID), &api.GetMemberOIDCProvidersParams{IncludeRefreshToken: &params.IncludeRefreshToken})
 	}))
 }
 
@@ -301,7 +301,7 @@ func (s *MembersService) GetOIDCTokens(ctx context.Context, organizationID, memb
 // API: GET /v1/b2b/organizations/{organization_id}/members/{member_id}/oauth_providers/google
 func (s *MembersService) GetGoogleTokens(ctx context.Context, organizationID, memberID string, params TokenParams, opts ...RequestOption) (*OAuthTokens, error) {
 	return call[OAuthTokens](ctx, s.c, "getMemberGoogleOAuthTokens", opts, func(server string) (*http.Request, error) {
-		return api.NewGetMemberGoogleOAuthTokensRequest(server, organizationID, memberID, &api.GetMemberGoogleOAuthTokensParams{IncludeRefreshToken: &params.IncludeRefreshToken})
+		return api.NewGetMemberGoogleOAuthTokensRequest(server, pathParam(organizationID), pathParam(memberID), &api.GetMemberGoogleOAuthTokensParams{IncludeRefreshToken: &params.IncludeRefreshToken})
 	})
 }
 
@@ -310,7 +310,7 @@ func (s *MembersService) GetGoogleTokens(ctx context.Context, organizationID, me
 // API: GET /v1/b2b/organizations/{organization_id}/members/{member_id}/oauth_providers/microsoft
 func (s *MembersService) GetMicrosoftTokens(ctx context.Context, organizationID, memberID string, params TokenParams, opts ...RequestOption) (*OAuthTokens, error) {
 	return call[OAuthTokens](ctx, s.c, "getMemberMicrosoftOAuthTokens", opts, func(server string) (*http.Request, error) {
-		return api.NewGetMemberMicrosoftOAuthTokensRequest(server, organizationID, memberID, &api.GetMemberMicrosoftOAuthTokensParams{IncludeRefreshToken: &params.IncludeRefreshToken})
+		return api.NewGetMemberMicrosoftOAuthTokensRequest(server, pathParam(organizationID), pathParam(memberID), &api.GetMemberMicrosoftOAuthTokensParams{IncludeRefreshToken: &params.IncludeRefreshToken})
 	})
 }
 
@@ -320,7 +320,7 @@ func (s *MembersService) GetMicrosoftTokens(ctx context.Context, organizationID,
 // API: GET /v1/b2b/organizations/{organization_id}/members/{member_id}/oauth_providers/slack
 func (s *MembersService) GetSlackTokens(ctx context.Context, organizationID, memberID string, opts ...RequestOption) ([]SlackTokens, error) {
 	return tokens(call[registrations[SlackTokens]](ctx, s.c, "getMemberSlackOAuthTokens", opts, func(server string) (*http.Request, error) {
-		return api.NewGetMemberSlackOAuthTokensRequest(server, organizationID, memberID)
+		return api.NewGetMemberSlackOAuthTokensRequest(server, pathParam(organizationID), pathParam(memberID))
 	}))
 }
 
@@ -329,7 +329,7 @@ func (s *MembersService) GetSlackTokens(ctx context.Context, organizationID, mem
 // API: GET /v1/b2b/organizations/{organization_id}/members/{member_id}/oauth_providers/hubspot
 func (s *MembersService) GetHubSpotTokens(ctx context.Context, organizationID, memberID string, params TokenParams, opts ...RequestOption) ([]HubSpotTokens, error) {
 	return tokens(call[registrations[HubSpotTokens]](ctx, s.c, "getMemberHubspotOAuthTokens", opts, func(server string) (*http.Request, error) {
-		return api.NewGetMemberHubspotOAuthTokensRequest(server, organizationID, memberID, &api.GetMemberHubspotOAuthTokensParams{IncludeRefreshToken: &params.IncludeRefreshToken})
+		return api.NewGetMemberHubspotOAuthTokensRequest(server, pathParam(organizationID), pathParam(memberID), &api.GetMemberHubspotOAuthTokensParams{IncludeRefreshToken: &params.IncludeRefreshToken})
 	}))
 }
 
@@ -338,7 +338,7 @@ func (s *MembersService) GetHubSpotTokens(ctx context.Context, organizationID, m
 // API: GET /v1/b2b/organizations/{organization_id}/members/{member_id}/oauth_providers/github
 func (s *MembersService) GetGitHubTokens(ctx context.Context, organizationID, memberID string, params TokenParams, opts ...RequestOption) ([]GitHubTokens, error) {
 	return tokens(call[registrations[GitHubTokens]](ctx, s.c, "getMemberGithubOAuthTokens", opts, func(server string) (*http.Request, error) {
-		return api.NewGetMemberGithubOAuthTokensRequest(server, organizationID, memberID, &api.GetMemberGithubOAuthTokensParams{IncludeRefreshToken: &params.IncludeRefreshToken})
+		return api.NewGetMemberGithubOAuthTokensRequest(server, pathParam(organizationID), pathParam(memberID), &api.GetMemberGithubOAuthTokensParams{IncludeRefreshToken: &params.IncludeRefreshToken})
 	}))
 }
 

@@ -13,7 +13,8 @@ import (
 type Option func(*config) error
 
 type config struct {
-	baseURL     string
+	baseURL     string // without a trailing slash
+	basePath    string // baseURL's path, escaped, without a trailing slash
 	httpClient  *http.Client
 	maxRetries  int
 	timeout     time.Duration
@@ -42,7 +43,12 @@ func WithBaseURL(baseURL string) Option {
 		if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 			return fmt.Errorf("client: WithBaseURL(%q): a base URL takes no credentials, query or fragment", redactURL(baseURL))
 		}
-		c.baseURL = strings.TrimRight(baseURL, "/")
+		for segment := range strings.SplitSeq(u.EscapedPath(), "/") {
+			if segment == "." || segment == ".." {
+				return fmt.Errorf("client: WithBaseURL(%q): a base URL path takes no . or .. segment", redactURL(baseURL))
+			}
+		}
+		c.baseURL, c.basePath = strings.TrimRight(baseURL, "/"), strings.TrimRight(u.EscapedPath(), "/")
 		return nil
 	}
 }

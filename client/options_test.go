@@ -16,6 +16,7 @@ func TestNewValidatesItsInput(t *testing.T) {
 		"no secret":          {"project-test-1", "", nil},
 		"relative base URL":  {"project-test-1", "s", []Option{WithBaseURL("/v1")}},
 		"ftp base URL":       {"project-test-1", "s", []Option{WithBaseURL("ftp://x")}},
+		"base URL with ..":   {"project-test-1", "s", []Option{WithBaseURL("http://x/a/../b")}},
 		"base URL with auth": {"project-test-1", "s", []Option{WithBaseURL("https://u:p@x")}},
 		"nil HTTP client":    {"project-test-1", "s", []Option{WithHTTPClient(nil)}},
 		"negative retries":   {"project-test-1", "s", []Option{WithMaxRetries(-1)}},

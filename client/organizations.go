@@ -110,7 +110,7 @@ func (s *OrganizationsService) Create(ctx context.Context, params OrganizationCr
 // API: GET /v1/b2b/organizations/{organization_id}
 func (s *OrganizationsService) Get(ctx context.Context, organizationID string, opts ...RequestOption) (*Organization, error) {
 	return organization(call[organizationEnvelope](ctx, s.c, "getOrganization", opts, func(server string) (*http.Request, error) {
-		return api.NewGetOrganizationRequest(server, organizationID)
+		return api.NewGetOrganizationRequest(server, pathParam(organizationID))
 	}))
 }
 
@@ -126,7 +126,7 @@ func (s *OrganizationsService) Update(ctx context.Context, organizationID string
 		return nil, err
 	}
 	return organization(call[organizationEnvelope](ctx, s.c, "updateOrganization", opts, func(server string) (*http.Request, error) {
-		return api.NewUpdateOrganizationRequestWithBody(server, organizationID, nil, contentJSON, body)
+		return api.NewUpdateOrganizationRequestWithBody(server, pathParam(organizationID), nil, contentJSON, body)
 	}))
 }
 
@@ -135,7 +135,7 @@ func (s *OrganizationsService) Update(ctx context.Context, organizationID string
 // API: DELETE /v1/b2b/organizations/{organization_id}
 func (s *OrganizationsService) Delete(ctx context.Context, organizationID string, opts ...RequestOption) error {
 	_, err := call[struct{}](ctx, s.c, "deleteOrganization", opts, func(server string) (*http.Request, error) {
-		return api.NewDeleteOrganizationRequest(server, organizationID, nil)
+		return api.NewDeleteOrganizationRequest(server, pathParam(organizationID), nil)
 	})
 	return err
 }
@@ -145,7 +145,7 @@ func (s *OrganizationsService) Delete(ctx context.Context, organizationID string
 // API: GET /v1/b2b/organizations/{organization_id}/metrics
 func (s *OrganizationsService) Metrics(ctx context.Context, organizationID string, opts ...RequestOption) (*OrganizationMetrics, error) {
 	return call[OrganizationMetrics](ctx, s.c, "getOrganizationMetrics", opts, func(server string) (*http.Request, error) {
-		return api.NewGetOrganizationMetricsRequest(server, organizationID)
+		return api.NewGetOrganizationMetricsRequest(server, pathParam(organizationID))
 	})
 }
 
@@ -154,7 +154,7 @@ func (s *OrganizationsService) Metrics(ctx context.Context, organizationID strin
 // API: DELETE /v1/b2b/organizations/{organization_id}/external_id
 func (s *OrganizationsService) DeleteExternalID(ctx context.Context, organizationID string, opts ...RequestOption) (*Organization, error) {
 	return organization(call[organizationEnvelope](ctx, s.c, "deleteOrganizationExternalID", opts, func(server string) (*http.Request, error) {
-		return api.NewDeleteOrganizationExternalIDRequest(server, organizationID, nil)
+		return api.NewDeleteOrganizationExternalIDRequest(server, pathParam(organizationID), nil)
 	}))
 }
 
@@ -163,7 +163,7 @@ func (s *OrganizationsService) DeleteExternalID(ctx context.Context, organizatio
 // API: GET /v1/b2b/organizations/{organization_id}/connected_apps
 func (s *OrganizationsService) ListConnectedApps(ctx context.Context, organizationID string, opts ...RequestOption) ([]OrganizationConnectedApp, error) {
 	out, err := call[connectedApps[OrganizationConnectedApp]](ctx, s.c, "listOrganizationConnectedApps", opts, func(server string) (*http.Request, error) {
-		return api.NewListOrganizationConnectedAppsRequest(server, organizationID, nil)
+		return api.NewListOrganizationConnectedAppsRequest(server, pathParam(organizationID), nil)
 	})
 	if err != nil {
 		return nil, err
@@ -181,7 +181,7 @@ type connectedApps[T any] struct {
 // API: GET /v1/b2b/organizations/{organization_id}/connected_apps/{connected_app_id}
 func (s *OrganizationsService) GetConnectedApp(ctx context.Context, organizationID, connectedAppID string, opts ...RequestOption) (*ConnectedAppDetails, error) {
 	return call[ConnectedAppDetails](ctx, s.c, "getOrganizationConnectedApp", opts, func(server string) (*http.Request, error) {
-		return api.NewGetOrganizationConnectedAppRequest(server, organizationID, connectedAppID, nil)
+		return api.NewGetOrganizationConnectedAppRequest(server, pathParam(organizationID), pathParam(connectedAppID), nil)
 	})
 }
 

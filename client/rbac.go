@@ -46,7 +46,7 @@ func orgPolicy(out *orgPolicyEnvelope, err error) (*OrganizationPolicy, error) {
 // API: GET /v1/b2b/rbac/organizations/{organization_id}
 func (s *RBACService) OrganizationPolicy(ctx context.Context, organizationID string, opts ...RequestOption) (*OrganizationPolicy, error) {
 	return orgPolicy(call[orgPolicyEnvelope](ctx, s.c, "getOrganizationRBACPolicy", opts, func(server string) (*http.Request, error) {
-		return api.NewGetOrganizationRBACPolicyRequest(server, organizationID)
+		return api.NewGetOrganizationRBACPolicyRequest(server, pathParam(organizationID))
 	}))
 }
 
@@ -62,7 +62,7 @@ func (s *RBACService) SetOrganizationPolicy(ctx context.Context, organizationID 
 		return nil, err
 	}
 	return orgPolicy(call[orgPolicyEnvelope](ctx, s.c, "setOrganizationRBACPolicy", opts, func(server string) (*http.Request, error) {
-		return api.NewSetOrganizationRBACPolicyRequestWithBody(server, organizationID, contentJSON, body)
+		return api.NewSetOrganizationRBACPolicyRequestWithBody(server, pathParam(organizationID), contentJSON, body)
 	}))
 }
 
@@ -76,7 +76,7 @@ func (s *SessionsService) JWKS(ctx context.Context, opts ...RequestOption) ([]JW
 	out, err := call[struct {
 		Keys []JWK `json:"keys"`
 	}](ctx, s.c, "getSessionJWKS", opts, func(server string) (*http.Request, error) {
-		return api.NewGetSessionJWKSRequest(server, s.c.projectID)
+		return api.NewGetSessionJWKSRequest(server, pathParam(s.c.projectID))
 	})
 	if err != nil {
 		return nil, err
