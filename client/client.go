@@ -167,7 +167,9 @@ func (c *Client) execute(ctx context.Context, op string, req *http.Request, opts
 	if err != nil {
 		return err
 	}
-	return newError(resp, body)
+	e := newError(resp, body)
+	e.Attempts = tries.sent()
+	return e
 }
 
 // jsonBody encodes a request body.

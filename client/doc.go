@@ -62,6 +62,11 @@
 // context. Request options that are given bad input, such as a negative timeout, fail the call
 // before anything is sent.
 //
+// A call reaches Stytch at most 1+retries times. net/http sends a GET again by itself when the
+// kept-alive connection it used breaks before the answer; such a replay counts as a retry, and
+// the last attempt is sent so that net/http cannot replay it. Error.Attempts says how many
+// requests a call sent.
+//
 // # Pagination
 //
 // Search returns one page and its NextCursor; SearchAll iterates over every result, fetching

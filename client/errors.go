@@ -63,6 +63,9 @@ type Error struct {
 	Body []byte
 	// Method and Path of the request, without the query string.
 	Method, Path string
+	// Attempts is how many requests the call sent: 1, plus its retries, plus any request
+	// net/http sent again by itself on a broken kept-alive connection.
+	Attempts int
 }
 
 // Error reads "stytch: METHOD /path: status error_type: message (request_id …)", or

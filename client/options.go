@@ -86,8 +86,9 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// WithMaxRetries sets how many times a failed request is retried (DefaultMaxRetries when not
-// given); 0 disables retries.
+// WithMaxRetries sets how many times a failed call is retried (DefaultMaxRetries when not
+// given); 0 disables retries. A call reaches the server at most n+1 times: when net/http sends a
+// GET again by itself, because the kept-alive connection it used broke, that counts as a retry.
 func WithMaxRetries(n int) Option {
 	return func(c *config) error {
 		if n < 0 {

@@ -9,9 +9,11 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -186,7 +188,14 @@ type retrier struct {
 	onWait func(time.Duration) time.Duration
 }
 
-// attempts is one call's retry state: the policy go-retryablehttp asks through its hooks.
+// attempts is one call's retry state: the policy go-retryablehttp asks through its hooks, and
+// the count of the requests the call sent.
+//
+// net/http itself sends a GET again, on a new connection, when the kept-alive connection it
+// used breaks before the answer; the server may have seen both. Such replays count as attempts
+// here (the GotConn trace sees each connection a request is sent on), and the last attempt a
+// call may make is sent so that net/http cannot replay it (noReplay), so that a call never
+// reaches the server more than 1+maxRetries times.
 type attempts struct {
 	*retrier
 	class        retryClass
@@ -196,6 +205,9 @@ type attempts struct {
 
 	retries int           // retries decided so far
 	wait    time.Duration // the wait check chose for the retry it allowed
+	replays atomic.Int32  // requests net/http sent again by itself
+	conns   atomic.Int32  // connections the current attempt was sent on
+	trace   httptrace.ClientTrace
 }
 
 // newAttempts is the retry state of a call of an operation.
@@ -203,22 +215,77 @@ func newAttempts(r *retrier, op string, maxRetries int, logger *slog.Logger, req
 	return &attempts{retrier: r, class: retryClasses[op], maxRetries: maxRetries, logger: logger, method: req.Method, path: req.URL.Path}
 }
 
+// sent is how many requests the call has sent so far: its attempts and net/http's replays.
+func (a *attempts) sent() int { return a.retries + 1 + int(a.replays.Load()) }
+
+// last reports whether the attempt about to be sent is the last the call may make.
+func (a *attempts) last() bool { return a.sent() > a.maxRetries }
+
 // do sends req through go-retryablehttp, set up for this call, and returns the last attempt's
 // answer.
 func (a *attempts) do(ctx context.Context, hc *http.Client, req *http.Request) (*http.Response, error) {
+	a.trace.GotConn = a.gotConn
+	ctx = httptrace.WithClientTrace(ctx, &a.trace)
 	rr, err := retryablehttp.FromRequest(req.WithContext(ctx))
 	if err != nil {
 		return nil, err
 	}
+	a.prepare(rr.Request)
 	rc := &retryablehttp.Client{
 		HTTPClient:   hc,
 		RetryMax:     a.maxRetries,
 		CheckRetry:   a.check,
 		Backoff:      a.backoff,
+		PrepareRetry: a.prepare,
 		ErrorHandler: lastAnswer,
 	}
 	return rc.Do(rr)
 }
+
+// gotConn sees each connection a request of the call is sent on; a second one for the same
+// attempt is net/http sending it again.
+func (a *attempts) gotConn(httptrace.GotConnInfo) {
+	if a.conns.Add(1) > 1 {
+		a.replays.Add(1)
+	}
+}
+
+// prepare readies req for an attempt: a last attempt becomes a request net/http does not
+// replay.
+func (a *attempts) prepare(req *http.Request) error {
+	a.conns.Store(0)
+	if a.last() && replayable(req) {
+		// net/http replays only a request without a body, or one whose body it can get again.
+		req.GetBody = nil
+		if req.Body == nil || req.Body == http.NoBody {
+			req.Body = noReplay{}
+		}
+	}
+	return nil
+}
+
+// replayable reports whether net/http may send req again by itself, as http.Transport
+// documents: a GET, HEAD, OPTIONS or TRACE, or a request with an Idempotency-Key header, that
+// has no body or one it can get again.
+func replayable(req *http.Request) bool {
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+	default:
+		_, key := req.Header["Idempotency-Key"]
+		_, xKey := req.Header["X-Idempotency-Key"]
+		if !key && !xKey {
+			return false
+		}
+	}
+	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+}
+
+// noReplay is an empty request body that net/http cannot get again. A GET sent with it goes
+// out without a body all the same (net/http finds it empty before writing the request).
+type noReplay struct{}
+
+func (noReplay) Read([]byte) (int, error) { return 0, io.EOF }
+func (noReplay) Close() error             { return nil }
 
 // check decides whether to retry, and when it does, picks the wait: it knows the call, so it
 // checks the wait against the deadline, logs the retry, and frees the connection of the failed
@@ -227,7 +294,7 @@ func (a *attempts) check(ctx context.Context, resp *http.Response, err error) (b
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
-	if a.retries >= a.maxRetries {
+	if a.sent() > a.maxRetries {
 		return false, nil
 	}
 	status := 0
@@ -252,6 +319,9 @@ func (a *attempts) check(ctx context.Context, resp *http.Response, err error) (b
 		}
 		if err != nil {
 			attrs = append(attrs, slog.String("error", err.Error()))
+		}
+		if n := a.replays.Load(); n > 0 {
+			attrs = append(attrs, slog.Int("replayed_by_net_http", int(n)))
 		}
 		a.logger.LogAttrs(ctx, slog.LevelInfo, "stytch: retrying request", attrs...)
 	}
