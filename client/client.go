@@ -168,7 +168,7 @@ func (c *Client) execute(ctx context.Context, op string, req *http.Request, opts
 		return err
 	}
 	e := newError(resp, body)
-	e.Attempts = tries.sent()
+	e.Attempts, e.EarlierAttemptMayHaveSucceeded = tries.sent(), tries.uncertain
 	return e
 }
 

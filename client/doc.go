@@ -67,6 +67,17 @@
 // the last attempt is sent so that net/http cannot replay it. Error.Attempts says how many
 // requests a call sent.
 //
+// A retried write can be answered for what an earlier attempt did: a Delete whose first attempt
+// deleted the member, and whose answer was lost, is retried and answered 404. Such an error
+// still matches ErrNotFound, and also ErrEarlierAttemptMayHaveSucceeded (its field
+// EarlierAttemptMayHaveSucceeded is true) whenever an earlier attempt failed in a way that
+// leaves its outcome unknown (a 5xx, a timeout, a connection lost after sending):
+//
+//	err := c.Members.Delete(ctx, orgID, memberID)
+//	if errors.Is(err, client.ErrNotFound) && errors.Is(err, client.ErrEarlierAttemptMayHaveSucceeded) {
+//		err = nil // most likely deleted by the first attempt
+//	}
+//
 // # Pagination
 //
 // Search returns one page and its NextCursor; SearchAll iterates over every result, fetching

@@ -124,7 +124,9 @@ func (s *MembersService) Update(ctx context.Context, organizationID, memberID st
 	}))
 }
 
-// Delete deletes a member: its status becomes deleted until Reactivate brings it back.
+// Delete deletes a member: its status becomes deleted until Reactivate brings it back. If the
+// call was retried, an ErrNotFound may mean that an earlier attempt deleted it (see
+// Error.EarlierAttemptMayHaveSucceeded).
 //
 // API: DELETE /v1/b2b/organizations/{organization_id}/members/{member_id}
 func (s *MembersService) Delete(ctx context.Context, organizationID, memberID string, opts ...RequestOption) error {

@@ -130,7 +130,9 @@ func (s *OrganizationsService) Update(ctx context.Context, organizationID string
 	}))
 }
 
-// Delete deletes an organization and all of its members.
+// Delete deletes an organization and all of its members. If the call was retried, an
+// ErrNotFound may mean that an earlier attempt deleted it (see
+// Error.EarlierAttemptMayHaveSucceeded).
 //
 // API: DELETE /v1/b2b/organizations/{organization_id}
 func (s *OrganizationsService) Delete(ctx context.Context, organizationID string, opts ...RequestOption) error {

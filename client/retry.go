@@ -20,8 +20,9 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// The retry policy is a handful of pure functions (shouldRetry, backoff), a retry class per
-// operation, and one value per call (attempts) that plugs them into go-retryablehttp.
+// The retry policy is a handful of pure functions (shouldRetry, outcomeUnknown, backoff), a
+// retry class per operation, and one value per call (attempts) that plugs them into
+// go-retryablehttp.
 
 // retryClass says when an operation may be sent again.
 type retryClass uint8
@@ -31,7 +32,9 @@ const (
 	// connection errors, 408, 429 and 5xx except 501.
 	retryRead retryClass = iota + 1
 	// retryIdempotent is a write whose repetition changes nothing its first success did not
-	// (PUT, DELETE, and a POST the table names). It is retried like a read.
+	// (PUT, DELETE, and a POST the table names). It is retried like a read, but a repetition
+	// may be answered differently: a second delete finds nothing to delete. The error then
+	// says so (Error.EarlierAttemptMayHaveSucceeded).
 	retryIdempotent
 	// retryIfUnsent is a write that must not happen twice: a create, or an email sent. It is
 	// retried only on 429, which Stytch answers without acting, and when the request provably
@@ -109,6 +112,16 @@ func shouldRetry(idempotent bool, status int, err error) bool {
 		return true // the server refused the request without acting on it
 	}
 	return idempotent && retryableStatus(status)
+}
+
+// outcomeUnknown reports whether a failed attempt, which shouldRetry chose to repeat, may have
+// been carried out all the same: anything but a 429 or a request that never left. A 5xx or a
+// connection lost after sending leaves the server's state unknown.
+func outcomeUnknown(status int, err error) bool {
+	if err != nil {
+		return !neverSent(err)
+	}
+	return status != http.StatusTooManyRequests
 }
 
 // permanent reports transport errors that another attempt cannot fix.
@@ -203,11 +216,12 @@ type attempts struct {
 	logger       *slog.Logger
 	method, path string
 
-	retries int           // retries decided so far
-	wait    time.Duration // the wait check chose for the retry it allowed
-	replays atomic.Int32  // requests net/http sent again by itself
-	conns   atomic.Int32  // connections the current attempt was sent on
-	trace   httptrace.ClientTrace
+	retries   int           // retries decided so far
+	wait      time.Duration // the wait check chose for the retry it allowed
+	uncertain bool          // a retried attempt of a write may have been carried out
+	replays   atomic.Int32  // requests net/http sent again by itself
+	conns     atomic.Int32  // connections the current attempt was sent on
+	trace     httptrace.ClientTrace
 }
 
 // newAttempts is the retry state of a call of an operation.
@@ -312,6 +326,9 @@ func (a *attempts) check(ctx context.Context, resp *http.Response, err error) (b
 		return false, nil
 	}
 	a.retries++
+	if a.class != retryRead && outcomeUnknown(status, err) {
+		a.uncertain = true
+	}
 	if a.logger != nil {
 		attrs := []slog.Attr{slog.Int("retry", a.retries), slog.String("method", a.method), slog.String("path", a.path), slog.Duration("wait", wait)}
 		if resp != nil {

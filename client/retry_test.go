@@ -501,6 +501,78 @@ func TestRetryWaitsThatCannotFitAreNotStarted(t *testing.T) {
 	}
 }
 
+func TestOutcomeUnknown(t *testing.T) {
+	refused := &url.Error{Op: "Delete", URL: "u", Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}
+	reset := &url.Error{Op: "Delete", URL: "u", Err: &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}}
+	timeout := &url.Error{Op: "Delete", URL: "u", Err: context.DeadlineExceeded}
+	for _, tc := range []struct {
+		name   string
+		status int
+		err    error
+		want   bool
+	}{
+		{"429: refused without acting", 429, nil, false},
+		{"connection refused: never sent", 0, refused, false},
+		{"408", 408, nil, true},
+		{"500", 500, nil, true},
+		{"503", 503, nil, true},
+		{"connection reset after sending", 0, reset, true},
+		{"the attempt timed out", 0, timeout, true},
+	} {
+		if got := outcomeUnknown(tc.status, tc.err); got != tc.want {
+			t.Errorf("%s: outcomeUnknown = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// Only a write retried after an attempt of unknown outcome says an earlier attempt may have
+// succeeded: not after a 429 or a refused connection, and never for a read.
+func TestEarlierAttemptMayHaveSucceeded(t *testing.T) {
+	const memberURL = "https://test.stytch.com/v1/b2b/organizations/acme/members/m1"
+	reset := &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	notFound := stytchErr(404, "member_not_found")
+	for _, tc := range []struct {
+		name   string
+		method string
+		first  httpmock.Responder
+		want   bool
+	}{
+		{"DELETE after a lost connection", "DELETE", httpmock.NewErrorResponder(reset), true},
+		{"DELETE after a 500", "DELETE", stytchErr(500, "internal_server_error"), true},
+		{"DELETE after a 503", "DELETE", stytchErr(503, "internal_server_error"), true},
+		{"DELETE after a 429", "DELETE", stytchErr(429, "too_many_requests"), false},
+		{"DELETE after a refused connection", "DELETE", httpmock.NewErrorResponder(refused), false},
+		{"GET after a 503", "GET", stytchErr(503, "internal_server_error"), false},
+	} {
+		e := newMockEnv(t)
+		e.mt.RegisterResponder(tc.method, memberURL, tc.first.Then(notFound))
+		e.mt.RegisterResponder("GET", "https://test.stytch.com/v1/b2b/organizations/acme/member", tc.first.Then(notFound))
+		var err error
+		if tc.method == "DELETE" {
+			err = e.c.Members.Delete(context.Background(), "acme", "m1")
+		} else {
+			_, err = e.c.Members.Get(context.Background(), "acme", "m1")
+		}
+		var se *Error
+		if !errors.As(err, &se) || !errors.Is(err, ErrNotFound) || se.Attempts != 2 {
+			t.Errorf("%s: %v, want a 404 after 2 attempts", tc.name, err)
+		} else if se.EarlierAttemptMayHaveSucceeded != tc.want || errors.Is(err, ErrEarlierAttemptMayHaveSucceeded) != tc.want {
+			t.Errorf("%s: EarlierAttemptMayHaveSucceeded = %v, errors.Is = %v; want %v", tc.name,
+				se.EarlierAttemptMayHaveSucceeded, errors.Is(err, ErrEarlierAttemptMayHaveSucceeded), tc.want)
+		}
+		httpmock.DeactivateAndReset()
+	}
+	// Nor does an answer at the first attempt.
+	e := newMockEnv(t)
+	e.mt.RegisterResponder("DELETE", memberURL, notFound)
+	err := e.c.Members.Delete(context.Background(), "acme", "m1")
+	var se *Error
+	if !errors.As(err, &se) || se.Attempts != 1 || errors.Is(err, ErrEarlierAttemptMayHaveSucceeded) {
+		t.Errorf("a 404 at once: %#v", err)
+	}
+}
+
 // Request options validate their input like client options: the call fails before sending.
 func TestRequestOptionsValidate(t *testing.T) {
 	e := newMockEnv(t)
