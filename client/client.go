@@ -31,6 +31,7 @@ type Client struct {
 	server    string       // the base URL with one trailing slash, as the generated builders take it
 	basePath  string       // the escaped path of server, without the trailing slash
 	http      *http.Client // sends every attempt, and never lets go-retryablehttp close idle connections
+	own       *http.Client // the pool New made when WithHTTPClient was not given, for Close
 	// authorize sets the Authorization header; a function, so that printing a Client shows no
 	// secret.
 	authorize  func(http.Header)
@@ -68,9 +69,10 @@ func New(projectID, secret string, opts ...Option) (*Client, error) {
 			cfg.baseURL = liveBaseURL
 		}
 	}
-	inner := cfg.httpClient
+	inner, own := cfg.httpClient, (*http.Client)(nil)
 	if inner == nil {
 		inner = cleanhttp.DefaultPooledClient()
+		own = inner
 	}
 	authorization := "Basic " + base64.StdEncoding.EncodeToString([]byte(projectID+":"+secret))
 	userAgent := fmt.Sprintf("stytchorgs-go/%s %s", Version, runtime.Version())
@@ -82,6 +84,7 @@ func New(projectID, secret string, opts ...Option) (*Client, error) {
 		server:     cfg.baseURL + "/",
 		basePath:   cfg.basePath,
 		http:       keepingIdleConnections(inner),
+		own:        own,
 		authorize:  func(h http.Header) { h.Set("Authorization", authorization) },
 		userAgent:  userAgent,
 		maxRetries: cfg.maxRetries,
@@ -98,6 +101,16 @@ func New(projectID, secret string, opts ...Option) (*Client, error) {
 
 // ProjectID returns the project the client acts for.
 func (c *Client) ProjectID() string { return c.projectID }
+
+// Close closes the idle connections of the connection pool the client made for itself, which
+// would otherwise stay open for up to 90 seconds after the client is dropped. It leaves alone
+// an *http.Client given with WithHTTPClient: its owner closes that. The client stays usable; a
+// later call opens new connections.
+func (c *Client) Close() {
+	if c.own != nil {
+		c.own.CloseIdleConnections()
+	}
+}
 
 // call runs one operation and decodes its answer into a T. build makes the request with the
 // operation's generated builder, given the base URL; every id in the path goes through

@@ -78,6 +78,12 @@
 //		err = nil // most likely deleted by the first attempt
 //	}
 //
+// # Connections
+//
+// A Client keeps a pool of connections, unless WithHTTPClient gives it an *http.Client to use.
+// Close closes the idle connections of the client's own pool; without it, a discarded client's
+// idle connections stay open for up to 90 seconds.
+//
 // # Pagination
 //
 // Search returns one page and its NextCursor; SearchAll iterates over every result, fetching
