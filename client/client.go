@@ -3,6 +3,7 @@ package client
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,8 +14,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
-
-	"github.com/b2bkit/stytchorgs/internal/api"
 )
 
 // Version is this SDK's version, sent in the User-Agent header.
@@ -28,8 +27,15 @@ type Client struct {
 	RBAC          *RBACService
 	Sessions      *SessionsService
 
-	projectID  string
-	api        *api.Client
+	projectID string
+	server    string       // the base URL with one trailing slash, as the generated builders take it
+	basePath  string       // the escaped path of server, without the trailing slash
+	http      *http.Client // sends every attempt, and never lets go-retryablehttp close idle connections
+	own       *http.Client // the pool New made when WithHTTPClient was not given, for Close
+	// authorize sets the Authorization header; a function, so that printing a Client shows no
+	// secret.
+	authorize  func(http.Header)
+	userAgent  string
 	maxRetries int
 	timeout    time.Duration
 	logger     *slog.Logger
@@ -63,25 +69,29 @@ func New(projectID, secret string, opts ...Option) (*Client, error) {
 			cfg.baseURL = liveBaseURL
 		}
 	}
-	inner := cfg.httpClient
+	inner, own := cfg.httpClient, (*http.Client)(nil)
 	if inner == nil {
 		inner = cleanhttp.DefaultPooledClient()
+		own = inner
 	}
-	r := &retrier{initial: cfg.initialWait, max: cfg.maxWait, maxRetryAfter: maxRetryAfterDefault, now: time.Now, random: defaultRandom}
+	authorization := "Basic " + base64.StdEncoding.EncodeToString([]byte(projectID+":"+secret))
 	userAgent := fmt.Sprintf("stytchorgs-go/%s %s", Version, runtime.Version())
 	if cfg.userAgent != "" {
 		userAgent += " " + cfg.userAgent
 	}
-	a, err := api.NewClient(cfg.baseURL, api.WithHTTPClient(newRetryingDoer(inner, r)),
-		api.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
-			req.SetBasicAuth(projectID, secret)
-			req.Header.Set("User-Agent", userAgent)
-			return nil
-		}))
-	if err != nil {
-		return nil, fmt.Errorf("client: %w", err)
+	c := &Client{
+		projectID:  projectID,
+		server:     cfg.baseURL + "/",
+		basePath:   cfg.basePath,
+		http:       keepingIdleConnections(inner),
+		own:        own,
+		authorize:  func(h http.Header) { h.Set("Authorization", authorization) },
+		userAgent:  userAgent,
+		maxRetries: cfg.maxRetries,
+		timeout:    cfg.timeout,
+		logger:     cfg.logger,
+		retrier:    &retrier{initial: cfg.initialWait, max: cfg.maxWait, maxRetryAfter: maxRetryAfterDefault, now: time.Now, random: defaultRandom},
 	}
-	c := &Client{projectID: projectID, api: a, maxRetries: cfg.maxRetries, timeout: cfg.timeout, logger: cfg.logger, retrier: r}
 	c.Organizations = &OrganizationsService{c: c}
 	c.Members = &MembersService{c: c}
 	c.RBAC = &RBACService{c: c}
@@ -92,33 +102,64 @@ func New(projectID, secret string, opts ...Option) (*Client, error) {
 // ProjectID returns the project the client acts for.
 func (c *Client) ProjectID() string { return c.projectID }
 
-// sender sends one request through the generated client with the given editors.
-type sender func(ctx context.Context, editors ...api.RequestEditorFn) (*http.Response, error)
+// Close closes the idle connections of the connection pool the client made for itself, which
+// would otherwise stay open for up to 90 seconds after the client is dropped. It leaves alone
+// an *http.Client given with WithHTTPClient: its owner closes that. The client stays usable; a
+// later call opens new connections.
+func (c *Client) Close() {
+	if c.own != nil {
+		c.own.CloseIdleConnections()
+	}
+}
 
-// do runs one call: it applies the request options, bounds the call in time, marks whether it
-// may be retried, sends it, and decodes a success into out (when out is not nil) or turns any
-// other answer into an *Error.
-func (c *Client) do(ctx context.Context, idempotent bool, opts []RequestOption, send sender, out any) error {
+// call runs one operation and decodes its answer into a T. build makes the request with the
+// operation's generated builder, given the base URL; every id in the path goes through
+// pathParam.
+func call[T any](ctx context.Context, c *Client, op string, opts []RequestOption, build func(server string) (*http.Request, error)) (*T, error) {
+	req, err := build(c.server)
+	if err != nil {
+		return nil, fmt.Errorf("stytch: building the %s request: %w", op, err)
+	}
+	if err := setPathParams(req, c.basePath); err != nil {
+		return nil, err
+	}
+	var out T
+	if err := c.execute(ctx, op, req, opts, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// execute sends a request of operation op, with its retries, and decodes a success into out, or
+// turns any other answer into an *Error.
+func (c *Client) execute(ctx context.Context, op string, req *http.Request, opts []RequestOption, out any) error {
+	// The call's settings: the client's, then the request options.
 	rc := requestConfig{timeout: c.timeout, maxRetries: c.maxRetries}
 	for _, o := range opts {
-		o(&rc)
+		if err := o(&rc); err != nil {
+			return err
+		}
 	}
+
+	// Credentials and headers.
+	c.authorize(req.Header)
+	req.Header.Set("User-Agent", c.userAgent)
+	for k, vs := range rc.header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+
+	// One deadline for the whole call, waits and retries included.
 	if rc.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, rc.timeout)
 		defer cancel()
 	}
-	st := &callState{idempotent: idempotent, maxRetries: rc.maxRetries, logger: c.logger}
-	ctx = context.WithValue(ctx, callStateKey{}, st)
-	resp, err := send(ctx, func(_ context.Context, req *http.Request) error {
-		st.method, st.path = req.Method, req.URL.Path
-		for k, vs := range rc.header {
-			for _, v := range vs {
-				req.Header.Add(k, v)
-			}
-		}
-		return nil
-	})
+
+	// The attempts, through go-retryablehttp and this call's retry policy.
+	tries := newAttempts(c.retrier, op, rc.maxRetries, c.logger, req)
+	resp, err := tries.do(ctx, c.http, req)
 	if err != nil {
 		return err
 	}
@@ -127,12 +168,11 @@ func (c *Client) do(ctx context.Context, idempotent bool, opts []RequestOption, 
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
 		resp.Body.Close()
 	}()
+
+	// The answer: a success decoded, anything else an *Error.
 	if resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusCreated {
-		if out == nil {
-			return nil
-		}
 		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-			return fmt.Errorf("stytch: %s %s: decoding the response: %w", resp.Request.Method, resp.Request.URL.Path, err)
+			return fmt.Errorf("stytch: %s %s: decoding the response: %w", req.Method, req.URL.Path, err)
 		}
 		return nil
 	}
@@ -140,16 +180,9 @@ func (c *Client) do(ctx context.Context, idempotent bool, opts []RequestOption, 
 	if err != nil {
 		return err
 	}
-	return newError(resp, body)
-}
-
-// call runs an operation whose whole answer decodes into a T, and returns it.
-func call[T any](ctx context.Context, c *Client, idempotent bool, opts []RequestOption, send sender) (*T, error) {
-	var out T
-	if err := c.do(ctx, idempotent, opts, send, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	e := newError(resp, body)
+	e.Attempts, e.EarlierAttemptMayHaveSucceeded = tries.sent(), tries.uncertain
+	return e
 }
 
 // jsonBody encodes a request body.

@@ -42,19 +42,47 @@
 // ErrConflict matches the 400s that mean "already used" (a slug, an external id, an email):
 // Stytch has no 409. Transport errors and context errors are returned as they are, never turned
 // into an *Error. Requests that would break a rule the client can check locally, such as the
-// metadata limits, fail before anything is sent with a *ValidationError, which matches
-// ErrInvalidRequest. Neither the secret nor the Authorization header appears in any error or log.
+// metadata limits or an empty id, fail before anything is sent with a *ValidationError, which
+// matches ErrInvalidRequest. Neither the secret nor the Authorization header appears in any
+// error or log, nor do credentials given in a base URL.
+//
+// Every id a method puts in a path goes out as exactly one path segment, whatever it holds:
+// "." and ".." as %2E and %2E%2E, "/" as %2F.
 //
 // # Retries and timeouts
 //
 // Calls are retried up to twice (WithMaxRetries, WithRequestMaxRetries) with go-retryablehttp.
 // Reads, searches and idempotent writes retry on connection errors, 408, 429 and 5xx except
-// 501. Creates retry only on 429 or when the request provably never reached Stytch (the
-// connection was refused), so a retry never creates something twice. Waits grow from about half
-// a second to 8 seconds with jitter (WithRetryWaits); a Retry-After header is honoured up to 30
-// seconds, and a wait the call's deadline cannot outlast is not started. When retries run out,
-// the last answer is returned as an *Error. Each call is bounded by WithTimeout (60 seconds by
-// default) or WithRequestTimeout, retries included, and by its context.
+// 501. Creates, and the start of an email update, retry only on 429 or when the request provably
+// never reached Stytch (the connection was refused), so a retry never creates something twice.
+// Waits grow from about half a second to 8 seconds with jitter (WithRetryWaits); a Retry-After
+// header is honoured up to 30 seconds, and a wait the call's deadline cannot outlast is not
+// started. When retries run out, the last answer is returned as an *Error. Each call is bounded
+// by WithTimeout (60 seconds by default) or WithRequestTimeout, retries included, and by its
+// context. Request options that are given bad input, such as a negative timeout, fail the call
+// before anything is sent.
+//
+// A call reaches Stytch at most 1+retries times. net/http sends a GET again by itself when the
+// kept-alive connection it used breaks before the answer; such a replay counts as a retry, and
+// the last attempt is sent so that net/http cannot replay it. Error.Attempts says how many
+// requests a call sent.
+//
+// A retried write can be answered for what an earlier attempt did: a Delete whose first attempt
+// deleted the member, and whose answer was lost, is retried and answered 404. Such an error
+// still matches ErrNotFound, and also ErrEarlierAttemptMayHaveSucceeded (its field
+// EarlierAttemptMayHaveSucceeded is true) whenever an earlier attempt failed in a way that
+// leaves its outcome unknown (a 5xx, a timeout, a connection lost after sending):
+//
+//	err := c.Members.Delete(ctx, orgID, memberID)
+//	if errors.Is(err, client.ErrNotFound) && errors.Is(err, client.ErrEarlierAttemptMayHaveSucceeded) {
+//		err = nil // most likely deleted by the first attempt
+//	}
+//
+// # Connections
+//
+// A Client keeps a pool of connections, unless WithHTTPClient gives it an *http.Client to use.
+// Close closes the idle connections of the client's own pool; without it, a discarded client's
+// idle connections stay open for up to 90 seconds.
 //
 // # Pagination
 //

@@ -21,6 +21,10 @@ var (
 	ErrNotFound       = errors.New("stytch: not found")       // 404
 	ErrRateLimited    = errors.New("stytch: rate limited")    // 429
 	ErrServer         = errors.New("stytch: server error")    // 5xx
+
+	// ErrEarlierAttemptMayHaveSucceeded matches an *Error whose call was retried after an
+	// attempt that may have been carried out (see Error.EarlierAttemptMayHaveSucceeded).
+	ErrEarlierAttemptMayHaveSucceeded = errors.New("stytch: an earlier attempt may have succeeded")
 )
 
 // ErrCursorLoop ends a SearchAll whose server handed back a cursor it had already given, which
@@ -63,6 +67,15 @@ type Error struct {
 	Body []byte
 	// Method and Path of the request, without the query string.
 	Method, Path string
+	// Attempts is how many requests the call sent: 1, plus its retries, plus any request
+	// net/http sent again by itself on a broken kept-alive connection.
+	Attempts int
+	// EarlierAttemptMayHaveSucceeded reports that the call is a write that was retried after
+	// an attempt whose outcome is unknown (a 5xx, a timeout, a connection lost after sending),
+	// so this answer may describe what that attempt did: a Delete whose first attempt deleted
+	// the member, and whose answer was lost, ends in ErrNotFound. errors.Is(err,
+	// ErrEarlierAttemptMayHaveSucceeded) reports the same; ErrNotFound still matches.
+	EarlierAttemptMayHaveSucceeded bool
 }
 
 // Error reads "stytch: METHOD /path: status error_type: message (request_id …)", or
@@ -81,6 +94,9 @@ func (e *Error) Error() string {
 	}
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, " (request_id %s)", e.RequestID)
+	}
+	if e.EarlierAttemptMayHaveSucceeded {
+		fmt.Fprintf(&b, " (after %d attempts; an earlier one may have succeeded)", e.Attempts)
 	}
 	return b.String()
 }
@@ -102,6 +118,8 @@ func (e *Error) Is(target error) bool {
 		return e.StatusCode == http.StatusTooManyRequests
 	case ErrServer:
 		return e.StatusCode >= 500
+	case ErrEarlierAttemptMayHaveSucceeded:
+		return e.EarlierAttemptMayHaveSucceeded
 	}
 	return false
 }

@@ -412,3 +412,34 @@ func TestClientReusesConnectionsAfterLargeBodies(t *testing.T) {
 		t.Logf("30 sequential calls used %d connection(s)", n)
 	}
 }
+
+// Close closes the idle connections of the pool the client made for itself, so that a
+// discarded client holds none; it leaves a caller's *http.Client alone.
+func TestCloseClosesOnlyTheClientsOwnConnections(t *testing.T) {
+	srv := leakStartConns(t, func(_ int, w http.ResponseWriter, _ *http.Request) { leakWriteOrg(w, "organization-test-1") })
+	get := func(c *client.Client) {
+		t.Helper()
+		if _, err := c.Organizations.Get(context.Background(), "organization-test-1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	own := leakClient(t, srv.URL)
+	get(own)
+	own.Close()
+	get(own) // still usable, on a new connection
+	if n := srv.conns.Load(); n != 2 {
+		t.Errorf("the client's own pool: %d connections for a call, Close and a call; want 2 (Close closes the idle one)", n)
+	}
+	own.Close()
+
+	theirs := &http.Client{Transport: &http.Transport{}}
+	t.Cleanup(theirs.CloseIdleConnections)
+	caller := leakClient(t, srv.URL, client.WithHTTPClient(theirs))
+	get(caller)
+	caller.Close()
+	get(caller)
+	if n := srv.conns.Load(); n != 3 {
+		t.Errorf("a caller's client: %d connections in all, want 3 (Close leaves the caller's idle connection open)", n)
+	}
+}

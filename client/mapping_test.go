@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -19,7 +20,8 @@ import (
 )
 
 // This file checks that the SDK covers the API: every operation of openapi.yaml is called by
-// exactly one exported method of a service, named in that method's "API: METHOD /path" doc line.
+// exactly one exported method of a service, named in that method's "API: METHOD /path" doc line,
+// whose request is built by that operation's generated builder and sent under its operationId.
 
 // specServices are the service types whose exported methods are the SDK's operations.
 var specServices = []string{"OrganizationsService", "MembersService", "RBACService", "SessionsService"}
@@ -155,11 +157,12 @@ func (src *specClientSource) exportedServiceMethods() []*specMethod {
 	return out
 }
 
-// generatedCalls returns the generated-client functions (s.c.api.X) a method calls, directly or
-// through unexported methods of the same receiver type, and the receiver's methods it calls
+// generatedCalls returns the operations whose generated request builders (api.NewXRequest or
+// api.NewXRequestWithBody, as X) a method calls, and the operationIds it passes to call, directly
+// or through unexported methods of the same receiver type; and the receiver's methods it calls
 // directly.
-func (src *specClientSource) generatedCalls(m *specMethod) (api map[string]bool, direct map[string]bool) {
-	api, direct = map[string]bool{}, map[string]bool{}
+func (src *specClientSource) generatedCalls(m *specMethod) (api, opIDs, direct map[string]bool) {
+	api, opIDs, direct = map[string]bool{}, map[string]bool{}, map[string]bool{}
 	seen := map[string]bool{}
 	var walk func(m *specMethod, top bool)
 	walk = func(m *specMethod, top bool) {
@@ -172,23 +175,27 @@ func (src *specClientSource) generatedCalls(m *specMethod) (api map[string]bool,
 			recvName = names[0].Name
 		}
 		ast.Inspect(m.decl.Body, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
+			c, ok := n.(*ast.CallExpr)
 			if !ok {
 				return true
 			}
-			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if id := specCallOperationID(c); id != "" {
+				opIDs[id] = true
+				return true
+			}
+			sel, ok := c.Fun.(*ast.SelectorExpr)
 			if !ok {
 				return true
 			}
-			switch x := sel.X.(type) {
-			case *ast.SelectorExpr: // s.c.api.X(...)
-				if x.Sel.Name == "api" {
-					api[sel.Sel.Name] = true
+			x, ok := sel.X.(*ast.Ident)
+			switch {
+			case !ok:
+			case x.Name == "api": // api.NewXRequest(...) or api.NewXRequestWithBody(...)
+				name := strings.TrimSuffix(strings.TrimSuffix(sel.Sel.Name, "WithBody"), "Request")
+				if strings.HasPrefix(name, "New") && name != sel.Sel.Name {
+					api[strings.TrimPrefix(name, "New")] = true
 				}
-			case *ast.Ident: // s.method(...)
-				if recvName == "" || x.Name != recvName {
-					return true
-				}
+			case recvName != "" && x.Name == recvName: // s.method(...)
 				if top {
 					direct[sel.Sel.Name] = true
 				}
@@ -200,7 +207,27 @@ func (src *specClientSource) generatedCalls(m *specMethod) (api map[string]bool,
 		})
 	}
 	walk(m, true)
-	return api, direct
+	return api, opIDs, direct
+}
+
+// specCallOperationID is the operationId literal of a call[T](ctx, c, "operationId", …), or "".
+func specCallOperationID(c *ast.CallExpr) string {
+	fun := c.Fun
+	if ix, ok := fun.(*ast.IndexExpr); ok {
+		fun = ix.X
+	}
+	if id, ok := fun.(*ast.Ident); !ok || id.Name != "call" || len(c.Args) < 3 {
+		return ""
+	}
+	lit, ok := c.Args[2].(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING {
+		return ""
+	}
+	id, err := strconv.Unquote(lit.Value)
+	if err != nil {
+		return ""
+	}
+	return id
 }
 
 // specOperation is one operation of the spec.
@@ -220,7 +247,8 @@ func specOperations(doc *openapi3.T) map[string]specOperation {
 	return ops
 }
 
-// specGeneratedName is the name oapi-codegen gives an operation's function in internal/api.
+// specGeneratedName is the name oapi-codegen gives an operation in internal/api (its request
+// builders are NewXRequest and NewXRequestWithBody).
 func specGeneratedName(operationID string) string {
 	r := []rune(operationID)
 	if len(r) == 0 {
@@ -285,16 +313,20 @@ func TestSpecEveryOperationHasExactlyOneMethod(t *testing.T) {
 		}
 		namedBy[route] = append(namedBy[route], m.key())
 
-		// The API line must agree with the generated call the method makes.
-		calls, _ := src.generatedCalls(m)
+		// The API line must agree with the request builder the method calls, and with the
+		// operationId it passes to call, which picks the retry class.
+		calls, opIDs, _ := src.generatedCalls(m)
 		want := specGeneratedName(op.id)
-		if !calls[want] && !calls[want+"WithBody"] {
-			t.Errorf("%s: API line names %s (operationId %s), but the method never calls api.%s or api.%sWithBody (it calls %v)", where, route, op.id, want, want, slices.Sorted(maps.Keys(calls)))
+		if !calls[want] {
+			t.Errorf("%s: API line names %s (operationId %s), but the method never calls api.New%sRequest or api.New%sRequestWithBody (it builds %v)", where, route, op.id, want, want, slices.Sorted(maps.Keys(calls)))
 		}
 		for _, c := range slices.Sorted(maps.Keys(calls)) {
-			if strings.TrimSuffix(c, "WithBody") != want {
-				t.Errorf("%s: API line names %s (operationId %s), but the method also calls api.%s, another operation", where, route, op.id, c)
+			if c != want {
+				t.Errorf("%s: API line names %s (operationId %s), but the method also builds a request of %s, another operation", where, route, op.id, c)
 			}
+		}
+		if !maps.Equal(opIDs, map[string]bool{op.id: true}) {
+			t.Errorf("%s: API line names %s (operationId %s), but the method passes %v to call", where, route, op.id, slices.Sorted(maps.Keys(opIDs)))
 		}
 	}
 
@@ -333,8 +365,8 @@ func TestSpecWrappersWrap(t *testing.T) {
 			t.Errorf("%s: wraps %s, which is not a method with one API line", key, w.wraps)
 			continue
 		}
-		wCalls, wDirect := src.generatedCalls(m)
-		tCalls, _ := src.generatedCalls(target)
+		wCalls, _, wDirect := src.generatedCalls(m)
+		tCalls, _, _ := src.generatedCalls(target)
 		callsTarget := wDirect[target.name]
 		sameCalls := len(wCalls) > 0 && maps.Equal(wCalls, tCalls)
 		if !callsTarget && !sameCalls {

@@ -54,19 +54,13 @@ type memberEnvelope struct {
 	Organization Organization `json:"organization"`
 }
 
-func memberOrNil(out *memberEnvelope, err error) (*Member, error) {
+// member is the member of an answer, with its organization, or the call's error.
+func member(out *memberEnvelope, err error) (*Member, error) {
 	if err != nil {
 		return nil, err
 	}
 	out.Member.Organization = &out.Organization
 	return &out.Member, nil
-}
-
-// memberCall runs a member operation that answers with the organization-and-member envelope.
-func (s *MembersService) memberCall(ctx context.Context, idempotent bool, opts []RequestOption, send sender) (*Member, error) {
-	var out memberEnvelope
-	err := s.c.do(ctx, idempotent, opts, send, &out)
-	return memberOrNil(&out, err)
 }
 
 // Create creates a member of an organization.
@@ -86,9 +80,9 @@ func (s *MembersService) Create(ctx context.Context, organizationID string, para
 	if err != nil {
 		return nil, err
 	}
-	return s.memberCall(ctx, false, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.CreateMemberWithBody(ctx, organizationID, nil, contentJSON, body, ed...)
-	})
+	return member(call[memberEnvelope](ctx, s.c, "createMember", opts, func(server string) (*http.Request, error) {
+		return api.NewCreateMemberRequestWithBody(server, pathParam(organizationID), nil, contentJSON, body)
+	}))
 }
 
 // Get returns a member of an organization by member id or external id. Deleted members are not
@@ -106,9 +100,9 @@ func (s *MembersService) GetByEmail(ctx context.Context, organizationID, email s
 }
 
 func (s *MembersService) get(ctx context.Context, organizationID string, params *api.GetMemberParams, opts []RequestOption) (*Member, error) {
-	return s.memberCall(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.GetMember(ctx, organizationID, params, ed...)
-	})
+	return member(call[memberEnvelope](ctx, s.c, "getMember", opts, func(server string) (*http.Request, error) {
+		return api.NewGetMemberRequest(server, pathParam(organizationID), params)
+	}))
 }
 
 // Update changes the fields params sets and returns the member as it is afterwards.
@@ -125,18 +119,21 @@ func (s *MembersService) Update(ctx context.Context, organizationID, memberID st
 	if err != nil {
 		return nil, err
 	}
-	return s.memberCall(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.UpdateMemberWithBody(ctx, organizationID, memberID, nil, contentJSON, body, ed...)
-	})
+	return member(call[memberEnvelope](ctx, s.c, "updateMember", opts, func(server string) (*http.Request, error) {
+		return api.NewUpdateMemberRequestWithBody(server, pathParam(organizationID), pathParam(memberID), nil, contentJSON, body)
+	}))
 }
 
-// Delete deletes a member: its status becomes deleted until Reactivate brings it back.
+// Delete deletes a member: its status becomes deleted until Reactivate brings it back. If the
+// call was retried, an ErrNotFound may mean that an earlier attempt deleted it (see
+// Error.EarlierAttemptMayHaveSucceeded).
 //
 // API: DELETE /v1/b2b/organizations/{organization_id}/members/{member_id}
 func (s *MembersService) Delete(ctx context.Context, organizationID, memberID string, opts ...RequestOption) error {
-	return s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.DeleteMember(ctx, organizationID, memberID, nil, ed...)
-	}, nil)
+	_, err := call[struct{}](ctx, s.c, "deleteMember", opts, func(server string) (*http.Request, error) {
+		return api.NewDeleteMemberRequest(server, pathParam(organizationID), pathParam(memberID), nil)
+	})
+	return err
 }
 
 // Reactivate brings a deleted member back. It takes the Stytch member id only, not an external
@@ -144,9 +141,9 @@ func (s *MembersService) Delete(ctx context.Context, organizationID, memberID st
 //
 // API: PUT /v1/b2b/organizations/{organization_id}/members/{member_id}/reactivate
 func (s *MembersService) Reactivate(ctx context.Context, organizationID, memberID string, opts ...RequestOption) (*Member, error) {
-	return s.memberCall(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.ReactivateMember(ctx, organizationID, memberID, nil, api.ReactivateMemberJSONRequestBody{}, ed...)
-	})
+	return member(call[memberEnvelope](ctx, s.c, "reactivateMember", opts, func(server string) (*http.Request, error) {
+		return api.NewReactivateMemberRequest(server, pathParam(organizationID), pathParam(memberID), nil, api.ReactivateMemberJSONRequestBody{})
+	}))
 }
 
 // DangerouslyGetParams adjust DangerouslyGet.
@@ -160,45 +157,45 @@ type DangerouslyGetParams struct {
 //
 // API: GET /v1/b2b/organizations/members/dangerously_get/{member_id}
 func (s *MembersService) DangerouslyGet(ctx context.Context, memberID string, params DangerouslyGetParams, opts ...RequestOption) (*Member, error) {
-	return s.memberCall(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.DangerouslyGetMember(ctx, memberID, &api.DangerouslyGetMemberParams{IncludeDeleted: &params.IncludeDeleted}, ed...)
-	})
+	return member(call[memberEnvelope](ctx, s.c, "dangerouslyGetMember", opts, func(server string) (*http.Request, error) {
+		return api.NewDangerouslyGetMemberRequest(server, pathParam(memberID), &api.DangerouslyGetMemberParams{IncludeDeleted: &params.IncludeDeleted})
+	}))
 }
 
 // DeletePassword deletes a member's password, found by its id, and returns the member.
 //
 // API: DELETE /v1/b2b/organizations/{organization_id}/members/passwords/{member_password_id}
 func (s *MembersService) DeletePassword(ctx context.Context, organizationID, memberPasswordID string, opts ...RequestOption) (*Member, error) {
-	return s.memberCall(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.DeleteMemberPassword(ctx, organizationID, memberPasswordID, nil, ed...)
-	})
+	return member(call[memberEnvelope](ctx, s.c, "deleteMemberPassword", opts, func(server string) (*http.Request, error) {
+		return api.NewDeleteMemberPasswordRequest(server, pathParam(organizationID), pathParam(memberPasswordID), nil)
+	}))
 }
 
 // DeleteMFAPhoneNumber removes a member's MFA phone number.
 //
 // API: DELETE /v1/b2b/organizations/{organization_id}/members/mfa_phone_numbers/{member_id}
 func (s *MembersService) DeleteMFAPhoneNumber(ctx context.Context, organizationID, memberID string, opts ...RequestOption) (*Member, error) {
-	return s.memberCall(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.DeleteMemberMFAPhoneNumber(ctx, organizationID, memberID, nil, ed...)
-	})
+	return member(call[memberEnvelope](ctx, s.c, "deleteMemberMFAPhoneNumber", opts, func(server string) (*http.Request, error) {
+		return api.NewDeleteMemberMFAPhoneNumberRequest(server, pathParam(organizationID), pathParam(memberID), nil)
+	}))
 }
 
 // DeleteTOTP removes a member's TOTP registration.
 //
 // API: DELETE /v1/b2b/organizations/{organization_id}/members/{member_id}/totp
 func (s *MembersService) DeleteTOTP(ctx context.Context, organizationID, memberID string, opts ...RequestOption) (*Member, error) {
-	return s.memberCall(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.DeleteMemberTOTP(ctx, organizationID, memberID, nil, ed...)
-	})
+	return member(call[memberEnvelope](ctx, s.c, "deleteMemberTOTP", opts, func(server string) (*http.Request, error) {
+		return api.NewDeleteMemberTOTPRequest(server, pathParam(organizationID), pathParam(memberID), nil)
+	}))
 }
 
 // DeleteExternalID removes a member's external id.
 //
 // API: DELETE /v1/b2b/organizations/{organization_id}/members/{member_id}/external_id
 func (s *MembersService) DeleteExternalID(ctx context.Context, organizationID, memberID string, opts ...RequestOption) (*Member, error) {
-	return s.memberCall(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.DeleteMemberExternalID(ctx, organizationID, memberID, nil, ed...)
-	})
+	return member(call[memberEnvelope](ctx, s.c, "deleteMemberExternalID", opts, func(server string) (*http.Request, error) {
+		return api.NewDeleteMemberExternalIDRequest(server, pathParam(organizationID), pathParam(memberID), nil)
+	}))
 }
 
 // RetiredEmailParams name a retired address to unlink: by EmailID, by EmailAddress, or by both.
@@ -219,10 +216,9 @@ func (s *MembersService) UnlinkRetiredEmail(ctx context.Context, organizationID,
 	if err != nil {
 		return nil, err
 	}
-	// Unlinking twice fails the second time, but changes nothing: safe to retry.
-	return s.memberCall(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.UnlinkMemberRetiredEmailWithBody(ctx, organizationID, memberID, nil, contentJSON, body, ed...)
-	})
+	return member(call[memberEnvelope](ctx, s.c, "unlinkMemberRetiredEmail", opts, func(server string) (*http.Request, error) {
+		return api.NewUnlinkMemberRetiredEmailRequestWithBody(server, pathParam(organizationID), pathParam(memberID), nil, contentJSON, body)
+	}))
 }
 
 // StartEmailUpdateParams describe a self-service email change.
@@ -246,23 +242,22 @@ func (s *MembersService) StartEmailUpdate(ctx context.Context, organizationID, m
 	if err != nil {
 		return nil, err
 	}
-	// Not retried: a retry could send the member a second email.
-	return s.memberCall(ctx, false, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.StartMemberEmailUpdateWithBody(ctx, organizationID, memberID, nil, contentJSON, body, ed...)
-	})
+	return member(call[memberEnvelope](ctx, s.c, "startMemberEmailUpdate", opts, func(server string) (*http.Request, error) {
+		return api.NewStartMemberEmailUpdateRequestWithBody(server, pathParam(organizationID), pathParam(memberID), nil, contentJSON, body)
+	}))
 }
 
 // ListConnectedApps lists the Connected Apps a member has authorized.
 //
 // API: GET /v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps
 func (s *MembersService) ListConnectedApps(ctx context.Context, organizationID, memberID string, opts ...RequestOption) ([]MemberConnectedApp, error) {
-	var out struct {
-		ConnectedApps []MemberConnectedApp `json:"connected_apps"`
+	out, err := call[connectedApps[MemberConnectedApp]](ctx, s.c, "listMemberConnectedApps", opts, func(server string) (*http.Request, error) {
+		return api.NewListMemberConnectedAppsRequest(server, pathParam(organizationID), pathParam(memberID), nil)
+	})
+	if err != nil {
+		return nil, err
 	}
-	err := s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.ListMemberConnectedApps(ctx, organizationID, memberID, nil, ed...)
-	}, &out)
-	return out.ConnectedApps, err
+	return out.ConnectedApps, nil
 }
 
 // RevokeConnectedApp revokes a member's authorization of a Connected App.
@@ -270,19 +265,23 @@ func (s *MembersService) ListConnectedApps(ctx context.Context, organizationID, 
 // API: POST /v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps/{connected_app_id}/revoke
 func (s *MembersService) RevokeConnectedApp(ctx context.Context, organizationID, memberID, connectedAppID string, opts ...RequestOption) error {
 	// Revoking twice fails the second time, but changes nothing: safe to retry.
-	return s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.RevokeMemberConnectedApp(ctx, organizationID, memberID, connectedAppID, nil, api.RevokeMemberConnectedAppJSONRequestBody{}, ed...)
-	}, nil)
+	_, err := call[struct{}](ctx, s.c, "revokeMemberConnectedApp", opts, func(server string) (*http.Request, error) {
+		return api.NewRevokeMemberConnectedAppRequest(server, pathParam(organizationID), pathParam(memberID), pathParam(connectedAppID), nil, api.RevokeMemberConnectedAppJSONRequestBody{})
+	})
+	return err
 }
 
-// registrations calls a provider token operation, whose answer lists the member's tokens
-// under "registrations". Reading tokens changes nothing: safe to retry.
-func registrations[T any](ctx context.Context, c *Client, opts []RequestOption, send sender) ([]T, error) {
-	var out struct {
-		Registrations []T `json:"registrations"`
+// registrations is the answer of the provider token operations that list the member's tokens.
+type registrations[T any] struct {
+	Registrations []T `json:"registrations"`
+}
+
+// tokens is the tokens of a registrations answer, or the call's error.
+func tokens[T any](out *registrations[T], err error) ([]T, error) {
+	if err != nil {
+		return nil, err
 	}
-	err := c.do(ctx, true, opts, send, &out)
-	return out.Registrations, err
+	return out.Registrations, nil
 }
 
 // TokenParams adjust the provider token methods.
@@ -295,17 +294,17 @@ type TokenParams struct {
 //
 // API: GET /v1/b2b/organizations/{organization_id}/members/{member_id}/oidc_providers
 func (s *MembersService) GetOIDCTokens(ctx context.Context, organizationID, memberID string, params TokenParams, opts ...RequestOption) ([]OIDCTokens, error) {
-	return registrations[OIDCTokens](ctx, s.c, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.GetMemberOIDCProviders(ctx, organizationID, memberID, &api.GetMemberOIDCProvidersParams{IncludeRefreshToken: &params.IncludeRefreshToken}, ed...)
-	})
+	return tokens(call[registrations[OIDCTokens]](ctx, s.c, "getMemberOIDCProviders", opts, func(server string) (*http.Request, error) {
+		return api.NewGetMemberOIDCProvidersRequest(server, pathParam(organizationID), pathParam(memberID), &api.GetMemberOIDCProvidersParams{IncludeRefreshToken: &params.IncludeRefreshToken})
+	}))
 }
 
 // GetGoogleTokens returns the member's Google tokens.
 //
 // API: GET /v1/b2b/organizations/{organization_id}/members/{member_id}/oauth_providers/google
 func (s *MembersService) GetGoogleTokens(ctx context.Context, organizationID, memberID string, params TokenParams, opts ...RequestOption) (*OAuthTokens, error) {
-	return call[OAuthTokens](ctx, s.c, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.GetMemberGoogleOAuthTokens(ctx, organizationID, memberID, &api.GetMemberGoogleOAuthTokensParams{IncludeRefreshToken: &params.IncludeRefreshToken}, ed...)
+	return call[OAuthTokens](ctx, s.c, "getMemberGoogleOAuthTokens", opts, func(server string) (*http.Request, error) {
+		return api.NewGetMemberGoogleOAuthTokensRequest(server, pathParam(organizationID), pathParam(memberID), &api.GetMemberGoogleOAuthTokensParams{IncludeRefreshToken: &params.IncludeRefreshToken})
 	})
 }
 
@@ -313,8 +312,8 @@ func (s *MembersService) GetGoogleTokens(ctx context.Context, organizationID, me
 //
 // API: GET /v1/b2b/organizations/{organization_id}/members/{member_id}/oauth_providers/microsoft
 func (s *MembersService) GetMicrosoftTokens(ctx context.Context, organizationID, memberID string, params TokenParams, opts ...RequestOption) (*OAuthTokens, error) {
-	return call[OAuthTokens](ctx, s.c, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.GetMemberMicrosoftOAuthTokens(ctx, organizationID, memberID, &api.GetMemberMicrosoftOAuthTokensParams{IncludeRefreshToken: &params.IncludeRefreshToken}, ed...)
+	return call[OAuthTokens](ctx, s.c, "getMemberMicrosoftOAuthTokens", opts, func(server string) (*http.Request, error) {
+		return api.NewGetMemberMicrosoftOAuthTokensRequest(server, pathParam(organizationID), pathParam(memberID), &api.GetMemberMicrosoftOAuthTokensParams{IncludeRefreshToken: &params.IncludeRefreshToken})
 	})
 }
 
@@ -323,27 +322,27 @@ func (s *MembersService) GetMicrosoftTokens(ctx context.Context, organizationID,
 //
 // API: GET /v1/b2b/organizations/{organization_id}/members/{member_id}/oauth_providers/slack
 func (s *MembersService) GetSlackTokens(ctx context.Context, organizationID, memberID string, opts ...RequestOption) ([]SlackTokens, error) {
-	return registrations[SlackTokens](ctx, s.c, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.GetMemberSlackOAuthTokens(ctx, organizationID, memberID, ed...)
-	})
+	return tokens(call[registrations[SlackTokens]](ctx, s.c, "getMemberSlackOAuthTokens", opts, func(server string) (*http.Request, error) {
+		return api.NewGetMemberSlackOAuthTokensRequest(server, pathParam(organizationID), pathParam(memberID))
+	}))
 }
 
 // GetHubSpotTokens returns the member's tokens from each HubSpot account.
 //
 // API: GET /v1/b2b/organizations/{organization_id}/members/{member_id}/oauth_providers/hubspot
 func (s *MembersService) GetHubSpotTokens(ctx context.Context, organizationID, memberID string, params TokenParams, opts ...RequestOption) ([]HubSpotTokens, error) {
-	return registrations[HubSpotTokens](ctx, s.c, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.GetMemberHubspotOAuthTokens(ctx, organizationID, memberID, &api.GetMemberHubspotOAuthTokensParams{IncludeRefreshToken: &params.IncludeRefreshToken}, ed...)
-	})
+	return tokens(call[registrations[HubSpotTokens]](ctx, s.c, "getMemberHubspotOAuthTokens", opts, func(server string) (*http.Request, error) {
+		return api.NewGetMemberHubspotOAuthTokensRequest(server, pathParam(organizationID), pathParam(memberID), &api.GetMemberHubspotOAuthTokensParams{IncludeRefreshToken: &params.IncludeRefreshToken})
+	}))
 }
 
 // GetGitHubTokens returns the member's tokens from each GitHub sign-in.
 //
 // API: GET /v1/b2b/organizations/{organization_id}/members/{member_id}/oauth_providers/github
 func (s *MembersService) GetGitHubTokens(ctx context.Context, organizationID, memberID string, params TokenParams, opts ...RequestOption) ([]GitHubTokens, error) {
-	return registrations[GitHubTokens](ctx, s.c, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.GetMemberGithubOAuthTokens(ctx, organizationID, memberID, &api.GetMemberGithubOAuthTokensParams{IncludeRefreshToken: &params.IncludeRefreshToken}, ed...)
-	})
+	return tokens(call[registrations[GitHubTokens]](ctx, s.c, "getMemberGithubOAuthTokens", opts, func(server string) (*http.Request, error) {
+		return api.NewGetMemberGithubOAuthTokensRequest(server, pathParam(organizationID), pathParam(memberID), &api.GetMemberGithubOAuthTokensParams{IncludeRefreshToken: &params.IncludeRefreshToken})
+	}))
 }
 
 // MemberSearchParams select a page of members.
@@ -376,14 +375,13 @@ func (s *MembersService) Search(ctx context.Context, params MemberSearchParams, 
 	if err != nil {
 		return nil, err
 	}
-	var out struct {
+	out, err := call[struct {
 		Members         []*Member                `json:"members"`
 		Organizations   map[string]*Organization `json:"organizations"`
 		ResultsMetadata resultsMetadata          `json:"results_metadata"`
-	}
-	err = s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.SearchMembersWithBody(ctx, nil, contentJSON, body, ed...)
-	}, &out)
+	}](ctx, s.c, "searchMembers", opts, func(server string) (*http.Request, error) {
+		return api.NewSearchMembersRequestWithBody(server, nil, contentJSON, body)
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,8 @@ import (
 type Option func(*config) error
 
 type config struct {
-	baseURL     string
+	baseURL     string // without a trailing slash
+	basePath    string // baseURL's path, escaped, without a trailing slash
 	httpClient  *http.Client
 	maxRetries  int
 	timeout     time.Duration
@@ -37,14 +38,40 @@ func WithBaseURL(baseURL string) Option {
 	return func(c *config) error {
 		u, err := url.Parse(baseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("client: WithBaseURL(%q): want an absolute http or https URL", baseURL)
+			return fmt.Errorf("client: WithBaseURL(%q): want an absolute http or https URL", redactURL(baseURL))
 		}
 		if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-			return fmt.Errorf("client: WithBaseURL(%q): a base URL takes no credentials, query or fragment", baseURL)
+			return fmt.Errorf("client: WithBaseURL(%q): a base URL takes no credentials, query or fragment", redactURL(baseURL))
 		}
-		c.baseURL = strings.TrimRight(baseURL, "/")
+		for segment := range strings.SplitSeq(u.EscapedPath(), "/") {
+			if segment == "." || segment == ".." {
+				return fmt.Errorf("client: WithBaseURL(%q): a base URL path takes no . or .. segment", redactURL(baseURL))
+			}
+		}
+		c.baseURL, c.basePath = strings.TrimRight(baseURL, "/"), strings.TrimRight(u.EscapedPath(), "/")
 		return nil
 	}
+}
+
+// redactURL is a URL to quote in an error or a log, with any credentials in it replaced by
+// REDACTED, and without its query and fragment. It works on text that does not even parse as a
+// URL, since that is when an error quotes it.
+func redactURL(raw string) string {
+	authority := 0 // where the user information, if any, starts
+	if i := strings.Index(raw, "//"); i >= 0 {
+		authority = i + 2
+	}
+	end := len(raw) // the user information ends at the last "@" before the path
+	if i := strings.IndexByte(raw[authority:], '/'); i >= 0 {
+		end = authority + i
+	}
+	if at := strings.LastIndexByte(raw[authority:end], '@'); at >= 0 {
+		raw = raw[:authority] + "REDACTED" + raw[authority+at:]
+	}
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		raw = raw[:i]
+	}
+	return raw
 }
 
 // WithHTTPClient sends requests through hc: its Transport (proxies, TLS, tracing) and its
@@ -59,8 +86,9 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// WithMaxRetries sets how many times a failed request is retried (DefaultMaxRetries when not
-// given); 0 disables retries.
+// WithMaxRetries sets how many times a failed call is retried (DefaultMaxRetries when not
+// given); 0 disables retries. A call reaches the server at most n+1 times: when net/http sends a
+// GET again by itself, because the kept-alive connection it used broke, that counts as a retry.
 func WithMaxRetries(n int) Option {
 	return func(c *config) error {
 		if n < 0 {
@@ -117,8 +145,9 @@ func WithRetryWaits(initial, max time.Duration) Option {
 	}
 }
 
-// RequestOption adjusts one call. Request options apply after the client's options.
-type RequestOption func(*requestConfig)
+// RequestOption adjusts one call. Request options apply after the client's options; one that
+// is given bad input makes the call fail before anything is sent.
+type RequestOption func(*requestConfig) error
 
 type requestConfig struct {
 	header     http.Header
@@ -128,11 +157,15 @@ type requestConfig struct {
 
 // WithHeader adds a header to the request.
 func WithHeader(key, value string) RequestOption {
-	return func(r *requestConfig) {
+	return func(r *requestConfig) error {
+		if key == "" || strings.ContainsAny(key, "\r\n: ") || strings.ContainsAny(value, "\r\n") {
+			return fmt.Errorf("client: WithHeader(%q): not a header name and value (no line breaks allowed)", key)
+		}
 		if r.header == nil {
 			r.header = http.Header{}
 		}
 		r.header.Add(key, value)
+		return nil
 	}
 }
 
@@ -148,16 +181,26 @@ func WithMemberSessionJWT(sessionJWT string) RequestOption {
 	return WithHeader("X-Stytch-Member-SessionJWT", sessionJWT)
 }
 
-// WithRequestTimeout bounds this call instead of the client's timeout.
+// WithRequestTimeout bounds this call, retries and waits included, instead of the client's
+// timeout (WithTimeout). 0 means no bound but the context's.
 func WithRequestTimeout(d time.Duration) RequestOption {
-	return func(r *requestConfig) { r.timeout = d }
+	return func(r *requestConfig) error {
+		if d < 0 {
+			return fmt.Errorf("client: WithRequestTimeout(%v): must not be negative", d)
+		}
+		r.timeout = d
+		return nil
+	}
 }
 
-// WithRequestMaxRetries retries this call up to n times instead of the client's setting.
+// WithRequestMaxRetries retries this call up to n times instead of the client's setting
+// (WithMaxRetries); 0 sends it once.
 func WithRequestMaxRetries(n int) RequestOption {
-	return func(r *requestConfig) {
-		if n >= 0 {
-			r.maxRetries = n
+	return func(r *requestConfig) error {
+		if n < 0 {
+			return fmt.Errorf("client: WithRequestMaxRetries(%d): must not be negative", n)
 		}
+		r.maxRetries = n
+		return nil
 	}
 }

@@ -16,6 +16,7 @@ func TestNewValidatesItsInput(t *testing.T) {
 		"no secret":          {"project-test-1", "", nil},
 		"relative base URL":  {"project-test-1", "s", []Option{WithBaseURL("/v1")}},
 		"ftp base URL":       {"project-test-1", "s", []Option{WithBaseURL("ftp://x")}},
+		"base URL with ..":   {"project-test-1", "s", []Option{WithBaseURL("http://x/a/../b")}},
 		"base URL with auth": {"project-test-1", "s", []Option{WithBaseURL("https://u:p@x")}},
 		"nil HTTP client":    {"project-test-1", "s", []Option{WithHTTPClient(nil)}},
 		"negative retries":   {"project-test-1", "s", []Option{WithMaxRetries(-1)}},
@@ -42,13 +43,13 @@ func TestBaseURLFollowsTheProjectEnvironment(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.api.Server != want {
-			t.Errorf("%s: %s, want %s", id, c.api.Server, want)
+		if c.server != want {
+			t.Errorf("%s: %s, want %s", id, c.server, want)
 		}
 	}
 	c, _ := New("project-live-1", "s", WithBaseURL("http://127.0.0.1:4010/prefix/"))
-	if c.api.Server != "http://127.0.0.1:4010/prefix/" {
-		t.Errorf("WithBaseURL: %s", c.api.Server)
+	if c.server != "http://127.0.0.1:4010/prefix/" {
+		t.Errorf("WithBaseURL: %s", c.server)
 	}
 }
 
@@ -68,7 +69,7 @@ func TestOptionOrderDoesNotMatter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.api.Server != b.api.Server || a.maxRetries != b.maxRetries || a.timeout != b.timeout ||
+	if a.server != b.server || a.maxRetries != b.maxRetries || a.timeout != b.timeout ||
 		a.retrier.initial != b.retrier.initial || a.retrier.max != b.retrier.max {
 		t.Errorf("different clients from the same options in another order")
 	}
@@ -78,5 +79,29 @@ func TestOptionOrderDoesNotMatter(t *testing.T) {
 	d, _ := New("project-test-1", "s")
 	if d.maxRetries != DefaultMaxRetries || d.timeout != DefaultTimeout || d.retrier.initial != 500*time.Millisecond || d.retrier.max != 8*time.Second {
 		t.Errorf("defaults: %d %v %v %v", d.maxRetries, d.timeout, d.retrier.initial, d.retrier.max)
+	}
+}
+
+// A base URL with credentials is refused without quoting them: the error may reach logs.
+func TestBaseURLErrorsHideCredentials(t *testing.T) {
+	for _, raw := range []string{
+		"http://id:SECRET@host",
+		"https://SECRET@host/prefix",
+		"http://id:SECRET@host/%zz",        // not a URL at all
+		"http://id:SEC RET@host",           // neither
+		"ftp://id:SECRET@host",             // a wrong scheme too
+		"//id:SECRET@host",                 // no scheme
+		"http://id:SECRET@host?q=1#SECRET", // the query and fragment are not credentials but go too
+	} {
+		_, err := New("project-test-1", "s", WithBaseURL(raw))
+		if err == nil {
+			t.Errorf("WithBaseURL(%q) was accepted", raw)
+			continue
+		}
+		if strings.Contains(err.Error(), "SECRET") || strings.Contains(err.Error(), "SEC RET") {
+			t.Errorf("WithBaseURL(%q): the error quotes the credentials: %v", raw, err)
+		} else if !strings.Contains(err.Error(), "REDACTED@host") {
+			t.Errorf("WithBaseURL(%q): the error does not say which URL: %v", raw, err)
+		}
 	}
 }

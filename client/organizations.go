@@ -78,6 +78,14 @@ type organizationEnvelope struct {
 	Organization Organization `json:"organization"`
 }
 
+// organization is the organization of an answer, or the call's error.
+func organization(out *organizationEnvelope, err error) (*Organization, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &out.Organization, nil
+}
+
 // Create creates an organization.
 //
 // API: POST /v1/b2b/organizations
@@ -92,22 +100,18 @@ func (s *OrganizationsService) Create(ctx context.Context, params OrganizationCr
 	if err != nil {
 		return nil, err
 	}
-	var out organizationEnvelope
-	err = s.c.do(ctx, false, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.CreateOrganizationWithBody(ctx, contentJSON, body, ed...)
-	}, &out)
-	return organizationOrNil(&out, err)
+	return organization(call[organizationEnvelope](ctx, s.c, "createOrganization", opts, func(server string) (*http.Request, error) {
+		return api.NewCreateOrganizationRequestWithBody(server, contentJSON, body)
+	}))
 }
 
 // Get returns an organization by id, slug or external id.
 //
 // API: GET /v1/b2b/organizations/{organization_id}
 func (s *OrganizationsService) Get(ctx context.Context, organizationID string, opts ...RequestOption) (*Organization, error) {
-	var out organizationEnvelope
-	err := s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.GetOrganization(ctx, organizationID, ed...)
-	}, &out)
-	return organizationOrNil(&out, err)
+	return organization(call[organizationEnvelope](ctx, s.c, "getOrganization", opts, func(server string) (*http.Request, error) {
+		return api.NewGetOrganizationRequest(server, pathParam(organizationID))
+	}))
 }
 
 // Update changes the fields params sets and returns the organization as it is afterwards.
@@ -121,28 +125,29 @@ func (s *OrganizationsService) Update(ctx context.Context, organizationID string
 	if err != nil {
 		return nil, err
 	}
-	var out organizationEnvelope
-	err = s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.UpdateOrganizationWithBody(ctx, organizationID, nil, contentJSON, body, ed...)
-	}, &out)
-	return organizationOrNil(&out, err)
+	return organization(call[organizationEnvelope](ctx, s.c, "updateOrganization", opts, func(server string) (*http.Request, error) {
+		return api.NewUpdateOrganizationRequestWithBody(server, pathParam(organizationID), nil, contentJSON, body)
+	}))
 }
 
-// Delete deletes an organization and all of its members.
+// Delete deletes an organization and all of its members. If the call was retried, an
+// ErrNotFound may mean that an earlier attempt deleted it (see
+// Error.EarlierAttemptMayHaveSucceeded).
 //
 // API: DELETE /v1/b2b/organizations/{organization_id}
 func (s *OrganizationsService) Delete(ctx context.Context, organizationID string, opts ...RequestOption) error {
-	return s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.DeleteOrganization(ctx, organizationID, nil, ed...)
-	}, nil)
+	_, err := call[struct{}](ctx, s.c, "deleteOrganization", opts, func(server string) (*http.Request, error) {
+		return api.NewDeleteOrganizationRequest(server, pathParam(organizationID), nil)
+	})
+	return err
 }
 
 // Metrics returns usage figures of an organization.
 //
 // API: GET /v1/b2b/organizations/{organization_id}/metrics
 func (s *OrganizationsService) Metrics(ctx context.Context, organizationID string, opts ...RequestOption) (*OrganizationMetrics, error) {
-	return call[OrganizationMetrics](ctx, s.c, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.GetOrganizationMetrics(ctx, organizationID, ed...)
+	return call[OrganizationMetrics](ctx, s.c, "getOrganizationMetrics", opts, func(server string) (*http.Request, error) {
+		return api.NewGetOrganizationMetricsRequest(server, pathParam(organizationID))
 	})
 }
 
@@ -150,32 +155,35 @@ func (s *OrganizationsService) Metrics(ctx context.Context, organizationID strin
 //
 // API: DELETE /v1/b2b/organizations/{organization_id}/external_id
 func (s *OrganizationsService) DeleteExternalID(ctx context.Context, organizationID string, opts ...RequestOption) (*Organization, error) {
-	var out organizationEnvelope
-	err := s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.DeleteOrganizationExternalID(ctx, organizationID, nil, ed...)
-	}, &out)
-	return organizationOrNil(&out, err)
+	return organization(call[organizationEnvelope](ctx, s.c, "deleteOrganizationExternalID", opts, func(server string) (*http.Request, error) {
+		return api.NewDeleteOrganizationExternalIDRequest(server, pathParam(organizationID), nil)
+	}))
 }
 
 // ListConnectedApps lists the Connected Apps that members of an organization have authorized.
 //
 // API: GET /v1/b2b/organizations/{organization_id}/connected_apps
 func (s *OrganizationsService) ListConnectedApps(ctx context.Context, organizationID string, opts ...RequestOption) ([]OrganizationConnectedApp, error) {
-	var out struct {
-		ConnectedApps []OrganizationConnectedApp `json:"connected_apps"`
+	out, err := call[connectedApps[OrganizationConnectedApp]](ctx, s.c, "listOrganizationConnectedApps", opts, func(server string) (*http.Request, error) {
+		return api.NewListOrganizationConnectedAppsRequest(server, pathParam(organizationID), nil)
+	})
+	if err != nil {
+		return nil, err
 	}
-	err := s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.ListOrganizationConnectedApps(ctx, organizationID, nil, ed...)
-	}, &out)
-	return out.ConnectedApps, err
+	return out.ConnectedApps, nil
+}
+
+// connectedApps is the answer of the operations that list Connected Apps.
+type connectedApps[T any] struct {
+	ConnectedApps []T `json:"connected_apps"`
 }
 
 // GetConnectedApp returns a Connected App of an organization with the members who authorized it.
 //
 // API: GET /v1/b2b/organizations/{organization_id}/connected_apps/{connected_app_id}
 func (s *OrganizationsService) GetConnectedApp(ctx context.Context, organizationID, connectedAppID string, opts ...RequestOption) (*ConnectedAppDetails, error) {
-	return call[ConnectedAppDetails](ctx, s.c, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.GetOrganizationConnectedApp(ctx, organizationID, connectedAppID, nil, ed...)
+	return call[ConnectedAppDetails](ctx, s.c, "getOrganizationConnectedApp", opts, func(server string) (*http.Request, error) {
+		return api.NewGetOrganizationConnectedAppRequest(server, pathParam(organizationID), pathParam(connectedAppID), nil)
 	})
 }
 
@@ -204,13 +212,12 @@ func (s *OrganizationsService) Search(ctx context.Context, params OrganizationSe
 	if err != nil {
 		return nil, err
 	}
-	var out struct {
+	out, err := call[struct {
 		Organizations   []*Organization `json:"organizations"`
 		ResultsMetadata resultsMetadata `json:"results_metadata"`
-	}
-	err = s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.SearchOrganizationsWithBody(ctx, contentJSON, body, ed...)
-	}, &out)
+	}](ctx, s.c, "searchOrganizations", opts, func(server string) (*http.Request, error) {
+		return api.NewSearchOrganizationsRequestWithBody(server, contentJSON, body)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -235,11 +242,4 @@ func (s *OrganizationsService) SearchAll(ctx context.Context, params Organizatio
 		}
 		return page.Organizations, page.NextCursor, nil
 	})
-}
-
-func organizationOrNil(out *organizationEnvelope, err error) (*Organization, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &out.Organization, nil
 }

@@ -14,12 +14,11 @@ type RBACService struct{ c *Client }
 //
 // API: GET /v1/b2b/rbac/policy
 func (s *RBACService) Policy(ctx context.Context, opts ...RequestOption) (*Policy, error) {
-	var out struct {
+	out, err := call[struct {
 		Policy *Policy `json:"policy"`
-	}
-	err := s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.GetRBACPolicy(ctx, ed...)
-	}, &out)
+	}](ctx, s.c, "getRBACPolicy", opts, func(server string) (*http.Request, error) {
+		return api.NewGetRBACPolicyRequest(server)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -34,17 +33,21 @@ type orgPolicyEnvelope struct {
 	OrgPolicy OrganizationPolicy `json:"org_policy"`
 }
 
-// OrganizationPolicy returns an organization's custom roles.
-//
-// API: GET /v1/b2b/rbac/organizations/{organization_id}
-func (s *RBACService) OrganizationPolicy(ctx context.Context, organizationID string, opts ...RequestOption) (*OrganizationPolicy, error) {
-	out, err := call[orgPolicyEnvelope](ctx, s.c, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.GetOrganizationRBACPolicy(ctx, organizationID, ed...)
-	})
+// orgPolicy is the policy of an answer, or the call's error.
+func orgPolicy(out *orgPolicyEnvelope, err error) (*OrganizationPolicy, error) {
 	if err != nil {
 		return nil, err
 	}
 	return &out.OrgPolicy, nil
+}
+
+// OrganizationPolicy returns an organization's custom roles.
+//
+// API: GET /v1/b2b/rbac/organizations/{organization_id}
+func (s *RBACService) OrganizationPolicy(ctx context.Context, organizationID string, opts ...RequestOption) (*OrganizationPolicy, error) {
+	return orgPolicy(call[orgPolicyEnvelope](ctx, s.c, "getOrganizationRBACPolicy", opts, func(server string) (*http.Request, error) {
+		return api.NewGetOrganizationRBACPolicyRequest(server, pathParam(organizationID))
+	}))
 }
 
 // SetOrganizationPolicy replaces an organization's custom roles and returns them.
@@ -58,13 +61,9 @@ func (s *RBACService) SetOrganizationPolicy(ctx context.Context, organizationID 
 	if err != nil {
 		return nil, err
 	}
-	out, err := call[orgPolicyEnvelope](ctx, s.c, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.SetOrganizationRBACPolicyWithBody(ctx, organizationID, contentJSON, body, ed...)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &out.OrgPolicy, nil
+	return orgPolicy(call[orgPolicyEnvelope](ctx, s.c, "setOrganizationRBACPolicy", opts, func(server string) (*http.Request, error) {
+		return api.NewSetOrganizationRBACPolicyRequestWithBody(server, pathParam(organizationID), contentJSON, body)
+	}))
 }
 
 // SessionsService reads session key material.
@@ -74,11 +73,13 @@ type SessionsService struct{ c *Client }
 //
 // API: GET /v1/b2b/sessions/jwks/{project_id}
 func (s *SessionsService) JWKS(ctx context.Context, opts ...RequestOption) ([]JWK, error) {
-	var out struct {
+	out, err := call[struct {
 		Keys []JWK `json:"keys"`
+	}](ctx, s.c, "getSessionJWKS", opts, func(server string) (*http.Request, error) {
+		return api.NewGetSessionJWKSRequest(server, pathParam(s.c.projectID))
+	})
+	if err != nil {
+		return nil, err
 	}
-	err := s.c.do(ctx, true, opts, func(ctx context.Context, ed ...api.RequestEditorFn) (*http.Response, error) {
-		return s.c.api.GetSessionJWKS(ctx, s.c.projectID, ed...)
-	}, &out)
-	return out.Keys, err
+	return out.Keys, nil
 }

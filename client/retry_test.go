@@ -18,7 +18,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/jarcoal/httpmock"
+
+	"github.com/b2bkit/stytchorgs"
 )
 
 func TestShouldRetry(t *testing.T) {
@@ -67,22 +70,72 @@ func TestShouldRetry(t *testing.T) {
 	}
 }
 
+// Every operation of the spec has exactly one retry class, and the class agrees with the
+// method's semantics: a GET is a read, a PUT or a DELETE an idempotent write. A POST is a create
+// (retried only when unsent) unless it is listed here with the reason it may be repeated.
+func TestRetryClassesFollowTheSpec(t *testing.T) {
+	postsSafeToRepeat := map[string]retryClass{
+		"searchOrganizations":      retryRead,       // a query; changes nothing
+		"searchMembers":            retryRead,       // a query; changes nothing
+		"unlinkMemberRetiredEmail": retryIdempotent, // a second unlink fails, changing nothing
+		"revokeMemberConnectedApp": retryIdempotent, // a second revoke fails, changing nothing
+	}
+	classNames := map[retryClass]string{retryRead: "retryRead", retryIdempotent: "retryIdempotent", retryIfUnsent: "retryIfUnsent"}
+	doc, err := openapi3.NewLoader().LoadFromData(stytchorgs.OpenAPISpec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	inSpec := map[string]bool{}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			id := op.OperationID
+			if inSpec[id] {
+				t.Errorf("operationId %s appears twice in the spec", id)
+			}
+			inSpec[id] = true
+			class, ok := retryClasses[id]
+			want := map[string]retryClass{http.MethodGet: retryRead, http.MethodPut: retryIdempotent, http.MethodDelete: retryIdempotent, http.MethodPost: retryIfUnsent}[method]
+			if c, listed := postsSafeToRepeat[id]; listed && method == http.MethodPost {
+				want = c
+			}
+			switch {
+			case !ok:
+				t.Errorf("%s %s (%s) has no retry class in retryClasses", method, path, id)
+			case want == 0:
+				t.Errorf("%s %s (%s): no rule for the method %s", method, path, id, method)
+			case class != want:
+				t.Errorf("%s %s (%s) has retry class %s, want %s", method, path, id, classNames[class], classNames[want])
+			}
+		}
+	}
+	for id := range retryClasses {
+		if !inSpec[id] {
+			t.Errorf("retryClasses names %s, which is not an operation of the spec", id)
+		}
+	}
+	for id := range postsSafeToRepeat {
+		if !inSpec[id] {
+			t.Errorf("postsSafeToRepeat names %s, which is not an operation of the spec", id)
+		}
+	}
+}
+
 // When the call's own context has ended (its deadline, or the caller's), nothing is retried,
 // whatever the attempt's error: the deadline error of a read included.
-func TestCheckRetryStopsWhenTheCallsContextEnds(t *testing.T) {
+func TestCheckStopsWhenTheCallsContextEnds(t *testing.T) {
 	r := &retrier{initial: time.Millisecond, max: time.Millisecond, maxRetryAfter: time.Second, now: time.Now, random: func() float64 { return 0.5 }}
-	st := &callState{idempotent: true, maxRetries: 2}
-	expired, cancel := context.WithDeadline(context.WithValue(context.Background(), callStateKey{}, st), time.Now().Add(-time.Second))
+	req := httptest.NewRequest(http.MethodGet, "https://test.stytch.com/v1/b2b/organizations/acme", nil)
+	a := newAttempts(r, "getOrganization", 2, nil, req)
+	expired, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel()
 	attemptErr := &url.Error{Op: "Get", URL: "u", Err: fmt.Errorf("wrapped: %w", context.DeadlineExceeded)}
-	retry, err := r.checkRetry(expired, nil, attemptErr)
-	if retry || !errors.Is(err, context.DeadlineExceeded) || st.retries != 0 {
-		t.Errorf("checkRetry = %v, %v (retries %d); want no retry and the context's error", retry, err, st.retries)
+	retry, err := a.check(expired, nil, attemptErr)
+	if retry || !errors.Is(err, context.DeadlineExceeded) || a.retries != 0 {
+		t.Errorf("check = %v, %v (retries %d); want no retry and the context's error", retry, err, a.retries)
 	}
 	// The same attempt error with the call still running is retried.
-	live := context.WithValue(context.Background(), callStateKey{}, st)
-	if retry, err := r.checkRetry(live, nil, attemptErr); !retry || err != nil {
-		t.Errorf("with the call running: checkRetry = %v, %v; want a retry", retry, err)
+	if retry, err := a.check(context.Background(), nil, attemptErr); !retry || err != nil {
+		t.Errorf("with the call running: check = %v, %v; want a retry", retry, err)
 	}
 }
 
@@ -445,5 +498,101 @@ func TestRetryWaitsThatCannotFitAreNotStarted(t *testing.T) {
 			t.Fatalf("waited %v for a retry the deadline could not fit", time.Since(start))
 		}
 		httpmock.DeactivateAndReset()
+	}
+}
+
+func TestOutcomeUnknown(t *testing.T) {
+	refused := &url.Error{Op: "Delete", URL: "u", Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}
+	reset := &url.Error{Op: "Delete", URL: "u", Err: &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}}
+	timeout := &url.Error{Op: "Delete", URL: "u", Err: context.DeadlineExceeded}
+	for _, tc := range []struct {
+		name   string
+		status int
+		err    error
+		want   bool
+	}{
+		{"429: refused without acting", 429, nil, false},
+		{"connection refused: never sent", 0, refused, false},
+		{"408", 408, nil, true},
+		{"500", 500, nil, true},
+		{"503", 503, nil, true},
+		{"connection reset after sending", 0, reset, true},
+		{"the attempt timed out", 0, timeout, true},
+	} {
+		if got := outcomeUnknown(tc.status, tc.err); got != tc.want {
+			t.Errorf("%s: outcomeUnknown = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// Only a write retried after an attempt of unknown outcome says an earlier attempt may have
+// succeeded: not after a 429 or a refused connection, and never for a read.
+func TestEarlierAttemptMayHaveSucceeded(t *testing.T) {
+	const memberURL = "https://test.stytch.com/v1/b2b/organizations/acme/members/m1"
+	reset := &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	notFound := stytchErr(404, "member_not_found")
+	for _, tc := range []struct {
+		name   string
+		method string
+		first  httpmock.Responder
+		want   bool
+	}{
+		{"DELETE after a lost connection", "DELETE", httpmock.NewErrorResponder(reset), true},
+		{"DELETE after a 500", "DELETE", stytchErr(500, "internal_server_error"), true},
+		{"DELETE after a 503", "DELETE", stytchErr(503, "internal_server_error"), true},
+		{"DELETE after a 429", "DELETE", stytchErr(429, "too_many_requests"), false},
+		{"DELETE after a refused connection", "DELETE", httpmock.NewErrorResponder(refused), false},
+		{"GET after a 503", "GET", stytchErr(503, "internal_server_error"), false},
+	} {
+		e := newMockEnv(t)
+		e.mt.RegisterResponder(tc.method, memberURL, tc.first.Then(notFound))
+		e.mt.RegisterResponder("GET", "https://test.stytch.com/v1/b2b/organizations/acme/member", tc.first.Then(notFound))
+		var err error
+		if tc.method == "DELETE" {
+			err = e.c.Members.Delete(context.Background(), "acme", "m1")
+		} else {
+			_, err = e.c.Members.Get(context.Background(), "acme", "m1")
+		}
+		var se *Error
+		if !errors.As(err, &se) || !errors.Is(err, ErrNotFound) || se.Attempts != 2 {
+			t.Errorf("%s: %v, want a 404 after 2 attempts", tc.name, err)
+		} else if se.EarlierAttemptMayHaveSucceeded != tc.want || errors.Is(err, ErrEarlierAttemptMayHaveSucceeded) != tc.want {
+			t.Errorf("%s: EarlierAttemptMayHaveSucceeded = %v, errors.Is = %v; want %v", tc.name,
+				se.EarlierAttemptMayHaveSucceeded, errors.Is(err, ErrEarlierAttemptMayHaveSucceeded), tc.want)
+		}
+		httpmock.DeactivateAndReset()
+	}
+	// Nor does an answer at the first attempt.
+	e := newMockEnv(t)
+	e.mt.RegisterResponder("DELETE", memberURL, notFound)
+	err := e.c.Members.Delete(context.Background(), "acme", "m1")
+	var se *Error
+	if !errors.As(err, &se) || se.Attempts != 1 || errors.Is(err, ErrEarlierAttemptMayHaveSucceeded) {
+		t.Errorf("a 404 at once: %#v", err)
+	}
+}
+
+// Request options validate their input like client options: the call fails before sending.
+func TestRequestOptionsValidate(t *testing.T) {
+	e := newMockEnv(t)
+	e.mt.RegisterResponder("GET", orgURL, httpmock.NewStringResponder(200, orgBody))
+	for name, opt := range map[string]RequestOption{
+		"negative timeout":       WithRequestTimeout(-time.Second),
+		"negative retries":       WithRequestMaxRetries(-1),
+		"header value line feed": WithHeader("X-Tag", "a\r\nX-Evil: 1"),
+		"empty header name":      WithHeader("", "v"),
+		"header name with colon": WithHeader("X-Evil: 1", "v"),
+		"session token newline":  WithMemberSession("token\nX-Evil: 1"),
+	} {
+		if _, err := e.c.Organizations.Get(context.Background(), "acme", opt); err == nil {
+			t.Errorf("%s: the call succeeded", name)
+		}
+	}
+	if n := e.calls("GET", orgURL); n != 0 {
+		t.Errorf("%d requests sent with invalid options", n)
+	}
+	if _, err := e.c.Organizations.Get(context.Background(), "acme", WithRequestTimeout(0), WithRequestMaxRetries(0), WithHeader("X-Tag", "ok")); err != nil {
+		t.Errorf("valid options: %v", err)
 	}
 }

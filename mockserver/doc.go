@@ -38,6 +38,12 @@
 // the field and the problem; error_details.violations lists every violation. Unknown routes are
 // 404 route_not_found, a wrong method 405, bodies over 1 MB 413.
 //
+// Path parameters are percent-decoded once: /organizations/%2E is the organization ".", and
+// /organizations/a%2Fb the organization "a/b". Repeated slashes count as one (the official Go
+// SDK, given a base URL that ends in "/", asks for //v1/…), except where the empty segment
+// stands for a parameter: /organizations//metrics is 404 route_not_found, not the organization
+// "metrics".
+//
 // A response that breaks the spec is a bug in the mock. It is never sent: the client gets a 500
 // mock_response_invalid that says which rule broke, ContractViolations records it, and Start
 // fails the test.

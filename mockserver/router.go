@@ -12,7 +12,8 @@ import (
 // matching order (the order its gorillamux router uses) and takes the first whose segments
 // match, so it answers exactly as kin-openapi would, including for the overlapping member paths
 // (router_test.go compares the two on every path), but without regular expressions and without
-// allocating except for the parameters.
+// allocating except for the parameters. The one difference: repeated slashes count as one (see
+// find).
 type router struct {
 	doc   *openapi3.T
 	paths []*pathTemplate
@@ -54,21 +55,40 @@ func newRouter(doc *openapi3.T) *router {
 // find returns the operation, its path template and its path parameters (still
 // percent-encoded, as kin-openapi takes them), or routers.ErrPathNotFound or
 // routers.ErrMethodNotAllowed.
+//
+// Repeated slashes count as one, as the official Go SDK needs (given a base URL that ends in
+// "/", it asks for //v1/b2b/sessions/jwks/{project_id}), except where an empty segment can be
+// read as an empty parameter: /organizations//metrics is an organization without an id, not
+// the organization "metrics", and is not found, as kin-openapi answers.
 func (r *router) find(req *http.Request) (*openapi3.Operation, *pathTemplate, map[string]string, error) {
 	path := req.URL.EscapedPath()
 	if !strings.HasPrefix(path, "/") {
 		return nil, nil, nil, routers.ErrPathNotFound
 	}
 	var parts [maxSegments]string
-	n := 0
-	for rest, more := path[1:], true; more; n++ {
+	n, repeated := 0, false
+	for rest, more := path[1:], true; more; {
+		var part string
+		part, rest, more = strings.Cut(rest, "/")
+		if part == "" && more && n > 0 && parts[n-1] == "" {
+			continue // a run of slashes is one empty segment here
+		}
 		if n == maxSegments {
 			return nil, nil, nil, routers.ErrPathNotFound
 		}
-		parts[n], rest, more = strings.Cut(rest, "/")
+		parts[n] = part
+		repeated = repeated || (part == "" && more)
+		n++
+	}
+	segments := parts[:n]
+	if repeated {
+		if r.emptyParameter(segments) {
+			return nil, nil, nil, routers.ErrPathNotFound
+		}
+		segments = withoutRepeatedSlashes(segments)
 	}
 	for _, t := range r.paths {
-		if !t.matches(parts[:n]) {
+		if !t.matches(segments) {
 			continue
 		}
 		op := t.ops[req.Method]
@@ -81,7 +101,7 @@ func (r *router) find(req *http.Request) (*openapi3.Operation, *pathTemplate, ma
 			i := 0
 			for j, s := range t.segments {
 				if s == "" {
-					params[t.names[i]] = parts[j]
+					params[t.names[i]] = segments[j]
 					i++
 				}
 			}
@@ -89,6 +109,50 @@ func (r *router) find(req *http.Request) (*openapi3.Operation, *pathTemplate, ma
 		return op, t, params, nil
 	}
 	return nil, nil, nil, routers.ErrPathNotFound
+}
+
+// withoutRepeatedSlashes drops the empty segments a repeated slash leaves; a last empty
+// segment, from one trailing slash, stays.
+func withoutRepeatedSlashes(parts []string) []string {
+	out := make([]string, 0, len(parts))
+	for i, p := range parts {
+		if p != "" || i == len(parts)-1 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// emptyParameter reports whether some path template matches parts with an empty segment in
+// place of one of its parameters, each other empty segment but a last one being a repeated
+// slash.
+func (r *router) emptyParameter(parts []string) bool {
+	for _, t := range r.paths {
+		if t.matchesWithEmptyParameter(parts, 0, false) {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *pathTemplate) matchesWithEmptyParameter(parts []string, next int, emptyParam bool) bool {
+	if len(parts) == 0 {
+		return next == len(t.segments) && emptyParam
+	}
+	p := parts[0]
+	if p == "" && len(parts) > 1 && t.matchesWithEmptyParameter(parts[1:], next, emptyParam) {
+		return true // a repeated slash
+	}
+	if next == len(t.segments) {
+		return false
+	}
+	switch s := t.segments[next]; {
+	case s == "": // a parameter
+		return t.matchesWithEmptyParameter(parts[1:], next+1, emptyParam || p == "")
+	case s == p:
+		return t.matchesWithEmptyParameter(parts[1:], next+1, emptyParam)
+	}
+	return false
 }
 
 func (t *pathTemplate) matches(parts []string) bool {

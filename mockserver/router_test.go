@@ -76,3 +76,45 @@ func TestRouterAllocatesOnlyParameters(t *testing.T) {
 		t.Errorf("a route without parameters allocated %v times", n)
 	}
 }
+
+// Every path parameter arrives as one segment however odd the id, and reaches the handler
+// decoded: the mock routes on the escaped path and unescapes each parameter once.
+func TestRouterDecodesEveryParameter(t *testing.T) {
+	spec, err := loadSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{ // id → its escaped segment
+		".": "%2E", "..": "%2E%2E", "a/b": "a%2Fb", "%": "%25", "?": "%3F", "#": "%23",
+		"zürich-東京": "z%C3%BCrich-%E6%9D%B1%E4%BA%AC", "%2E": "%252E",
+	}
+	checked := 0
+	for _, tmpl := range spec.router.paths {
+		if len(tmpl.names) == 0 {
+			continue
+		}
+		for id, segment := range ids {
+			path := tmpl.path
+			for _, name := range tmpl.names {
+				path = strings.Replace(path, "{"+name+"}", segment, 1)
+			}
+			for method := range tmpl.ops {
+				req := httptest.NewRequest(method, "http://mock"+path, nil)
+				_, found, params, err := spec.router.find(req)
+				if err != nil || found != tmpl {
+					t.Errorf("%s %s: found %v, %v; want %s", method, path, found, err, tmpl.path)
+					continue
+				}
+				for _, name := range tmpl.names {
+					if got := unescape(params[name]); got != id {
+						t.Errorf("%s %s: %s decodes to %q, want %q", method, path, name, got, id)
+					}
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 30*len(ids) { // the 30 operations with a path parameter
+		t.Errorf("only %d requests checked", checked)
+	}
+}
