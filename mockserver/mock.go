@@ -51,7 +51,7 @@ func NewMock(opts ...Option) (*Mock, error) {
 	}
 	m := &Mock{
 		spec:    spec,
-		store:   store.New(store.Options{Now: cfg.now, NewUUID: cfg.newUUID}),
+		store:   store.New(store.Options{Now: cfg.now, NewUUID: cfg.newUUID, CursorKey: cfg.cursorKey}),
 		creds:   newCredentials(cfg.credentials),
 		routes:  map[string]http.HandlerFunc{},
 		logger:  cfg.logger,

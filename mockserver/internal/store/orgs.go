@@ -24,6 +24,7 @@ type orgRec struct {
 	byExtID map[string]*memberRec // external id of members not deleted
 	retired map[string]*memberRec // retired email of members not deleted
 	byPhone map[string]*memberRec // MFA phone number of members not deleted
+	gone    bool                  // deleted: a search that began before may still hold it
 }
 
 // ConnectedApp is a Connected App of the project. The mock cannot create them (Stytch's
@@ -418,6 +419,7 @@ func (p *Project) DeleteOrganization(ident string, actor *Actor) (string, error)
 		gone[m.m.MemberID] = true
 	}
 	p.dropSessions(gone)
+	rec.gone = true
 	delete(p.orgByID, rec.org.OrganizationID)
 	p.unindexOrg(rec)
 	i := sort.Search(len(p.orgs), func(i int) bool { return p.orgs[i].seq >= rec.seq })
