@@ -356,6 +356,11 @@ func cannotUpdateTrustedMetadata() *Error {
 func (p *Project) CreateMember(orgIdent string, req api.MemberCreateRequest, actor *Actor, seed *MemberSeed) (MemberResult, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	return p.createMember(orgIdent, req, actor, seed)
+}
+
+// createMember is CreateMember for a caller that holds the lock.
+func (p *Project) createMember(orgIdent string, req api.MemberCreateRequest, actor *Actor, seed *MemberSeed) (MemberResult, error) {
 	org, e := p.resolveOrg(orgIdent)
 	if e != nil {
 		return MemberResult{}, e

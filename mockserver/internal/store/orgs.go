@@ -71,7 +71,11 @@ type OrgSeed struct {
 func (p *Project) CreateOrganization(req api.OrganizationCreateRequest, seed *OrgSeed) (api.Organization, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	return p.createOrganization(req, seed)
+}
 
+// createOrganization is CreateOrganization for a caller that holds the lock.
+func (p *Project) createOrganization(req api.OrganizationCreateRequest, seed *OrgSeed) (api.Organization, error) {
 	now := p.timestamp()
 	o := api.Organization{
 		OrganizationID:                       p.newID("organization"),
@@ -412,6 +416,12 @@ func (p *Project) DeleteOrganization(ident string, actor *Actor) (string, error)
 	if e := p.authorize(actor, rec, resOrganization, "delete", nil); e != nil {
 		return "", e
 	}
+	p.removeOrg(rec)
+	return rec.org.OrganizationID, nil
+}
+
+// removeOrg deletes an organization and all its members. The caller holds the lock.
+func (p *Project) removeOrg(rec *orgRec) {
 	gone := make(map[string]bool, len(rec.members))
 	for _, m := range rec.members {
 		p.unindexMember(m)
@@ -425,7 +435,6 @@ func (p *Project) DeleteOrganization(ident string, actor *Actor) (string, error)
 	i := sort.Search(len(p.orgs), func(i int) bool { return p.orgs[i].seq >= rec.seq })
 	p.orgs = slices.Delete(p.orgs, i, i+1)
 	p.write()
-	return rec.org.OrganizationID, nil
 }
 
 // DeleteOrganizationExternalID removes an organization's external id; without one it changes
