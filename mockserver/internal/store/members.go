@@ -340,9 +340,13 @@ func checkMetadata(field string, m *api.Metadata) *Error {
 	return nil
 }
 
+// checkName checks a member's name; "" is no name.
 func checkName(name string) *Error {
-	if utf8.RuneCountInString(name) > 256 {
+	switch {
+	case utf8.RuneCountInString(name) > 256:
 		return invalid("invalid_name", "name may be at most 256 characters long.")
+	case name != "" && blank(name):
+		return invalid("invalid_name", "name must hold a visible character, not only spaces or control characters; send \"\" for no name.")
 	}
 	return nil
 }

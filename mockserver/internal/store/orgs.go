@@ -171,7 +171,8 @@ func (p *Project) createOrganization(req api.OrganizationCreateRequest, seed *Or
 }
 
 // freeSlug returns the derived slug, or a fallback when the name gives none, with -2, -3, …
-// appended until no organization uses it.
+// appended until no organization uses it. Each slug remembers the suffix it got to, so the next
+// organization of the same name starts there: creating n namesakes costs O(n), not O(n²).
 func (p *Project) freeSlug(slug, orgID string) string {
 	if checkSlug(slug) != nil {
 		// The first 8 hexadecimal digits of the id's UUID: organization-test-07971b06-… → org-07971b06.
@@ -181,12 +182,19 @@ func (p *Project) freeSlug(slug, orgID string) string {
 			slug = "org-" + strconv.FormatUint(p.seq+1, 10)
 		}
 	}
-	base, candidate := slug, slug
-	for n := 2; p.orgBySlug[strings.ToLower(candidate)] != nil; n++ {
-		suffix := "-" + strconv.Itoa(n)
-		candidate = strings.TrimRight(base[:min(len(base), 128-len(suffix))], "-") + suffix
+	key := strings.ToLower(slug)
+	if p.orgBySlug[key] == nil {
+		return slug
 	}
-	return candidate
+	n := max(p.slugNext[key], 2)
+	for ; ; n++ {
+		suffix := "-" + strconv.Itoa(n)
+		candidate := strings.TrimRight(slug[:min(len(slug), 128-len(suffix))], "-") + suffix
+		if p.orgBySlug[strings.ToLower(candidate)] == nil {
+			p.slugNext[key] = n + 1
+			return candidate
+		}
+	}
 }
 
 // checkOrganization applies the rules every organization must satisfy, to o as it would be
@@ -195,6 +203,8 @@ func (p *Project) checkOrganization(old *orgRec, o *api.Organization) *Error {
 	switch {
 	case o.OrganizationName == "" || utf8.RuneCountInString(o.OrganizationName) > 128:
 		return invalid("invalid_organization_name", "organization_name must be 1 to 128 characters long.")
+	case blank(o.OrganizationName):
+		return invalid("invalid_organization_name", "organization_name must hold a visible character, not only spaces or control characters.")
 	case utf8.RuneCountInString(o.OrganizationLogoURL) > 2048:
 		return invalid("organization_logo_url_too_long", "organization_logo_url may be at most 2048 characters long.")
 	}

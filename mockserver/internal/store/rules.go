@@ -3,6 +3,7 @@ package store
 import (
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // Shapes the spec also states as patterns. The mock checks them here as well because the store
@@ -120,6 +121,17 @@ func checkSlug(slug string) *Error {
 		return invalid("invalid_organization_slug", "The organization_slug must be at least 2 characters long and may only contain alphanumerics and the reserved characters '-', '.', '_', or '~'. At least one character must be alphanumeric.")
 	}
 	return nil
+}
+
+// blank reports whether a name shows nothing: it holds only white space, control characters
+// (such as NUL) and invisible formatting characters (such as a zero-width space).
+func blank(name string) bool {
+	for _, r := range name {
+		if !unicode.IsSpace(r) && !unicode.IsControl(r) && !unicode.Is(unicode.Cf, r) {
+			return false
+		}
+	}
+	return true
 }
 
 func checkPhone(phone string) *Error {

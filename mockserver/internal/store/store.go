@@ -142,6 +142,10 @@ type Project struct {
 	policy   policy
 	sessions map[string]*Session     // session token or JWT → session
 	apps     map[string]ConnectedApp // Connected Apps by id
+
+	// slugNext is, by lowercased derived slug, the suffix to try first when the slug is taken:
+	// deriving a slug for a name many organizations share costs one try, not one per namesake.
+	slugNext map[string]int
 }
 
 func newProject(id string, now func() time.Time, newUUID func() string) *Project {
@@ -156,6 +160,7 @@ func newProject(id string, now func() time.Time, newUUID func() string) *Project
 		policy:        defaultPolicy(),
 		sessions:      map[string]*Session{},
 		apps:          map[string]ConnectedApp{},
+		slugNext:      map[string]int{},
 	}
 }
 
