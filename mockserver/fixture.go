@@ -135,10 +135,12 @@ func ParseFixture(b []byte) (Fixture, error) {
 }
 
 // decodeStrict decodes exactly one JSON value into v: unknown fields and trailing data other
-// than whitespace are errors.
+// than whitespace are errors. Numbers decoded into `any` (metadata values) are kept exact, as
+// json.Number.
 func decodeStrict(b []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
+	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
 		return err
 	}
@@ -318,14 +320,17 @@ func (m *Mock) planMember(mem FixtureMember) (seedMember, error) {
 }
 
 // wire converts a public (client) value into the wire type the store takes, through JSON: both
-// follow openapi.yaml's field names.
+// follow openapi.yaml's field names. Numbers that land in `any` (metadata values) stay exact,
+// as json.Number: a float64 would round integers above 2^53.
 func wire[T any](v any) (T, error) {
 	var out T
 	b, err := json.Marshal(v)
 	if err != nil {
 		return out, err
 	}
-	err = json.Unmarshal(b, &out)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	err = dec.Decode(&out)
 	return out, err
 }
 
