@@ -135,10 +135,12 @@ func ParseFixture(b []byte) (Fixture, error) {
 }
 
 // decodeStrict decodes exactly one JSON value into v: unknown fields and trailing data other
-// than whitespace are errors.
+// than whitespace are errors. Numbers decoded into `any` (metadata values) are kept exact, as
+// json.Number.
 func decodeStrict(b []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
+	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
 		return err
 	}
@@ -150,100 +152,137 @@ func decodeStrict(b []byte, v any) error {
 
 // Seed adds a fixture's state. Organizations and members are checked against openapi.yaml's
 // create requests and Stytch's rules like requests are; if anything fails, nothing of the
-// fixture is kept.
-func (m *Mock) Seed(f Fixture) (err error) {
+// fixture is kept. Requests served meanwhile see the project as it was before the fixture or
+// with all of it, never with part of it.
+func (m *Mock) Seed(f Fixture) error {
 	if f.ProjectID == "" {
 		return fmt.Errorf("mockserver: fixture: project_id is required")
 	}
-	p := m.store.Project(f.ProjectID)
-	var created []string
-	previousPolicy := p.Policy()
-	previousApps := map[string]*store.ConnectedApp{}
-	for _, app := range f.ConnectedApps {
-		if old, ok := p.ConnectedApp(app.ConnectedAppID); ok {
-			previousApps[app.ConnectedAppID] = &old
-		} else {
-			previousApps[app.ConnectedAppID] = nil
-		}
+	plan, err := m.planSeed(f)
+	if err != nil {
+		return err
 	}
-	defer func() {
-		if err == nil {
-			return
-		}
-		for _, id := range created {
-			_, _ = p.DeleteOrganization(id, nil)
-		}
-		if f.Policy != nil {
-			p.SetPolicy(previousPolicy)
-		}
-		for id, old := range previousApps {
-			if old == nil {
-				p.RemoveConnectedApp(id)
-			} else {
-				_ = p.AddConnectedApp(*old)
-			}
-		}
-	}()
+	return m.store.Project(f.ProjectID).Seed(plan.apply)
+}
+
+// seedPlan is a fixture checked against the spec and turned into the store's types: everything
+// that needs no state, done before the store takes the project's lock to apply it.
+type seedPlan struct {
+	policy *api.Policy
+	apps   []store.ConnectedApp
+	orgs   []seedOrg
+}
+
+type seedOrg struct {
+	where   string // how errors name it: organizations[i] (name)
+	req     api.OrganizationCreateRequest
+	seed    store.OrgSeed
+	members []seedMember
+}
+
+type seedMember struct {
+	where    string
+	req      api.MemberCreateRequest
+	seed     store.MemberSeed
+	sessions []store.Session // without the member id, which the member gets when it is created
+}
+
+func (m *Mock) planSeed(f Fixture) (*seedPlan, error) {
+	plan := &seedPlan{}
 	if f.Policy != nil {
 		policy, err := wire[api.Policy](f.Policy)
 		if err != nil {
-			return fmt.Errorf("mockserver: fixture: rbac_policy: %w", err)
+			return nil, fmt.Errorf("mockserver: fixture: rbac_policy: %w", err)
 		}
-		p.SetPolicy(policy)
+		plan.policy = &policy
 	}
 	for _, app := range f.ConnectedApps {
-		if err := p.AddConnectedApp(store.ConnectedApp{ID: app.ConnectedAppID, Name: app.Name, Description: app.Description,
-			ClientType: api.ConnectedAppClientType(app.ClientType), LogoURL: app.LogoURL}); err != nil {
-			return fmt.Errorf("mockserver: fixture: connected app %q: %w", app.ConnectedAppID, err)
-		}
+		plan.apps = append(plan.apps, store.ConnectedApp{ID: app.ConnectedAppID, Name: app.Name, Description: app.Description,
+			ClientType: api.ConnectedAppClientType(app.ClientType), LogoURL: app.LogoURL})
 	}
 	for i, o := range f.Organizations {
-		where := fmt.Sprintf("organizations[%d] (%s)", i, o.Name)
-		org, err := m.seedOrganization(p, o)
+		org, err := m.planOrganization(o)
+		org.where = fmt.Sprintf("organizations[%d] (%s)", i, o.Name)
 		if err != nil {
-			return fmt.Errorf("mockserver: fixture: %s: %w", where, err)
+			return nil, fmt.Errorf("mockserver: fixture: %s: %w", org.where, err)
 		}
-		created = append(created, org.OrganizationID)
 		for j, mem := range o.Members {
-			if err := m.seedMember(p, org.OrganizationID, mem); err != nil {
-				return fmt.Errorf("mockserver: fixture: %s.members[%d] (%s): %w", where, j, mem.EmailAddress, err)
+			member, err := m.planMember(mem)
+			member.where = fmt.Sprintf("%s.members[%d] (%s)", org.where, j, mem.EmailAddress)
+			if err != nil {
+				return nil, fmt.Errorf("mockserver: fixture: %s: %w", member.where, err)
+			}
+			org.members = append(org.members, member)
+		}
+		plan.orgs = append(plan.orgs, org)
+	}
+	return plan, nil
+}
+
+// apply makes the plan's changes, in the fixture's order; Project.Seed undoes them if one fails.
+func (plan *seedPlan) apply(s *store.Seeder) error {
+	if plan.policy != nil {
+		s.SetPolicy(*plan.policy)
+	}
+	for _, app := range plan.apps {
+		if err := s.AddConnectedApp(app); err != nil {
+			return fmt.Errorf("mockserver: fixture: connected app %q: %w", app.ID, err)
+		}
+	}
+	for i := range plan.orgs {
+		o := &plan.orgs[i]
+		org, err := s.CreateOrganization(o.req, &o.seed)
+		if err != nil {
+			return fmt.Errorf("mockserver: fixture: %s: %w", o.where, err)
+		}
+		for j := range o.members {
+			mem := &o.members[j]
+			r, err := s.CreateMember(org.OrganizationID, mem.req, &mem.seed)
+			if err != nil {
+				return fmt.Errorf("mockserver: fixture: %s: %w", mem.where, err)
+			}
+			for _, sess := range mem.sessions {
+				sess.MemberID = r.Member.MemberID
+				if err := s.AddSession(sess); err != nil {
+					return fmt.Errorf("mockserver: fixture: %s: session: %w", mem.where, err)
+				}
 			}
 		}
 	}
 	return nil
 }
 
-// seedOrganization creates one fixture organization: its create params are checked against the
-// spec like a request's, then turned into the wire types the store takes.
-func (m *Mock) seedOrganization(p *store.Project, o FixtureOrganization) (api.Organization, error) {
+// planOrganization checks one fixture organization's create params against the spec like a
+// request's, and turns it into the wire types the store takes.
+func (m *Mock) planOrganization(o FixtureOrganization) (seedOrg, error) {
 	if err := m.checkAgainstSchema("OrganizationCreateRequest", o.OrganizationCreateParams); err != nil {
-		return api.Organization{}, err
+		return seedOrg{}, err
 	}
 	req, err := wire[api.OrganizationCreateRequest](o.OrganizationCreateParams)
 	if err != nil {
-		return api.Organization{}, err
+		return seedOrg{}, err
 	}
 	seed := store.OrgSeed{ID: o.OrganizationID, CreatedAt: o.CreatedAt, DefaultConnection: o.SSODefaultConnectionID}
 	if seed.SSOConnections, err = wire[[]api.SSOActiveConnection](o.SSOActiveConnections); err != nil {
-		return api.Organization{}, err
+		return seedOrg{}, err
 	}
 	if seed.SCIMConnection, err = wire[*api.SCIMActiveConnection](o.SCIMActiveConnection); err != nil {
-		return api.Organization{}, err
+		return seedOrg{}, err
 	}
 	if seed.CustomRoles, err = wire[[]api.PolicyRole](o.CustomRoles); err != nil {
-		return api.Organization{}, err
+		return seedOrg{}, err
 	}
-	return p.CreateOrganization(req, &seed)
+	return seedOrg{req: req, seed: seed}, nil
 }
 
-// seedMember creates one fixture member with its state and sessions.
-func (m *Mock) seedMember(p *store.Project, orgID string, mem FixtureMember) error {
+// planMember checks one fixture member like planOrganization, with its state and sessions.
+func (m *Mock) planMember(mem FixtureMember) (seedMember, error) {
 	if err := m.checkAgainstSchema("MemberCreateRequest", mem.MemberCreateParams); err != nil {
-		return err
+		return seedMember{}, err
 	}
 	req, err := wire[api.MemberCreateRequest](mem.MemberCreateParams)
 	if err != nil {
-		return err
+		return seedMember{}, err
 	}
 	seed := store.MemberSeed{
 		ID: mem.MemberID, CreatedAt: mem.CreatedAt, Status: api.MemberStatus(mem.Status),
@@ -270,30 +309,28 @@ func (m *Mock) seedMember(p *store.Project, orgID string, mem FixtureMember) err
 		func() (err error) { seed.Grants, err = wire[[]store.Grant](mem.ConnectedApps); return },
 	} {
 		if err := convert(); err != nil {
-			return err
+			return seedMember{}, err
 		}
 	}
-	r, err := p.CreateMember(orgID, req, nil, &seed)
-	if err != nil {
-		return err
-	}
+	out := seedMember{req: req, seed: seed}
 	for _, s := range mem.Sessions {
-		if err := p.AddSession(store.Session{MemberID: r.Member.MemberID, Token: s.SessionToken, JWT: s.SessionJWT}); err != nil {
-			return fmt.Errorf("session: %w", err)
-		}
+		out.sessions = append(out.sessions, store.Session{Token: s.SessionToken, JWT: s.SessionJWT})
 	}
-	return nil
+	return out, nil
 }
 
 // wire converts a public (client) value into the wire type the store takes, through JSON: both
-// follow openapi.yaml's field names.
+// follow openapi.yaml's field names. Numbers that land in `any` (metadata values) stay exact,
+// as json.Number: a float64 would round integers above 2^53.
 func wire[T any](v any) (T, error) {
 	var out T
 	b, err := json.Marshal(v)
 	if err != nil {
 		return out, err
 	}
-	err = json.Unmarshal(b, &out)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	err = dec.Decode(&out)
 	return out, err
 }
 

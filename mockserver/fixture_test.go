@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -951,5 +954,75 @@ func TestFixtureParseRejectsTrailingData(t *testing.T) {
 	// Whitespace after the object is fine.
 	if _, err := mockserver.ParseFixture([]byte("{\"project_id\": \"project-test-x\"}\n\n")); err != nil {
 		t.Errorf("ParseFixture with a trailing newline: %v", err)
+	}
+}
+
+// Requests served while a fixture is applied never see part of it: while fixtures that fail at
+// their last organization are seeded again and again, concurrent searches always find the
+// project empty (before, they could see the organizations created ahead of the failure until
+// the rollback removed them).
+func TestFixtureFailureIsNeverSeenHalfApplied(t *testing.T) {
+	t.Parallel()
+	const project = "project-test-atomic-seed"
+	m, err := mockserver.NewMock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := mockserver.Fixture{ProjectID: project}
+	for i := range 20 {
+		slug := fmt.Sprintf("atomic-%02d", i)
+		f.Organizations = append(f.Organizations, mockserver.FixtureOrganization{
+			OrganizationCreateParams: client.OrganizationCreateParams{Name: slug, Slug: slug}})
+	}
+	f.Organizations = append(f.Organizations, mockserver.FixtureOrganization{
+		OrganizationCreateParams: client.OrganizationCreateParams{Name: "Clash", Slug: "atomic-00"}})
+
+	search := func() (int, error) {
+		req := httptest.NewRequest(http.MethodPost, "/v1/b2b/organizations/search", strings.NewReader(`{}`))
+		req.SetBasicAuth(project, "secret")
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		m.ServeHTTP(rec, req)
+		var r api.OrganizationSearchResponse
+		if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil || rec.Code != http.StatusOK {
+			return 0, fmt.Errorf("search: %d %s", rec.Code, rec.Body.Bytes())
+		}
+		return int(r.ResultsMetadata.Total), nil
+	}
+	if _, err := search(); err != nil { // registers the secret before the readers race for it
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	var reads, seen atomic.Int64
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				n, err := search()
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				reads.Add(1)
+				if n != 0 {
+					seen.Add(1)
+				}
+			}
+		})
+	}
+	for range 50 {
+		if err := m.Seed(f); err == nil {
+			t.Fatal("Seed accepted a fixture with a slug used twice")
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if n := seen.Load(); n != 0 {
+		t.Errorf("%d of %d searches saw organizations of a fixture that failed", n, reads.Load())
 	}
 }

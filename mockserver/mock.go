@@ -51,7 +51,7 @@ func NewMock(opts ...Option) (*Mock, error) {
 	}
 	m := &Mock{
 		spec:    spec,
-		store:   store.New(store.Options{Now: cfg.now, NewUUID: cfg.newUUID}),
+		store:   store.New(store.Options{Now: cfg.now, NewUUID: cfg.newUUID, CursorKey: cfg.cursorKey}),
 		creds:   newCredentials(cfg.credentials),
 		routes:  map[string]http.HandlerFunc{},
 		logger:  cfg.logger,
@@ -64,7 +64,7 @@ func NewMock(opts ...Option) (*Mock, error) {
 	badRequest := func(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, callFrom(r.Context()).requestID, newError(http.StatusBadRequest, "bad_request", "%v", err))
 	}
-	strict := api.NewStrictHandlerWithOptions(handlers{}, nil, api.StrictHTTPServerOptions{
+	strict := api.NewStrictHandlerWithOptions(handlers{}, []api.StrictMiddlewareFunc{exactMetadata}, api.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: badRequest,
 		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			writeError(w, callFrom(r.Context()).requestID, asAPIError(err))

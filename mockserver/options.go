@@ -19,6 +19,7 @@ type config struct {
 	credentials map[string]string
 	now         func() time.Time
 	newUUID     func() string
+	cursorKey   []byte // nil: the store picks a random one
 	logger      *slog.Logger
 	fixtures    []Fixture
 	reference   []byte
@@ -83,13 +84,17 @@ func WithFixedClock(t time.Time) Option {
 
 // WithDeterministicIDs makes every id and request id come from a counter instead of random
 // UUIDs, so the same requests in the same order always get the same ids. seed tells apart the
-// sequences of mocks that must not share ids.
+// sequences of mocks that must not share ids. Search cursors, which the mock signs with a
+// random key otherwise, are signed with a key derived from seed too, so that they repeat as
+// well; anyone who knows the seed can forge them.
 func WithDeterministicIDs(seed string) Option {
 	return func(c *config) error {
 		var n atomic.Uint64
 		sum := sha256.Sum256([]byte(seed))
 		prefix := binary.BigEndian.Uint64(sum[:8])
 		c.newUUID = func() string { return uuidV4(prefix, n.Add(1)) }
+		key := sha256.Sum256([]byte("stytchmock search cursors\x00" + seed))
+		c.cursorKey = key[:]
 		return nil
 	}
 }

@@ -8,8 +8,9 @@ import (
 	"github.com/b2bkit/stytchorgs/internal/api"
 )
 
-// AddConnectedApp registers (or replaces) a Connected App of the project.
-func (p *Project) AddConnectedApp(app ConnectedApp) error {
+// addConnectedApp registers (or replaces) a Connected App of the project. The caller holds the
+// lock.
+func (p *Project) addConnectedApp(app ConnectedApp) error {
 	if app.ID == "" || app.Name == "" {
 		return invalid("invalid_connected_app", "A connected app needs an id and a name.")
 	}
@@ -19,19 +20,9 @@ func (p *Project) AddConnectedApp(app ConnectedApp) error {
 	if !slices.Contains([]string{"first_party", "first_party_public", "third_party", "third_party_public"}, app.ClientType) {
 		return invalid("invalid_connected_app", "client_type %q is not one of first_party, first_party_public, third_party, third_party_public.", app.ClientType)
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	p.apps[app.ID] = app
 	p.write()
 	return nil
-}
-
-// ConnectedApp returns a Connected App of the project.
-func (p *Project) ConnectedApp(id string) (ConnectedApp, bool) {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	app, ok := p.apps[id]
-	return app, ok
 }
 
 // GrantConnectedApp records that a member authorized a Connected App with some scopes.
@@ -159,10 +150,8 @@ func (p *Project) RevokeMemberConnectedApp(orgIdent, memberIdent, appID string, 
 	return nil
 }
 
-// RemoveConnectedApp forgets a Connected App and every grant of it.
-func (p *Project) RemoveConnectedApp(id string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+// removeConnectedApp forgets a Connected App and every grant of it. The caller holds the lock.
+func (p *Project) removeConnectedApp(id string) {
 	if _, ok := p.apps[id]; !ok {
 		return
 	}

@@ -374,6 +374,14 @@ func checkMetadata(field string, m *map[string]any) *Error {
 	return nil
 }
 
+// checkName checks a member's name; "" is no name.
+func checkName(name string) *Error {
+	if name != "" && blank(name) {
+		return invalid("invalid_name", "name must hold a visible character, not only spaces or control characters; send \"\" for no name.")
+	}
+	return nil
+}
+
 func cannotUpdateTrustedMetadata() *Error {
 	return &Error{Kind: Unauthorized, Type: "cannot_update_trusted_metadata",
 		Message: "trusted_metadata can't be updated when authorizing with a member session; update it with the project secret alone."}
@@ -383,6 +391,11 @@ func cannotUpdateTrustedMetadata() *Error {
 func (p *Project) CreateMember(orgIdent string, req api.MemberCreateRequest, actor *Actor, seed *MemberSeed) (MemberResult, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	return p.createMember(orgIdent, req, actor, seed)
+}
+
+// createMember is CreateMember for a caller that holds the lock.
+func (p *Project) createMember(orgIdent string, req api.MemberCreateRequest, actor *Actor, seed *MemberSeed) (MemberResult, error) {
 	org, e := p.resolveOrg(orgIdent)
 	if e != nil {
 		return MemberResult{}, e
@@ -404,6 +417,9 @@ func (p *Project) CreateMember(orgIdent string, req api.MemberCreateRequest, act
 		if e := checkExtIDFree(org, nil, *ext); e != nil {
 			return MemberResult{}, e
 		}
+	}
+	if e := checkName(deref(req.Name)); e != nil {
+		return MemberResult{}, e
 	}
 	phone := deref(req.MFAPhoneNumber)
 	if phone != "" {
@@ -593,6 +609,11 @@ func (p *Project) UpdateMember(orgIdent, memberIdent string, req api.MemberUpdat
 		return MemberResult{}, invalid("member_cannot_update_their_email_address", "Members can't change their own email address.")
 	}
 
+	if req.Name != nil {
+		if e := checkName(*req.Name); e != nil {
+			return MemberResult{}, e
+		}
+	}
 	m := rec.m
 	set(&m.Name, req.Name)
 	set(&m.IsBreakglass, req.IsBreakglass)

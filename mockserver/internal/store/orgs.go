@@ -24,6 +24,7 @@ type orgRec struct {
 	byExtID map[string]*memberRec // external id of members not deleted
 	retired map[string]*memberRec // retired email of members not deleted
 	byPhone map[string]*memberRec // MFA phone number of members not deleted
+	gone    bool                  // deleted: a search that began before may still hold it
 }
 
 // ConnectedApp is a Connected App of the project. The mock cannot create them (Stytch's
@@ -80,7 +81,11 @@ type OrgSeed struct {
 func (p *Project) CreateOrganization(req api.OrganizationCreateRequest, seed *OrgSeed) (api.Organization, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	return p.createOrganization(req, seed)
+}
 
+// createOrganization is CreateOrganization for a caller that holds the lock.
+func (p *Project) createOrganization(req api.OrganizationCreateRequest, seed *OrgSeed) (api.Organization, error) {
 	now := p.timestamp()
 	o := api.Organization{
 		OrganizationID:                       p.newID("organization"),
@@ -176,7 +181,8 @@ func (p *Project) CreateOrganization(req api.OrganizationCreateRequest, seed *Or
 }
 
 // freeSlug returns the derived slug, or a fallback when the name gives none, with -2, -3, …
-// appended until no organization uses it.
+// appended until no organization uses it. Each slug remembers the suffix it got to, so the next
+// organization of the same name starts there: creating n namesakes costs O(n), not O(n²).
 func (p *Project) freeSlug(slug, orgID string) string {
 	if checkSlug(slug) != nil {
 		// The first 8 hexadecimal digits of the id's UUID: organization-test-07971b06-… → org-07971b06.
@@ -186,19 +192,29 @@ func (p *Project) freeSlug(slug, orgID string) string {
 			slug = "org-" + strconv.FormatUint(p.seq+1, 10)
 		}
 	}
-	base, candidate := slug, slug
-	for n := 2; p.orgBySlug[strings.ToLower(candidate)] != nil; n++ {
-		suffix := "-" + strconv.Itoa(n)
-		candidate = strings.TrimRight(base[:min(len(base), 128-len(suffix))], "-") + suffix
+	key := strings.ToLower(slug)
+	if p.orgBySlug[key] == nil {
+		return slug
 	}
-	return candidate
+	n := max(p.slugNext[key], 2)
+	for ; ; n++ {
+		suffix := "-" + strconv.Itoa(n)
+		candidate := strings.TrimRight(slug[:min(len(slug), 128-len(suffix))], "-") + suffix
+		if p.orgBySlug[strings.ToLower(candidate)] == nil {
+			p.slugNext[key] = n + 1
+			return candidate
+		}
+	}
 }
 
 // checkOrganization applies the rules every organization must satisfy, to o as it would be
 // after a create (old == nil) or an update of old. The caller holds the lock.
 func (p *Project) checkOrganization(old *orgRec, o *api.Organization) *Error {
-	if o.OrganizationName == "" || utf8.RuneCountInString(o.OrganizationName) > 128 {
+	switch {
+	case o.OrganizationName == "" || utf8.RuneCountInString(o.OrganizationName) > 128:
 		return invalid("invalid_organization_name", "organization_name must be 1 to 128 characters long.")
+	case blank(o.OrganizationName):
+		return invalid("invalid_organization_name", "organization_name must hold a visible character, not only spaces or control characters.")
 	}
 	if e := checkSlug(o.OrganizationSlug); e != nil {
 		return e
@@ -422,6 +438,12 @@ func (p *Project) DeleteOrganization(ident string, actor *Actor) (string, error)
 	if e := p.authorize(actor, rec, resOrganization, "delete", nil); e != nil {
 		return "", e
 	}
+	p.removeOrg(rec)
+	return rec.org.OrganizationID, nil
+}
+
+// removeOrg deletes an organization and all its members. The caller holds the lock.
+func (p *Project) removeOrg(rec *orgRec) {
 	gone := make(map[string]bool, len(rec.members))
 	for _, m := range rec.members {
 		p.unindexMember(m)
@@ -429,12 +451,12 @@ func (p *Project) DeleteOrganization(ident string, actor *Actor) (string, error)
 		gone[m.m.MemberID] = true
 	}
 	p.dropSessions(gone)
+	rec.gone = true
 	delete(p.orgByID, rec.org.OrganizationID)
 	p.unindexOrg(rec)
 	i := sort.Search(len(p.orgs), func(i int) bool { return p.orgs[i].seq >= rec.seq })
 	p.orgs = slices.Delete(p.orgs, i, i+1)
 	p.write()
-	return rec.org.OrganizationID, nil
 }
 
 // DeleteOrganizationExternalID removes an organization's external id; without one it changes

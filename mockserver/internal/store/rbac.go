@@ -91,6 +91,11 @@ func (p *Project) Policy() api.Policy {
 func (p *Project) SetPolicy(pol api.Policy) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.setPolicy(pol)
+}
+
+// setPolicy is SetPolicy for a caller that holds the lock.
+func (p *Project) setPolicy(pol api.Policy) {
 	def := defaultPolicy()
 	for _, r := range def.roles {
 		if !slices.ContainsFunc(pol.Roles, func(x api.PolicyRole) bool { return x.RoleID == r.RoleID }) {
@@ -168,6 +173,11 @@ type Session struct {
 func (p *Project) AddSession(s Session) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	return p.addSession(s)
+}
+
+// addSession is AddSession for a caller that holds the lock.
+func (p *Project) addSession(s Session) error {
 	m := p.memberByID[s.MemberID]
 	if m == nil || m.deleted() {
 		return notFound("member_not_found", "Member could not be found.")
@@ -175,13 +185,7 @@ func (p *Project) AddSession(s Session) error {
 	if s.Token == "" && s.JWT == "" {
 		return invalid("invalid_session", "A session needs a session token, a session JWT, or both.")
 	}
-	var keys []string // the session's keys: only those it has
-	if s.Token != "" {
-		keys = append(keys, tokenKey(s.Token))
-	}
-	if s.JWT != "" {
-		keys = append(keys, jwtKey(s.JWT))
-	}
+	keys := s.keys()
 	for _, k := range keys {
 		if other := p.sessions[k]; other != nil {
 			return invalid("duplicate_session", "That session token or JWT already belongs to a session of member %s.", other.MemberID)
@@ -192,6 +196,18 @@ func (p *Project) AddSession(s Session) error {
 		p.sessions[k] = &ss
 	}
 	return nil
+}
+
+// keys returns the keys a session is kept under: only those it has.
+func (s Session) keys() []string {
+	var keys []string
+	if s.Token != "" {
+		keys = append(keys, tokenKey(s.Token))
+	}
+	if s.JWT != "" {
+		keys = append(keys, jwtKey(s.JWT))
+	}
+	return keys
 }
 
 // Sessions are kept by header: a session token is not accepted as a JWT, nor the reverse.

@@ -3,6 +3,7 @@ package store
 import (
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // domainShape is a well-formed domain name: labels of letters, digits and inner hyphens, and a
@@ -127,6 +128,17 @@ func checkSlug(slug string) *Error {
 		return invalid("invalid_organization_slug", "The organization_slug must be at least 2 characters long and may only contain alphanumerics and the reserved characters '-', '.', '_', or '~'. At least one character must be alphanumeric.")
 	}
 	return nil
+}
+
+// blank reports whether a name shows nothing: it holds only white space, control characters
+// (such as NUL) and invisible formatting characters (such as a zero-width space).
+func blank(name string) bool {
+	for _, r := range name {
+		if !unicode.IsSpace(r) && !unicode.IsControl(r) && !unicode.Is(unicode.Cf, r) {
+			return false
+		}
+	}
+	return true
 }
 
 func checkPhone(phone string) *Error {

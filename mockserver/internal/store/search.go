@@ -1,13 +1,10 @@
 package store
 
 import (
-	"encoding/base64"
 	"encoding/json"
-	"fmt"
-	"hash/fnv"
+	"math"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/b2bkit/stytchorgs/internal/api"
@@ -19,6 +16,18 @@ const (
 	MaxLimit     = 1000
 	minFuzzy     = 3
 )
+
+// MaxOperands is the most operands a search query may hold. Each operand can cost a pass over
+// the project, so this bounds the work of one search (the spec's choices say why this number).
+const MaxOperands = 50
+
+// checkOperands refuses a query of more than MaxOperands operands, before any is parsed.
+func checkOperands(prefix string, n int) *Error {
+	if n > MaxOperands {
+		return invalid(prefix+"_too_many_operands", "query.operands may hold at most %d operands, not %d; split the search into several.", MaxOperands, n)
+	}
+	return nil
+}
 
 // OrganizationPage is one page of an organization search.
 type OrganizationPage struct {
@@ -33,47 +42,6 @@ type MemberPage struct {
 	Organizations map[string]api.Organization
 	NextCursor    string
 	Total         int
-}
-
-// cursor is where a page ended, and what the next page needs to know: the sequence number of
-// the last result, the total with the state generation it was counted at (reused while nothing
-// changed, so paging stays linear), and a hash of the query it belongs to.
-type cursor struct {
-	after, gen uint64
-	total      int
-	query      uint64
-}
-
-func (c cursor) encode() string {
-	s := fmt.Sprintf("v1.%d.%d.%d.%x", c.after, c.gen, c.total, c.query)
-	return base64.RawURLEncoding.EncodeToString([]byte(s))
-}
-
-func decodeCursor(s string, query uint64) (*cursor, *Error) {
-	bad := invalid("user_search_invalid_cursor", "The cursor is invalid or does not belong to this search.")
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return nil, bad
-	}
-	parts := strings.Split(string(raw), ".")
-	if len(parts) != 5 || parts[0] != "v1" {
-		return nil, bad
-	}
-	var c cursor
-	var errs [4]error
-	c.after, errs[0] = strconv.ParseUint(parts[1], 10, 64)
-	c.gen, errs[1] = strconv.ParseUint(parts[2], 10, 64)
-	c.total, errs[2] = strconv.Atoi(parts[3])
-	c.query, errs[3] = strconv.ParseUint(parts[4], 16, 64)
-	for _, err := range errs {
-		if err != nil {
-			return nil, bad
-		}
-	}
-	if c.query != query {
-		return nil, bad
-	}
-	return &c, nil
 }
 
 func pageLimit(limit *int32) (int, *Error) {
@@ -136,9 +104,11 @@ func plan[T any](and bool, filters []filter[T]) (candidates []T, indexed bool, m
 }
 
 // page runs a search over a source of items in sequence order: it counts the matches (or reuses
-// the cursor's count), and collects one page after the cursor.
-func page[T any](each func(after uint64, yield func(T) bool), seqOf func(T) uint64, match func(T) bool,
-	limit int, cur *cursor, gen, query uint64) (out []T, next string, total int) {
+// the cursor's count), and collects one page after the cursor. The caller holds p.mu for reading;
+// source must read the project's state each time it is called (see walk).
+func page[T any](p *Project, source func(after uint64, yield func(T) bool), seqOf func(T) uint64, match func(T) bool,
+	limit int, cur *cursor, query uint64) (out []T, next string, total int) {
+	gen := p.gen
 	var after uint64
 	if cur != nil {
 		after = cur.after
@@ -146,7 +116,7 @@ func page[T any](each func(after uint64, yield func(T) bool), seqOf func(T) uint
 	more := false
 	if cur != nil && cur.gen == gen {
 		total = cur.total
-		each(after, func(x T) bool {
+		walk(p, source, seqOf, after, func(x T) bool {
 			if !match(x) {
 				return true
 			}
@@ -163,7 +133,7 @@ func page[T any](each func(after uint64, yield func(T) bool), seqOf func(T) uint
 		// sequence order, so only those up to the first one past the cursor need their
 		// sequence read (reading it for every item costs a cache miss per item).
 		past := after == 0
-		each(0, func(x T) bool {
+		walk(p, source, seqOf, 0, func(x T) bool {
 			if !match(x) {
 				return true
 			}
@@ -180,10 +150,56 @@ func page[T any](each func(after uint64, yield func(T) bool), seqOf func(T) uint
 			return true
 		})
 	}
+	// The API's total is an int32. A count of items held in memory cannot reach that, and a
+	// count from a cursor is one the store made, but the answer must never wrap.
+	total = min(total, math.MaxInt32)
 	if more {
-		next = cursor{after: seqOf(out[len(out)-1]), gen: gen, total: total, query: query}.encode()
+		// gen is the generation the scan began at: when a write came in during the scan, the
+		// next page finds the project changed and counts again.
+		next = p.cursors.encode(cursor{after: seqOf(out[len(out)-1]), gen: gen, total: total}, query)
 	}
 	return out, next, total
+}
+
+// scanChunk is how many items a search visits per hold of the read lock.
+const scanChunk = 256
+
+// walk calls visit with each item source yields after `after`, in sequence order, until visit
+// returns false. The caller holds p.mu for reading.
+//
+// Every scanChunk items walk lets go of the lock and takes it back, so that a write waiting for
+// it goes first: a long search delays a write by one chunk of its scan, not by all of it. When
+// the project changed in between, walk calls source again after the last item visited, so that
+// the rest of the scan reads the current state (source must read it when called, and a list it
+// made before the scan, such as an index's candidates, may hold an organization deleted since);
+// either way every item comes once. A search that overlaps writes thus sees each item as it was
+// when the scan reached it.
+func walk[T any](p *Project, source func(after uint64, yield func(T) bool), seqOf func(T) uint64, after uint64, visit func(T) bool) {
+	for {
+		n, restart := 0, false
+		var last T
+		source(after, func(x T) bool {
+			if n == scanChunk {
+				n = 0
+				gen, lastSeq := p.gen, seqOf(last)
+				p.mu.RUnlock()
+				if p.scanPaused != nil {
+					p.scanPaused()
+				}
+				p.mu.RLock()
+				if p.gen != gen {
+					after, restart = lastSeq, true
+					return false
+				}
+			}
+			n++
+			last = x
+			return visit(x)
+		})
+		if !restart {
+			return
+		}
+	}
 }
 
 // fromSorted iterates items of slices already sorted by sequence, merged, after a sequence.
@@ -249,16 +265,6 @@ func sortedUnique[T comparable](xs []T, seqOf func(T) uint64) []T {
 func orgSeq(o *orgRec) uint64       { return o.seq }
 func memberSeq(m *memberRec) uint64 { return m.seq }
 
-// queryHash fingerprints a search so that a cursor is only accepted for the search it came from.
-func queryHash(parts ...string) uint64 {
-	h := fnv.New64a()
-	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
-	}
-	return h.Sum64()
-}
-
 func canonical(name string, value any) string {
 	b, _ := json.Marshal(value)
 	return name + "=" + string(b)
@@ -301,9 +307,9 @@ func isAnd(op api.SearchOperator) (bool, *Error) {
 }
 
 // readCursor decodes a search request's cursor for query; nil and "" ask for the first page.
-func readCursor(c *string, query uint64) (*cursor, *Error) {
+func (p *Project) readCursor(c *string, query uint64) (*cursor, *Error) {
 	if s := deref(c); s != "" {
-		return decodeCursor(s, query)
+		return p.cursors.decode(s, query)
 	}
 	return nil, nil
 }
@@ -313,6 +319,11 @@ func (p *Project) SearchOrganizations(req api.OrganizationSearchRequest) (Organi
 	limit, e := pageLimit(req.Limit)
 	if e != nil {
 		return OrganizationPage{}, e
+	}
+	if q := req.Query; q != nil {
+		if e := checkOperands("organization_search", len(deref(q.Operands))); e != nil {
+			return OrganizationPage{}, e
+		}
 	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
@@ -334,17 +345,21 @@ func (p *Project) SearchOrganizations(req api.OrganizationSearchRequest) (Organi
 			hashParts = append(hashParts, part)
 		}
 	}
-	query := queryHash(hashParts...)
-	cur, e := readCursor(req.Cursor, query)
+	query := p.cursors.queryHash(hashParts...)
+	cur, e := p.readCursor(req.Cursor, query)
 	if e != nil {
 		return OrganizationPage{}, e
 	}
 	candidates, indexed, match := plan(and, filters)
-	source := fromSorted(orgSeq, p.orgs)
+	source := func(after uint64, yield func(*orgRec) bool) { fromSorted(orgSeq, p.orgs)(after, yield) }
 	if indexed {
+		// The candidates were taken from the indexes before the scan; one may be deleted by the
+		// time the scan reaches it.
 		source = fromSorted(orgSeq, sortedUnique(candidates, orgSeq))
+		matches := match
+		match = func(o *orgRec) bool { return !o.gone && matches(o) }
 	}
-	recs, next, total := page(source, orgSeq, match, limit, cur, p.gen, query)
+	recs, next, total := page(p, source, orgSeq, match, limit, cur, query)
 	out := OrganizationPage{Organizations: make([]api.Organization, len(recs)), NextCursor: next, Total: total}
 	for i, r := range recs {
 		out.Organizations[i] = r.org
@@ -408,8 +423,18 @@ func (p *Project) orgFilter(op api.OrganizationSearchOperand) (filter[*orgRec], 
 		exact(v.FilterValue, true, func(o *orgRec, slugs map[string]bool) bool { return slugs[o.slugLower] }, unique(p.orgBySlug))
 	case api.OrganizationMemberEmailsFilter:
 		exact(v.FilterValue, true, func(o *orgRec, emails map[string]bool) bool {
-			for e := range emails {
-				if o.byEmail[e] != nil {
+			// Through the smaller of the two, so that neither a long list of addresses nor a
+			// large organization makes each organization cost more than its own members.
+			if len(emails) <= len(o.byEmail) {
+				for e := range emails {
+					if o.byEmail[e] != nil {
+						return true
+					}
+				}
+				return false
+			}
+			for e := range o.byEmail {
+				if emails[e] {
 					return true
 				}
 			}
@@ -473,6 +498,11 @@ func (p *Project) SearchMembers(req api.MemberSearchRequest, actor *Actor) (Memb
 	if len(req.OrganizationIds) == 0 {
 		return MemberPage{}, invalid("member_search_organization_ids_empty", "organization_ids must contain at least one organization.")
 	}
+	if q := req.Query; q != nil {
+		if e := checkOperands("member_search", len(deref(q.Operands))); e != nil {
+			return MemberPage{}, e
+		}
+	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 
@@ -514,8 +544,8 @@ func (p *Project) SearchMembers(req api.MemberSearchRequest, actor *Actor) (Memb
 			hashParts = append(hashParts, part)
 		}
 	}
-	query := queryHash(hashParts...)
-	cur, e := readCursor(req.Cursor, query)
+	query := p.cursors.queryHash(hashParts...)
+	cur, e := p.readCursor(req.Cursor, query)
 	if e != nil {
 		return MemberPage{}, e
 	}
@@ -528,15 +558,22 @@ func (p *Project) SearchMembers(req api.MemberSearchRequest, actor *Actor) (Memb
 	}
 	candidates, indexed, match := plan(and, filters)
 	visible := func(m *memberRec) bool { return (withDeleted || !m.deleted()) && match(m) }
-	lists := make([][]*memberRec, len(orgs))
-	for i, o := range orgs {
-		lists[i] = o.members
+	source := func(after uint64, yield func(*memberRec) bool) {
+		lists := make([][]*memberRec, len(orgs))
+		for i, o := range orgs {
+			lists[i] = o.members
+		}
+		fromSorted(memberSeq, lists...)(after, yield)
 	}
-	source := fromSorted(memberSeq, lists...)
 	if indexed {
 		source = fromSorted(memberSeq, sortedUnique(slices.DeleteFunc(candidates, func(m *memberRec) bool { return !inOrgs(m) }), memberSeq))
 	}
-	recs, next, total := page(source, memberSeq, visible, limit, cur, p.gen, query)
+	recs, next, total := page(p, source, memberSeq, visible, limit, cur, query)
+	// An organization searched may be deleted while the scan lets writes in (see walk); the
+	// search then answers as it would have after the delete.
+	if slices.ContainsFunc(orgs, func(o *orgRec) bool { return o.gone }) {
+		return MemberPage{}, notFound("organization_not_found", "Organization could not be found.")
+	}
 	out := MemberPage{Members: make([]api.Member, len(recs)), Organizations: map[string]api.Organization{}, NextCursor: next, Total: total}
 	for i, m := range recs {
 		out.Members[i] = p.view(m)

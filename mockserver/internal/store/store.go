@@ -8,6 +8,7 @@
 package store
 
 import (
+	"crypto/rand"
 	"fmt"
 	"strings"
 	"sync"
@@ -49,25 +50,36 @@ type Options struct {
 	Now func() time.Time
 	// NewUUID returns a fresh UUID string for ids; random version 4 UUIDs when nil.
 	NewUUID func() string
+	// CursorKey authenticates the search cursors the store hands out, so that a cursor it did
+	// not make is refused. Nil means a random key: cursors differ from run to run. A store whose
+	// answers must be reproducible (fixed ids and clock) needs a fixed key; a key anyone can
+	// derive lets anyone forge cursors, which is fine for a test's own mock.
+	CursorKey []byte
 }
 
 // Store is every project's state. The zero value is not usable; call New.
 type Store struct {
-	now     func() time.Time
-	newUUID func() string
+	now       func() time.Time
+	newUUID   func() string
+	cursorKey []byte
 
 	mu       sync.Mutex
 	projects map[string]*Project
+	made     uint64 // projects made so far: each one's incarnation
 }
 
 // New returns an empty store.
 func New(opts Options) *Store {
-	s := &Store{now: opts.Now, newUUID: opts.NewUUID, projects: map[string]*Project{}}
+	s := &Store{now: opts.Now, newUUID: opts.NewUUID, cursorKey: opts.CursorKey, projects: map[string]*Project{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	if s.newUUID == nil {
 		s.newUUID = func() string { return uuid.NewString() }
+	}
+	if s.cursorKey == nil {
+		s.cursorKey = make([]byte, 32)
+		_, _ = rand.Read(s.cursorKey) // never returns an error
 	}
 	return s
 }
@@ -79,7 +91,9 @@ func (s *Store) Project(projectID string) *Project {
 	defer s.mu.Unlock()
 	p := s.projects[projectID]
 	if p == nil {
+		s.made++
 		p = newProject(projectID, s.now, s.newUUID)
+		p.cursors = cursorKey{key: s.cursorKey, incarnation: s.made}
 		s.projects[projectID] = p
 	}
 	return p
@@ -107,6 +121,10 @@ type Project struct {
 	id, env string
 	now     func() time.Time
 	newUUID func() string
+	cursors cursorKey
+	// scanPaused, when set (by tests), is called each time a search lets go of the lock in the
+	// middle of its scan.
+	scanPaused func()
 
 	mu   sync.RWMutex
 	gen  uint64 // bumped by every write; search totals are reused while it is unchanged
@@ -124,6 +142,10 @@ type Project struct {
 	policy   policy
 	sessions map[string]*Session     // session token or JWT → session
 	apps     map[string]ConnectedApp // Connected Apps by id
+
+	// slugNext is, by lowercased derived slug, the suffix to try first when the slug is taken:
+	// deriving a slug for a name many organizations share costs one try, not one per namesake.
+	slugNext map[string]int
 }
 
 func newProject(id string, now func() time.Time, newUUID func() string) *Project {
@@ -138,6 +160,7 @@ func newProject(id string, now func() time.Time, newUUID func() string) *Project
 		policy:        defaultPolicy(),
 		sessions:      map[string]*Session{},
 		apps:          map[string]ConnectedApp{},
+		slugNext:      map[string]int{},
 	}
 }
 
