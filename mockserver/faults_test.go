@@ -520,8 +520,8 @@ func TestFaultRecordedInRequests(t *testing.T) {
 	if r := reqs[1]; r.Fault || r.Status != 404 || r.RequestID != normal.RequestID || r.OperationID != "getOrganization" {
 		t.Errorf("Requests()[1] = %+v, want the unfaulted 404 (request id %s)", r, normal.RequestID)
 	}
-	if _, ok := reqs[0].Header["Authorization"]; ok {
-		t.Errorf("the request log kept the Authorization header")
+	if v := reqs[0].Header["Authorization"]; len(v) != 1 || v[0] != mockserver.Redacted {
+		t.Errorf("the request log kept Authorization as %q", v)
 	}
 }
 

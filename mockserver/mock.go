@@ -135,18 +135,6 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(rec.body.Bytes())
 }
 
-// loggedHeader is h without its Authorization header, for the request log. It shares h's value
-// slices, which nothing changes once the request has arrived.
-func loggedHeader(h http.Header) http.Header {
-	out := make(http.Header, len(h))
-	for k, v := range h {
-		if http.CanonicalHeaderKey(k) != "Authorization" {
-			out[k] = v
-		}
-	}
-	return out
-}
-
 // serve produces the response into rec. It reports whether the connection was dropped by a
 // fault instead.
 func (m *Mock) serve(rec *recorder, r *http.Request, entry *RecordedRequest) (dropped bool) {
