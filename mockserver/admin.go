@@ -106,7 +106,8 @@ func (m *Mock) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		m.faults.clear()
 		ok(status)
 	case "GET requests":
-		ok(nonNilSlice(m.Requests()))
+		w.Header().Set("Content-Type", "application/json")
+		_ = writeJSON(w, m.Requests())
 	case "DELETE requests":
 		m.log.clear()
 		ok(status)

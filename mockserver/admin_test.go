@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/b2bkit/stytchorgs"
 	"github.com/b2bkit/stytchorgs/internal/api"
@@ -373,27 +374,164 @@ func TestAdminRejectsTrailingData(t *testing.T) {
 	adminCheckOK(t, adminCall(t, srv, http.MethodPost, "fixtures", fixture+"\n"))
 }
 
-// The request log keeps the last 10,000 requests, oldest dropped first.
-func TestAdminRequestLogCap(t *testing.T) {
+// The request log keeps the latest requests that fit its byte budget, oldest dropped first.
+func TestRequestLogBudgetKeepsTheLatest(t *testing.T) {
 	t.Parallel()
-	const limit = 10000
-	srv := mockserver.Start(t)
-	// Unknown routes are the cheapest requests to serve.
-	h := srv.Handler()
-	for i := range limit + 5 {
-		req := httptest.NewRequest(http.MethodGet, fmt.Sprintf("/v1/no-route/%d", i), nil)
-		h.ServeHTTP(httptest.NewRecorder(), req)
+	const budget = 64 << 10
+	srv := mockserver.Start(t, mockserver.WithRequestLogBytes(budget))
+	name := strings.Repeat("n", 4000)
+	const sent = 100
+	for i := range sent {
+		body := fmt.Sprintf(`{"organization_name":"%s","organization_slug":"slug-%d"}`, name, i)
+		adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations", body)
 	}
 	reqs := srv.Requests()
-	if len(reqs) != limit {
-		t.Fatalf("Requests() has %d entries, want %d", len(reqs), limit)
+	// Each entry holds a 4 KB body: the budget holds fewer than 16 of them, and more than a few.
+	if len(reqs) < 8 || len(reqs) >= 16 {
+		t.Fatalf("the log holds %d of %d requests of 4 KB each under a %d-byte budget", len(reqs), sent, budget)
 	}
-	if reqs[0].Path != "/v1/no-route/5" || reqs[limit-1].Path != fmt.Sprintf("/v1/no-route/%d", limit+4) {
-		t.Errorf("the log runs from %s to %s, want /v1/no-route/5 to /v1/no-route/%d", reqs[0].Path, reqs[limit-1].Path, limit+4)
+	for i, r := range reqs {
+		want := fmt.Sprintf(`"organization_slug":"slug-%d"`, sent-len(reqs)+i)
+		if !strings.Contains(r.Body, want) || r.BodyTruncated {
+			t.Fatalf("requests[%d] of %d is not the request with %s: %.80s…", i, len(reqs), want, r.Body)
+		}
 	}
-	if reqs[0].Status != 404 || reqs[0].ErrorType != "route_not_found" {
-		t.Errorf("requests[0] = %+v", reqs[0])
+	if logged, _ := adminRequests(t, srv); len(logged) != len(reqs) {
+		t.Errorf("GET requests has %d entries, Requests() %d", len(logged), len(reqs))
 	}
+}
+
+// A body larger than the whole budget is cut to fit, and says so.
+func TestRequestLogBudgetTruncatesABodyTooLargeAlone(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t, mockserver.WithRequestLogBytes(16<<10))
+	body := `{"organization_name":"` + strings.Repeat("é", 50000) + `"}`
+	adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations", body)
+	reqs := srv.Requests()
+	if len(reqs) != 1 {
+		t.Fatalf("the log holds %d requests, want 1", len(reqs))
+	}
+	r := reqs[0]
+	if !r.BodyTruncated || len(r.Body) == 0 || len(r.Body) > 16<<10 || !strings.HasPrefix(body, r.Body) || !utf8.ValidString(r.Body) {
+		t.Errorf("body_truncated %v, %d of %d bytes kept (valid UTF-8: %v); want the start of the body, under 16 KB",
+			r.BodyTruncated, len(r.Body), len(body), utf8.ValidString(r.Body))
+	}
+	if r.Status != 400 || r.OperationID != "createOrganization" {
+		t.Errorf("entry = %d %s", r.Status, r.OperationID)
+	}
+}
+
+func TestRequestLogBudgetZeroKeepsNothing(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t, mockserver.WithRequestLogBytes(0))
+	adminCheckStatus(t, adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations/search", `{}`), 200)
+	if reqs, raw := adminRequests(t, srv); len(reqs) != 0 || len(srv.Requests()) != 0 {
+		t.Errorf("a log with no budget holds %s", raw)
+	}
+	if _, err := mockserver.New(mockserver.WithRequestLogBytes(-1)); err == nil {
+		t.Error("WithRequestLogBytes(-1) was accepted")
+	}
+}
+
+// A request refused before it was routed and authenticated leaves no body in the log: anyone
+// can send those, and their bodies are no one's business.
+func TestRequestLogKeepsNoBodyOfRefusedRequests(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	body := `{"organization_name":"Kept only when authenticated"}`
+	adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations", `{"organization_name":"First"}`) // learns the secret
+	for _, tc := range []struct {
+		user, secret, path string
+		wantStatus         int
+	}{
+		{adminProject, adminSecret, "/v1/no-such-route", 404},
+		{"", "", "/v1/b2b/organizations", 401},
+		{adminProject, "wrong-secret", "/v1/b2b/organizations", 401},
+		{"project-nope", "s", "/v1/b2b/organizations", 401},
+	} {
+		adminCheckStatus(t, adminSend(t, srv, tc.user, tc.secret, http.MethodPost, tc.path, body), tc.wantStatus)
+	}
+	adminCheckStatus(t, adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations", body), 200)
+
+	reqs := srv.Requests()
+	if len(reqs) != 6 {
+		t.Fatalf("the log holds %d requests, want 6", len(reqs))
+	}
+	for i, r := range reqs[1:5] {
+		if r.Body != "" {
+			t.Errorf("refused request %d (%d %s) kept its body %q", i, r.Status, r.Path, r.Body)
+		}
+	}
+	if reqs[5].Body != body {
+		t.Errorf("the authenticated request kept %q, want its body", reqs[5].Body)
+	}
+}
+
+// Nor is the body of such a request read: refusing it costs no memory for its body.
+func TestRefusedRequestBodiesAreNotRead(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	for _, tc := range []struct {
+		name, path, user string
+		wantStatus       int
+	}{
+		{"unknown route", "/v1/no-such-route", adminProject, 404},
+		{"wrong method", "/v1/b2b/rbac/policy", adminProject, 405},
+		{"no credentials", "/v1/b2b/organizations", "", 401},
+		{"not a project id", "/v1/b2b/organizations", "project-nope", 401},
+	} {
+		body := &watchedBody{}
+		req := httptest.NewRequest(http.MethodPost, tc.path, body)
+		req.ContentLength = -1
+		if tc.user != "" {
+			req.SetBasicAuth(tc.user, adminSecret)
+		}
+		rec := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(rec, req)
+		if rec.Code != tc.wantStatus || body.read {
+			t.Errorf("%s: %d (want %d), body read: %v", tc.name, rec.Code, tc.wantStatus, body.read)
+		}
+	}
+}
+
+// watchedBody is a request body that records whether it was read.
+type watchedBody struct{ read bool }
+
+func (b *watchedBody) Read([]byte) (int, error) {
+	b.read = true
+	return 0, io.EOF
+}
+
+// GET /__stytchmock/requests streams the log an entry at a time: serving a large log never
+// builds the whole answer in memory.
+func TestAdminRequestsStreamsTheLog(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t, mockserver.WithRequestLogBytes(16<<20))
+	body := `{"organization_name":"` + strings.Repeat("x", 200_000) + `"}`
+	for range 20 {
+		adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations", body)
+	}
+	w := &largestWrite{ResponseRecorder: httptest.NewRecorder()}
+	srv.Handler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "http://127.0.0.1"+mockserver.AdminPrefix+"requests", nil))
+	var entries []mockserver.RecordedRequest
+	if err := json.Unmarshal(w.Body.Bytes(), &entries); err != nil || len(entries) != 20 {
+		t.Fatalf("GET requests: %d entries, %v", len(entries), err)
+	}
+	if w.largest > 2*len(body) {
+		t.Errorf("one write of %d bytes for a log of %d bytes; want no write much larger than one entry (%d bytes)",
+			w.largest, w.Body.Len(), len(body))
+	}
+}
+
+// largestWrite records the size of the largest Write.
+type largestWrite struct {
+	*httptest.ResponseRecorder
+	largest int
+}
+
+func (w *largestWrite) Write(b []byte) (int, error) {
+	w.largest = max(w.largest, len(b))
+	return w.ResponseRecorder.Write(b)
 }
 
 func TestAdminFixturesBodyTooLarge(t *testing.T) {

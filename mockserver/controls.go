@@ -19,7 +19,8 @@ func (m *Mock) InjectFault(f Fault) error { return m.faults.add(f) }
 // PendingFaults lists the faults not yet used up.
 func (m *Mock) PendingFaults() []Fault { return m.faults.pending() }
 
-// Requests returns the requests received so far, oldest first (the last 10,000 at most).
+// Requests returns the requests received so far, oldest first: the latest that fit the log's
+// budget (WithRequestLogBytes).
 func (m *Mock) Requests() []RecordedRequest { return m.log.all() }
 
 // ContractViolations returns every response the mock produced that broke openapi.yaml. Each was

@@ -48,7 +48,9 @@
 // passwords, TOTP, provider tokens, sessions, Connected Apps) from a Fixture, built in Go from
 // the client package's params types or read from JSON. InjectFault makes
 // the next matching requests fail with a status (and Retry-After), slow down, or lose their
-// connection. Requests returns the log of requests received; Reset forgets everything.
+// connection. Requests returns the log of requests received: the latest that fit its memory
+// budget (WithRequestLogBytes), credential headers masked, and a body only for requests that were
+// routed and authenticated. Reset forgets everything.
 // WithFixedClock and WithDeterministicIDs make responses repeatable for golden tests.
 //
 // # What it does not model

@@ -54,6 +54,7 @@ func NewMock(opts ...Option) (*Mock, error) {
 		store:   store.New(store.Options{Now: cfg.now, NewUUID: cfg.newUUID}),
 		creds:   newCredentials(cfg.credentials),
 		routes:  map[string]http.HandlerFunc{},
+		log:     requestLog{budget: cfg.requestLogBytes},
 		logger:  cfg.logger,
 		newUUID: cfg.newUUID,
 
@@ -163,20 +164,6 @@ func (m *Mock) serve(rec *recorder, r *http.Request, entry *RecordedRequest) (dr
 		}
 	}
 
-	body, tooLarge, err := readBody(r, maxBodyBytes)
-	switch {
-	case tooLarge:
-		m.answerUnrouted(rec, requestID, newError(http.StatusRequestEntityTooLarge, "request_too_large",
-			"The request body is larger than %d bytes.", maxBodyBytes), entry)
-		return false
-	case err != nil:
-		m.answerUnrouted(rec, requestID, newError(http.StatusBadRequest, "bad_request", "The request body could not be read: %v", err), entry)
-		return false
-	}
-	entry.Body = string(body)
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-
 	op, seg, params, err := m.spec.router.find(r)
 	if err != nil {
 		m.answerUnrouted(rec, requestID, routeError(err, r), entry)
@@ -198,6 +185,21 @@ func (m *Mock) serve(rec *recorder, r *http.Request, entry *RecordedRequest) (dr
 		}
 		c.project = m.store.Project(projectID)
 	}
+	// The body is read only now: a request refused before routing or authentication, which
+	// anyone can send, costs neither the memory to read its body nor room for it in the log.
+	body, tooLarge, err := readBody(r, maxBodyBytes)
+	switch {
+	case tooLarge:
+		m.answerUnrouted(rec, requestID, newError(http.StatusRequestEntityTooLarge, "request_too_large",
+			"The request body is larger than %d bytes.", maxBodyBytes), entry)
+		return false
+	case err != nil:
+		m.answerUnrouted(rec, requestID, newError(http.StatusBadRequest, "bad_request", "The request body could not be read: %v", err), entry)
+		return false
+	}
+	entry.Body = string(body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	// The fast path vouches for most requests; kin-openapi decides the rest and explains them.
 	if !o.requestValid(r, params, body) {
 		e := checkJSONShape(o, body)

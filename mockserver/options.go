@@ -22,10 +22,12 @@ type config struct {
 	logger      *slog.Logger
 	fixtures    []Fixture
 	reference   []byte
+
+	requestLogBytes int
 }
 
 func newConfig(opts []Option) (*config, error) {
-	cfg := &config{now: time.Now, newUUID: randomUUID}
+	cfg := &config{now: time.Now, newUUID: randomUUID, requestLogBytes: DefaultRequestLogBytes}
 	for _, o := range opts {
 		if err := o(cfg); err != nil {
 			return nil, err
@@ -128,6 +130,20 @@ func WithFixtureFile(path string) Option {
 			return err
 		}
 		c.fixtures = append(c.fixtures, f)
+		return nil
+	}
+}
+
+// WithRequestLogBytes bounds the request log (Requests, GET /__stytchmock/requests) to about n
+// bytes of memory; the oldest requests are dropped to make room, and a body too large to fit
+// alone is cut (RecordedRequest.BodyTruncated). 0 keeps no log. Without this option the
+// budget is DefaultRequestLogBytes.
+func WithRequestLogBytes(n int) Option {
+	return func(c *config) error {
+		if n < 0 {
+			return fmt.Errorf("mockserver: WithRequestLogBytes(%d): the budget cannot be negative", n)
+		}
+		c.requestLogBytes = n
 		return nil
 	}
 }

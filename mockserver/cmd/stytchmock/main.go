@@ -69,6 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Var(&fixtures, "fixture", "seed a JSON fixture `file` at start (repeatable)")
 	ids := fs.String("deterministic-ids", "", "derive ids and request ids from this `seed` and a counter instead of random UUIDs")
 	clock := fs.String("clock", "", "freeze the clock at this RFC 3339 `time` (for stable timestamps)")
+	logBytes := fs.Int("request-log-bytes", mockserver.DefaultRequestLogBytes, "keep the latest requests in the request log (GET /__stytchmock/requests) up to about this many `bytes` of memory; 0 keeps none")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -106,7 +107,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		opts = append(opts, mockserver.WithFixedClock(t))
 	}
-	opts = append(opts, mockserver.WithAPIReference(referencePage))
+	opts = append(opts, mockserver.WithRequestLogBytes(*logBytes), mockserver.WithAPIReference(referencePage))
 	mock, err := mockserver.NewMock(opts...)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -315,6 +316,8 @@ func TestRunRejectsBadArguments(t *testing.T) {
 		"fixture with typo":      {[]string{"-fixture", typo}, "organisations"},
 		"fixture breaks a rule":  {[]string{"-fixture", invalid}, "organization_slug_already_used"},
 		"bad address":            {[]string{"-addr", "not-an-address"}, "not-an-address"},
+		"negative log budget":    {[]string{"-request-log-bytes", "-1"}, "WithRequestLogBytes"},
+		"log budget not a size":  {[]string{"-request-log-bytes", "4MB"}, "request-log-bytes"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -348,7 +351,7 @@ func TestRunHelp(t *testing.T) {
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("run(-h) = %v, want flag.ErrHelp", err)
 	}
-	for _, f := range []string{"-addr", "-log-format", "-credentials", "-fixture", "-deterministic-ids", "-clock"} {
+	for _, f := range []string{"-addr", "-log-format", "-credentials", "-fixture", "-deterministic-ids", "-clock", "-request-log-bytes"} {
 		if !strings.Contains(stderr.String(), f) {
 			t.Errorf("the usage does not mention %s: %s", f, stderr.String())
 		}
@@ -526,5 +529,35 @@ func TestRunShutdownWaitsForRequestsInFlight(t *testing.T) {
 	r := <-got
 	if r.err != nil || r.status != 200 {
 		t.Fatalf("the request in flight during shutdown got %d, %v; want its answer", r.status, r.err)
+	}
+}
+
+// -request-log-bytes bounds the request log: 0 keeps nothing, a small budget only the latest.
+func TestRunRequestLogBytes(t *testing.T) {
+	t.Parallel()
+	logged := func(in *instance) []map[string]any {
+		status, body := in.do("", "", http.MethodGet, "/__stytchmock/requests", "")
+		var entries []map[string]any
+		if status != 200 || json.Unmarshal(body, &entries) != nil {
+			t.Fatalf("GET /__stytchmock/requests: %d %s", status, body)
+		}
+		return entries
+	}
+	none := start(t, "-log-format", "none", "-request-log-bytes", "0")
+	none.do(testProject, testSecret, http.MethodPost, "/v1/b2b/organizations/search", `{}`)
+	if entries := logged(none); len(entries) != 0 {
+		t.Errorf("-request-log-bytes 0 logged %d requests", len(entries))
+	}
+
+	small := start(t, "-log-format", "none", "-request-log-bytes", "4096")
+	for i := range 20 {
+		small.do(testProject, testSecret, http.MethodGet, fmt.Sprintf("/v1/b2b/organizations/org-%d", i), "")
+	}
+	entries := logged(small)
+	if len(entries) == 0 || len(entries) >= 20 {
+		t.Fatalf("-request-log-bytes 4096 kept %d of 20 requests; want the latest few", len(entries))
+	}
+	if last := entries[len(entries)-1]["path"]; last != "/v1/b2b/organizations/org-19" {
+		t.Errorf("the latest entry is %v, want the last request", last)
 	}
 }
