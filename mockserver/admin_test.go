@@ -790,13 +790,46 @@ func TestCredsRefused(t *testing.T) {
 		"empty project id":    {"", "s"},
 		"prefix only, other":  {"project-staging-creds", "s"},
 		"test prefix no dash": {"project-testcreds", "s"},
+		"empty suffix":        {"project-test-", "s"},
+		"NUL byte":            {"project-test-a\x00b", "s"},
+		"space":               {"project-test-a b", "s"},
+		"slash":               {"project-test-a/b", "s"},
+		"dot":                 {"project-test-a.b", "s"},
+		"unicode":             {"project-test-ünïcode", "s"},
+		"65-character suffix": {"project-test-" + strings.Repeat("a", 65), "s"},
+		"30 KB":               {"project-test-" + strings.Repeat("a", 30<<10), "s"},
 	} {
 		r := adminSend(t, srv, pair[0], pair[1], http.MethodPost, "/v1/b2b/organizations/search", `{}`)
 		if r.status != 401 {
-			t.Errorf("%s: got %d, want 401: %s", name, r.status, r.body)
+			t.Errorf("%s: got %d, want 401: %.200s", name, r.status, r.body)
 			continue
 		}
-		adminCheckError(t, r, 401, "unauthorized_credentials")
+		e := adminCheckError(t, r, 401, "unauthorized_credentials")
+		if pair[1] != "" && !strings.Contains(e.ErrorMessage, "project-test- or project-live- followed by 1 to 64 letters") {
+			t.Errorf("%s: the message does not say what a project id must be: %s", name, e.ErrorMessage)
+		}
+	}
+	// The log names no project for a malformed id: it is not copied into it.
+	for _, r := range srv.Requests() {
+		if r.ProjectID != "" && r.ProjectID != "project-test-creds" {
+			t.Errorf("a refused request was logged as project %.80q", r.ProjectID)
+		}
+	}
+}
+
+// Stytch's own ids, and the names tests give their projects, are accepted.
+func TestCredsProjectIDShapes(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	for _, id := range []string{
+		"project-test-6b4bb5c2-1f2c-4a43-9c3c-0b1f5d7e9a10",
+		"project-live-6b4bb5c2-1f2c-4a43-9c3c-0b1f5d7e9a10",
+		"project-test-demo",
+		"project-test-CI_run-42",
+		"project-test-a",
+		"project-test-" + strings.Repeat("a", 64),
+	} {
+		adminCheckStatus(t, adminSend(t, srv, id, "s", http.MethodPost, "/v1/b2b/organizations/search", `{}`), 200)
 	}
 }
 

@@ -31,6 +31,11 @@
 // used for an id is the only one accepted after; WithCredentials pins exact pairs instead. Ids
 // the mock creates carry the project's environment: organization-test-… or organization-live-….
 //
+// Stytch issues project-test- or project-live- and a UUID. The mock also accepts other
+// suffixes, so tests can name their projects (project-test-demo), but only 1 to 64 letters,
+// digits, hyphens and underscores: any other id (an empty suffix, a NUL byte, 30 KB) is a 401
+// unauthorized_credentials that says so. Pinned ids are taken as given.
+//
 // # Validation
 //
 // A request that breaks the spec is answered 400 with a Stytch error whose error_type is the one

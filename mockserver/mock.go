@@ -141,7 +141,10 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (m *Mock) serve(rec *recorder, r *http.Request, entry *RecordedRequest) (dropped bool) {
 	projectID, secret, hasAuth := r.BasicAuth()
 	requestID := "request-id-" + store.Env(projectID) + "-" + m.newUUID()
-	entry.RequestID, entry.ProjectID = requestID, projectID
+	entry.RequestID = requestID
+	if m.creds.wellFormed(projectID) {
+		entry.ProjectID = projectID // and not 30 KB of whatever a request sent as one
+	}
 
 	if f := m.faults.take(r); f != nil {
 		entry.Fault = true

@@ -53,7 +53,9 @@ func uuidV4(hi, lo uint64) string {
 }
 
 // WithCredentials accepts exactly these project id and secret pairs and no others. Without it,
-// any project-test- or project-live- id is accepted with the first non-empty secret used for it.
+// any project-test- or project-live- id (followed by 1 to 64 letters, digits, hyphens or
+// underscores) is accepted with the first non-empty secret used for it. Pinned ids may have any
+// shape.
 func WithCredentials(projectID, secret string) Option {
 	return func(c *config) error {
 		if projectID == "" || secret == "" {

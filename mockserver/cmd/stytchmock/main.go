@@ -64,7 +64,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:4010", "address to listen on (host:port; port 0 picks a free one)")
 	logFormat := fs.String("log-format", "text", "request log format: text, json, or none")
 	var creds listFlag
-	fs.Var(&creds, "credentials", "accept only this `project-id:secret` pair (repeatable); by default any project-test-/project-live- id is accepted with the first secret used for it")
+	fs.Var(&creds, "credentials", "accept only this `project-id:secret` pair (repeatable); by default any project-test-/project-live- id (then 1-64 letters, digits, - or _) is accepted with the first secret used for it")
 	var fixtures listFlag
 	fs.Var(&fixtures, "fixture", "seed a JSON fixture `file` at start (repeatable)")
 	ids := fs.String("deterministic-ids", "", "derive ids and request ids from this `seed` and a counter instead of random UUIDs")
