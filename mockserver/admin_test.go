@@ -211,13 +211,13 @@ func TestAdminHealth(t *testing.T) {
 	}
 }
 
-func TestAdminReset(t *testing.T) {
+func TestAdminResetAll(t *testing.T) {
 	t.Parallel()
 	for name, reset := range map[string]func(t *testing.T, srv *mockserver.Server){
 		"admin API": func(t *testing.T, srv *mockserver.Server) {
-			adminCheckOK(t, adminCall(t, srv, http.MethodPost, "reset", ""))
+			adminCheckOK(t, adminCall(t, srv, http.MethodPost, "reset-all", ""))
 		},
-		"Reset method": func(_ *testing.T, srv *mockserver.Server) { srv.Reset() },
+		"ResetAll method": func(_ *testing.T, srv *mockserver.Server) { srv.ResetAll() },
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -350,7 +350,7 @@ func TestAdminFixturesRejectedLeaveNothing(t *testing.T) {
 			adminCheckStatus(t, adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations",
 				`{"organization_name":"Again","organization_slug":"rollback-first","claimed_email_domains":["rollback-first.com"]}`), 200)
 			// And the whole fixture applies now.
-			srv.Reset()
+			srv.ResetAll()
 			adminCheckOK(t, adminCall(t, srv, http.MethodPost, "fixtures", adminFixture("")))
 		})
 	}
@@ -616,7 +616,7 @@ func TestAdminRequestsLog(t *testing.T) {
 		t.Errorf("Requests() = %+v", got)
 	}
 
-	adminCheckOK(t, adminCall(t, srv, http.MethodDelete, "requests", ""))
+	adminCheckOK(t, adminCall(t, srv, http.MethodDelete, "requests?project_id="+adminProject, ""))
 	if reqs, raw := adminRequests(t, srv); len(reqs) != 0 || strings.TrimSpace(string(raw)) != "[]" {
 		t.Fatalf("GET requests after DELETE: %s", raw)
 	}
@@ -879,7 +879,7 @@ func TestCredsPinned(t *testing.T) {
 		adminCheckError(t, r, 401, "unauthorized_credentials")
 	}
 	// Pinned pairs are not learned secrets: a reset does not change them.
-	srv.Reset()
+	srv.ResetAll()
 	if r := adminSend(t, srv, "project-test-other", "anything", http.MethodPost, "/v1/b2b/organizations/search", `{}`); r.status != 401 {
 		t.Errorf("after reset: %d %s", r.status, r.body)
 	}

@@ -60,6 +60,13 @@ func (c *credentials) reset() {
 	c.seen = map[string]string{}
 }
 
+// forget forgets the secret learned for one project id.
+func (c *credentials) forget(projectID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.seen, projectID)
+}
+
 // checkBasic checks credentials already parsed from an Authorization header; ok is false when
 // there was no Basic one.
 func (c *credentials) checkBasic(id, secret string, ok bool) *apiError {

@@ -55,7 +55,13 @@
 // the next matching requests fail with a status (and Retry-After), slow down, or lose their
 // connection. Requests returns the log of requests received: the latest that fit its memory
 // budget (WithRequestLogBytes), credential headers masked, and a body only for requests that were
-// routed and authenticated. Reset forgets everything.
+// routed and authenticated. ResetAll forgets everything.
+//
+// Tests that share one server by project id keep their controls apart too: a Fault with a
+// ProjectID applies to that project's requests only, ProjectRequests is one project's part of
+// the log, and ResetProject forgets one project (its state, learned secret, faults and logged
+// requests) and nothing else. A Fault without a ProjectID applies to every project. The admin
+// API (AdminPrefix) takes the same project_id.
 // WithFixedClock and WithDeterministicIDs make responses repeatable for golden tests.
 //
 // # What it does not model

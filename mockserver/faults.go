@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +15,11 @@ import (
 // exercise a client's retries and timeouts. Faults apply before authentication and validation,
 // like a failing load balancer would.
 type Fault struct {
+	// ProjectID matches requests that name this project id (the user of their HTTP Basic
+	// credentials, whether or not the secret is right), so that tests sharing a server by
+	// project id do not fail each other's requests. Empty matches every request, of any project
+	// or none.
+	ProjectID string `json:"project_id,omitempty"`
 	// Method matches the request method; empty matches any.
 	Method string `json:"method,omitempty"`
 	// Path matches the request path, with path.Match patterns ("/v1/b2b/organizations/*");
@@ -55,7 +61,10 @@ func (f Fault) validate() error {
 	return nil
 }
 
-func (f *Fault) matches(r *http.Request) bool {
+func (f *Fault) matches(r *http.Request, projectID string) bool {
+	if f.ProjectID != "" && f.ProjectID != projectID {
+		return false
+	}
 	if f.Method != "" && !strings.EqualFold(f.Method, r.Method) {
 		return false
 	}
@@ -127,12 +136,13 @@ func (s *faultSet) add(f Fault) error {
 	return nil
 }
 
-// take returns the first fault that matches r and uses up one of its times.
-func (s *faultSet) take(r *http.Request) *Fault {
+// take returns the first fault that matches r, a request naming projectID, and uses up one of
+// its times.
+func (s *faultSet) take(r *http.Request, projectID string) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, f := range s.faults {
-		if f.matches(r) {
+		if f.matches(r, projectID) {
 			f.Times--
 			if f.Times == 0 {
 				s.faults = append(s.faults[:i], s.faults[i+1:]...)
@@ -158,6 +168,13 @@ func (s *faultSet) clear() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = nil
+}
+
+// clearProject removes the faults of one project; those of every project stay.
+func (s *faultSet) clearProject(projectID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = slices.DeleteFunc(s.faults, func(f *Fault) bool { return f.ProjectID == projectID })
 }
 
 func parseDuration(s string) (time.Duration, error) {

@@ -565,7 +565,7 @@ func TestFaultResetClearsFaults(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
 	faultsInject(t, srv, mockserver.Fault{Status: 500, Times: 10})
-	srv.Reset()
+	srv.ResetAll()
 	if pending := srv.PendingFaults(); len(pending) != 0 {
 		t.Fatalf("PendingFaults() = %+v after Reset", pending)
 	}
@@ -693,19 +693,31 @@ func TestAdminFaultsDropConnection(t *testing.T) {
 	}
 }
 
-func TestAdminFaultsDeleteRemovesAll(t *testing.T) {
+// DELETE /__stytchmock/faults removes one project's faults, and no one else's.
+func TestAdminFaultsDeleteRemovesTheProjectsFaults(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", `{"status":500,"times":5}`))
-	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", `{"status":503,"path":"/v1/*"}`))
-	if got := faultsPending(t, srv); len(got) != 2 {
-		t.Fatalf("GET faults = %+v, want 2", got)
+	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", `{"project_id":"`+faultsProject+`","status":500,"times":5}`))
+	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", `{"project_id":"`+faultsProject+`","status":503,"path":"/v1/*"}`))
+	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", `{"project_id":"project-test-other","status":502}`))
+	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", `{"status":504,"method":"PUT"}`))
+	if got := faultsPending(t, srv); len(got) != 4 {
+		t.Fatalf("GET faults = %+v, want 4", got)
 	}
-	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodDelete, "faults", ""))
-	if got := faultsPending(t, srv); len(got) != 0 {
-		t.Fatalf("GET faults after DELETE = %+v", got)
+	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodDelete, "faults?project_id="+faultsProject, ""))
+	got := faultsPending(t, srv)
+	if len(got) != 2 || got[0].ProjectID != "project-test-other" || got[1].ProjectID != "" {
+		t.Fatalf("GET faults after DELETE = %+v, want the other project's and the one of every project", got)
 	}
 	faultsCheckError(t, faultsDo(t, srv, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
+	// Without a project id, DELETE removes nothing: it would remove other tests' faults.
+	e := faultsCheckError(t, faultsAdmin(t, srv, http.MethodDelete, "faults", ""), 400, "invalid_project_id")
+	if !strings.Contains(e.ErrorMessage, "project_id") || !strings.Contains(e.ErrorMessage, "reset-all") {
+		t.Errorf("the error does not say what to do: %s", e.ErrorMessage)
+	}
+	if got := faultsPending(t, srv); len(got) != 2 {
+		t.Fatalf("GET faults after a refused DELETE = %+v", got)
+	}
 }
 
 func TestAdminFaultsInvalidRejected(t *testing.T) {

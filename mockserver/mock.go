@@ -146,7 +146,7 @@ func (m *Mock) serve(rec *recorder, r *http.Request, entry *RecordedRequest) (dr
 		entry.ProjectID = projectID // and not 30 KB of whatever a request sent as one
 	}
 
-	if f := m.faults.take(r); f != nil {
+	if f := m.faults.take(r, entry.ProjectID); f != nil {
 		entry.Fault = true
 		if f.Latency > 0 {
 			select {

@@ -107,10 +107,39 @@ func (l *requestLog) all() []RecordedRequest {
 	return slices.Clone(l.entries[l.head:])
 }
 
+// project returns the entries of one project, oldest first.
+func (l *requestLog) project(projectID string) []RecordedRequest {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []RecordedRequest
+	for _, e := range l.entries[l.head:] {
+		if e.ProjectID == projectID {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 func (l *requestLog) clear() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.entries, l.head, l.size = nil, 0, 0
+}
+
+// clearProject removes the entries of one project.
+func (l *requestLog) clearProject(projectID string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	kept := l.entries[:0]
+	for _, e := range l.entries[l.head:] {
+		if e.ProjectID == projectID {
+			l.size -= e.cost()
+			continue
+		}
+		kept = append(kept, e)
+	}
+	clear(l.entries[len(kept):])
+	l.entries, l.head = kept, 0
 }
 
 // writeJSON writes entries to w as a JSON array, one entry at a time, so that serving the log

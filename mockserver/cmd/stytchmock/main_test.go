@@ -403,12 +403,15 @@ func TestRunFixtures(t *testing.T) {
 	if status != 200 || !strings.Contains(string(body), `"organization_slug":"second"`) {
 		t.Fatalf("the second fixture's organization: %d %s", status, body)
 	}
-	// A reset forgets the fixtures.
-	if status, body := in.do("", "", http.MethodPost, "/__stytchmock/reset", ""); status != 200 {
+	// A project's reset forgets its fixture, and only its own.
+	if status, body := in.do("", "", http.MethodPost, "/__stytchmock/reset", `{"project_id":"project-test-second"}`); status != 200 {
 		t.Fatalf("reset: %d %s", status, body)
 	}
 	if status, body = in.do("project-test-second", "s", http.MethodGet, "/v1/b2b/organizations/second", ""); status != 404 {
 		t.Fatalf("after reset: %d %s", status, body)
+	}
+	if status, body = in.do(project, "s", http.MethodGet, "/v1/b2b/organizations/organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931", ""); status != 200 {
+		t.Fatalf("the other project's fixture after the reset: %d %s", status, body)
 	}
 }
 
