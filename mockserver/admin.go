@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -39,182 +40,216 @@ import (
 const AdminPrefix = "/__stytchmock/"
 
 func (m *Mock) serveAdmin(w http.ResponseWriter, r *http.Request) {
-	requestID := "request-id-test-" + m.newUUID()
-	fail := func(status int, errorType, format string, args ...any) {
-		writeError(w, requestID, newError(status, errorType, format, args...))
+	c := &adminCall{m: m, w: w, r: r, requestID: "request-id-test-" + m.newUUID()}
+	path := strings.TrimPrefix(r.URL.Path, AdminPrefix)
+	methods, known := adminRoutes[path]
+	serve, allowed := methods[r.Method]
+	switch {
+	case !known:
+		c.fail(http.StatusNotFound, "route_not_found", "No admin route matches %s %s.", r.Method, r.URL.Path)
+	case !allowed:
+		allow := slices.Sorted(maps.Keys(methods))
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		c.fail(http.StatusMethodNotAllowed, "method_not_allowed", "%s is not allowed on %s; it takes %s.",
+			r.Method, r.URL.Path, strings.Join(allow, " or "))
+	case r.Method == http.MethodPost && r.URL.RawQuery != "":
+		c.fail(http.StatusBadRequest, "bad_request", "A POST to the admin API takes its input, project_id included, in its JSON body, not in the query string.")
+	default:
+		serve(c)
 	}
-	ok := func(v any) {
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(v)
-	}
-	// decode reads the JSON body into v; emptyOK lets an empty body stand for {}.
-	decode := func(v any, emptyOK bool) bool {
-		body, tooLarge, err := readBody(r, maxBodyBytes)
-		if tooLarge {
-			fail(http.StatusRequestEntityTooLarge, "request_too_large", "The request body is larger than %d bytes.", maxBodyBytes)
-			return false
-		}
-		if err == nil && !(emptyOK && len(bytes.TrimSpace(body)) == 0) {
-			err = decodeStrict(body, v)
-		}
-		if err != nil {
-			fail(http.StatusBadRequest, "bad_request", "The request body is not valid JSON for this endpoint: %v", err)
-			return false
-		}
-		return true
-	}
-	// checkProject fails the request unless id can name a project; required says the endpoint
-	// acts on one project, so that leaving the id out never acts on all of them.
-	checkProject := func(id string, required bool) bool {
-		switch {
-		case id == "" && required:
-			fail(http.StatusBadRequest, "invalid_project_id", "%s %s acts on one project: name it with project_id (in the query of a GET or DELETE, in the JSON body of a POST). POST %sreset-all forgets every project.",
-				r.Method, r.URL.Path, AdminPrefix)
-			return false
-		case id != "" && !m.creds.wellFormed(id):
-			fail(http.StatusBadRequest, "invalid_project_id", "project_id: %s", projectIDRule)
-			return false
-		}
-		return true
-	}
-	// query returns the project_id of a GET or DELETE; other query parameters are refused, so
-	// that a misspelled project_id is not taken for "every project".
-	query := func(required bool) (string, bool) {
-		q, err := url.ParseQuery(r.URL.RawQuery)
-		if err != nil {
-			fail(http.StatusBadRequest, "bad_request", "The query string is malformed: %v", err)
-			return "", false
-		}
-		for k, v := range q {
-			if k != "project_id" || len(v) > 1 {
-				fail(http.StatusBadRequest, "bad_request", "The admin API takes one query parameter, project_id, once; not %q.", k)
-				return "", false
-			}
-		}
-		id := q.Get("project_id")
-		return id, checkProject(id, required)
-	}
-	// A POST names its project in its JSON body, never in the query.
-	if r.Method == http.MethodPost && r.URL.RawQuery != "" {
-		fail(http.StatusBadRequest, "bad_request", "A POST to the admin API takes its input, project_id included, in its JSON body, not in the query string.")
-		return
-	}
-	status := map[string]string{"status": "ok"}
+}
 
-	switch route := r.Method + " " + strings.TrimPrefix(r.URL.Path, AdminPrefix); route {
-	case "GET health":
-		ok(status)
-	case "POST reset":
+// adminRoutes are the admin API's handlers by path (under AdminPrefix) and method.
+var adminRoutes = map[string]map[string]func(*adminCall){
+	"health": {http.MethodGet: func(c *adminCall) { c.ok() }},
+	"reset": {http.MethodPost: func(c *adminCall) {
 		var in struct {
 			ProjectID string `json:"project_id"`
 		}
-		if !decode(&in, true) || !checkProject(in.ProjectID, true) {
-			return
+		if c.decode(&in, true) && c.checkProject(in.ProjectID, true) {
+			c.m.ResetProject(in.ProjectID)
+			c.ok()
 		}
-		m.ResetProject(in.ProjectID)
-		ok(status)
-	case "POST reset-all":
+	}},
+	"reset-all": {http.MethodPost: func(c *adminCall) {
 		var in struct{}
-		if !decode(&in, true) {
-			return
+		if c.decode(&in, true) {
+			c.m.ResetAll()
+			c.ok()
 		}
-		m.ResetAll()
-		ok(status)
-	case "POST fixtures":
+	}},
+	"fixtures": {http.MethodPost: func(c *adminCall) {
 		var f Fixture
-		if !decode(&f, false) || !checkProject(f.ProjectID, false) {
+		if !c.decode(&f, false) || !c.checkProject(f.ProjectID, false) {
 			return
 		}
-		if err := m.Seed(f); err != nil {
-			fail(http.StatusBadRequest, "invalid_fixture", "%v", err)
+		if err := c.m.Seed(f); err != nil {
+			c.fail(http.StatusBadRequest, "invalid_fixture", "%v", err)
 			return
 		}
-		ok(status)
-	case "POST sessions":
+		c.ok()
+	}},
+	"sessions": {http.MethodPost: func(c *adminCall) {
 		var s struct {
 			ProjectID    string `json:"project_id"`
 			MemberID     string `json:"member_id"`
 			SessionToken string `json:"session_token"`
 			SessionJWT   string `json:"session_jwt"`
 		}
-		if !decode(&s, false) || !checkProject(s.ProjectID, true) {
+		if !c.decode(&s, false) || !c.checkProject(s.ProjectID, true) {
 			return
 		}
-		if err := m.AddSession(s.ProjectID, s.MemberID, s.SessionToken, s.SessionJWT); err != nil {
+		if err := c.m.AddSession(s.ProjectID, s.MemberID, s.SessionToken, s.SessionJWT); err != nil {
 			e := asAPIError(err)
-			fail(e.Status, e.Type, "%s", e.Message)
+			c.fail(e.Status, e.Type, "%s", e.Message)
 			return
 		}
-		ok(status)
-	case "GET faults":
-		project, valid := query(false)
-		if !valid {
-			return
-		}
-		faults := m.PendingFaults()
-		if project != "" {
-			faults = slices.DeleteFunc(faults, func(f Fault) bool { return f.ProjectID != project })
-		}
-		ok(nonNilSlice(faults))
-	case "POST faults":
-		var f faultJSON
-		if !decode(&f, false) {
-			return
-		}
-		fault, err := f.fault()
-		if err == nil {
-			err = m.InjectFault(fault)
-		}
-		if err != nil {
-			fail(http.StatusBadRequest, "invalid_fault", "%v", err)
-			return
-		}
-		ok(status)
-	case "DELETE faults":
-		project, valid := query(true)
-		if !valid {
-			return
-		}
-		m.faults.clearProject(project)
-		ok(status)
-	case "GET requests":
-		project, valid := query(false)
-		if !valid {
-			return
-		}
-		entries := m.Requests()
-		if project != "" {
-			entries = m.ProjectRequests(project)
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_ = writeJSON(w, entries)
-	case "DELETE requests":
-		project, valid := query(true)
-		if !valid {
-			return
-		}
-		m.log.clearProject(project)
-		ok(status)
-	case "GET violations":
-		errs := m.ContractViolations()
+		c.ok()
+	}},
+	"faults": {
+		http.MethodGet: func(c *adminCall) {
+			project, valid := c.query(false)
+			if !valid {
+				return
+			}
+			faults := c.m.PendingFaults()
+			if project != "" {
+				faults = slices.DeleteFunc(faults, func(f Fault) bool { return f.ProjectID != project })
+			}
+			c.json(nonNilSlice(faults))
+		},
+		http.MethodPost: func(c *adminCall) {
+			var f faultJSON
+			if !c.decode(&f, false) {
+				return
+			}
+			fault, err := f.fault()
+			if err == nil {
+				err = c.m.InjectFault(fault)
+			}
+			if err != nil {
+				c.fail(http.StatusBadRequest, "invalid_fault", "%v", err)
+				return
+			}
+			c.ok()
+		},
+		http.MethodDelete: func(c *adminCall) {
+			if project, valid := c.query(true); valid {
+				c.m.faults.clearProject(project)
+				c.ok()
+			}
+		},
+	},
+	"requests": {
+		http.MethodGet: func(c *adminCall) {
+			project, valid := c.query(false)
+			if !valid {
+				return
+			}
+			entries := c.m.Requests()
+			if project != "" {
+				entries = c.m.ProjectRequests(project)
+			}
+			c.w.Header().Set("Content-Type", "application/json")
+			_ = writeJSON(c.w, entries)
+		},
+		http.MethodDelete: func(c *adminCall) {
+			if project, valid := c.query(true); valid {
+				c.m.log.clearProject(project)
+				c.ok()
+			}
+		},
+	},
+	"violations": {http.MethodGet: func(c *adminCall) {
+		errs := c.m.ContractViolations()
 		out := make([]string, len(errs))
 		for i, err := range errs {
 			out[i] = err.Error()
 		}
-		ok(out)
-	case "GET openapi.yaml":
-		w.Header().Set("Content-Type", "application/yaml")
-		_, _ = w.Write(stytchorgs.OpenAPISpec())
-	case "GET docs":
-		if m.reference == nil {
-			fail(http.StatusNotFound, "route_not_found", "This mock serves no API reference page: the stytchmock command does (mockserver.WithAPIReference), or build one with bash scripts/docs.")
+		c.json(out)
+	}},
+	"openapi.yaml": {http.MethodGet: func(c *adminCall) {
+		c.w.Header().Set("Content-Type", "application/yaml")
+		_, _ = c.w.Write(stytchorgs.OpenAPISpec())
+	}},
+	"docs": {http.MethodGet: func(c *adminCall) {
+		if c.m.reference == nil {
+			c.fail(http.StatusNotFound, "route_not_found", "This mock serves no API reference page: the stytchmock command does (mockserver.WithAPIReference), or build one with bash scripts/docs.")
 			return
 		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write(m.reference)
-	default:
-		fail(http.StatusNotFound, "route_not_found", "No admin route matches %s %s.", r.Method, r.URL.Path)
+		c.w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = c.w.Write(c.m.reference)
+	}},
+}
+
+// adminCall is one admin request being answered.
+type adminCall struct {
+	m         *Mock
+	w         http.ResponseWriter
+	r         *http.Request
+	requestID string
+}
+
+func (c *adminCall) fail(status int, errorType, format string, args ...any) {
+	writeError(c.w, c.requestID, newError(status, errorType, format, args...))
+}
+
+func (c *adminCall) json(v any) {
+	c.w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(c.w).Encode(v)
+}
+
+// ok answers {"status":"ok"}.
+func (c *adminCall) ok() { c.json(map[string]string{"status": "ok"}) }
+
+// decode reads the JSON body into v; emptyOK lets an empty body stand for {}.
+func (c *adminCall) decode(v any, emptyOK bool) bool {
+	body, tooLarge, err := readBody(c.r, maxBodyBytes)
+	if tooLarge {
+		c.fail(http.StatusRequestEntityTooLarge, "request_too_large", "The request body is larger than %d bytes.", maxBodyBytes)
+		return false
 	}
+	if err == nil && !(emptyOK && len(bytes.TrimSpace(body)) == 0) {
+		err = decodeStrict(body, v)
+	}
+	if err != nil {
+		c.fail(http.StatusBadRequest, "bad_request", "The request body is not valid JSON for this endpoint: %v", err)
+		return false
+	}
+	return true
+}
+
+// checkProject fails the request unless id can name a project; required says the endpoint
+// acts on one project, so that leaving the id out never acts on all of them.
+func (c *adminCall) checkProject(id string, required bool) bool {
+	switch {
+	case id == "" && required:
+		c.fail(http.StatusBadRequest, "invalid_project_id", "%s %s acts on one project: name it with project_id (in the query of a GET or DELETE, in the JSON body of a POST). POST %sreset-all forgets every project.",
+			c.r.Method, c.r.URL.Path, AdminPrefix)
+		return false
+	case id != "" && !c.m.creds.wellFormed(id):
+		c.fail(http.StatusBadRequest, "invalid_project_id", "project_id: %s", projectIDRule)
+		return false
+	}
+	return true
+}
+
+// query returns the project_id of a GET or DELETE; other query parameters are refused, so
+// that a misspelled project_id is not taken for "every project".
+func (c *adminCall) query(required bool) (string, bool) {
+	q, err := url.ParseQuery(c.r.URL.RawQuery)
+	if err != nil {
+		c.fail(http.StatusBadRequest, "bad_request", "The query string is malformed: %v", err)
+		return "", false
+	}
+	for k, v := range q {
+		if k != "project_id" || len(v) > 1 {
+			c.fail(http.StatusBadRequest, "bad_request", "The admin API takes one query parameter, project_id, once; not %q.", k)
+			return "", false
+		}
+	}
+	id := q.Get("project_id")
+	return id, c.checkProject(id, required)
 }
 
 // faultJSON is a Fault as the admin API takes it: latency as a number of nanoseconds or as a

@@ -733,12 +733,7 @@ func TestAdminUnknownRoutes(t *testing.T) {
 	for _, tc := range []struct{ method, path string }{
 		{http.MethodGet, "nope"},
 		{http.MethodGet, ""},
-		{http.MethodPost, "health"},
-		{http.MethodGet, "reset"},
-		{http.MethodPut, "faults"},
-		{http.MethodGet, "fixtures"},
-		{http.MethodPost, "requests"},
-		{http.MethodDelete, "violations"},
+		{http.MethodPost, "reset-everything"},
 		{http.MethodGet, "health/"},
 		{http.MethodGet, "HEALTH"},
 	} {
@@ -748,9 +743,37 @@ func TestAdminUnknownRoutes(t *testing.T) {
 			t.Errorf("%s %s: error_message %q does not name the route", tc.method, tc.path, e.ErrorMessage)
 		}
 	}
-	// Nothing was reset by the GET on reset.
-	if r := adminCall(t, srv, http.MethodGet, "health", ""); r.status != 200 {
-		t.Fatalf("health: %d", r.status)
+}
+
+// A known admin path with the wrong method is a 405 that says, in Allow and in words, which
+// methods the path takes; nothing else happens.
+func TestAdminWrongMethod(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	if err := srv.InjectFault(mockserver.Fault{Status: 500, Path: "/v1/none"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ method, path, allow string }{
+		{http.MethodPost, "health", "GET"},
+		{http.MethodGet, "reset", "POST"},
+		{http.MethodDelete, "reset-all", "POST"},
+		{http.MethodPut, "faults", "DELETE, GET, POST"},
+		{http.MethodGet, "fixtures", "POST"},
+		{http.MethodPost, "requests", "DELETE, GET"},
+		{http.MethodDelete, "violations", "GET"},
+		{http.MethodPatch, "sessions", "POST"},
+	} {
+		r := adminCall(t, srv, tc.method, tc.path, "")
+		e := adminCheckError(t, r, 405, "method_not_allowed")
+		if got := r.header.Get("Allow"); got != tc.allow {
+			t.Errorf("%s %s: Allow %q, want %q", tc.method, tc.path, got, tc.allow)
+		}
+		if !strings.Contains(e.ErrorMessage, tc.method) || !strings.Contains(e.ErrorMessage, mockserver.AdminPrefix+tc.path) {
+			t.Errorf("%s %s: error_message %q does not name the request", tc.method, tc.path, e.ErrorMessage)
+		}
+	}
+	if len(srv.PendingFaults()) != 1 {
+		t.Errorf("a refused admin request changed the faults: %+v", srv.PendingFaults())
 	}
 }
 

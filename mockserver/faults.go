@@ -34,11 +34,13 @@ type Fault struct {
 	// ErrorType and ErrorMessage of that body; defaults follow the status.
 	ErrorType    string `json:"error_type,omitempty"`
 	ErrorMessage string `json:"error_message,omitempty"`
-	// RetryAfter is sent as the Retry-After header: seconds or an HTTP date.
+	// RetryAfter is sent as the Retry-After header of that answer: a whole number of seconds
+	// ("120") or an HTTP date ("Wed, 21 Oct 2026 07:28:00 GMT").
 	RetryAfter string `json:"retry_after,omitempty"`
-	// Latency delays the answer (or the handling, when no Status is set).
+	// Latency delays the answer (or the handling, when no Status is set); it is not negative.
 	Latency time.Duration `json:"latency,omitempty"`
-	// DropConnection closes the connection without answering.
+	// DropConnection closes the connection without answering (after Latency); it takes no
+	// Status.
 	DropConnection bool `json:"drop_connection,omitempty"`
 }
 
@@ -55,10 +57,32 @@ func (f Fault) validate() error {
 	if f.Times < 0 {
 		return fmt.Errorf("fault times %d is negative", f.Times)
 	}
+	if f.Latency < 0 {
+		return fmt.Errorf("fault latency %v is negative", f.Latency)
+	}
+	if f.DropConnection && f.Status != 0 {
+		return fmt.Errorf("a fault drops the connection or answers status %d, not both", f.Status)
+	}
+	if f.Status == 0 && (f.RetryAfter != "" || f.ErrorType != "" || f.ErrorMessage != "") {
+		return fmt.Errorf("fault retry_after, error_type and error_message belong to an answer: they need a status")
+	}
+	if f.RetryAfter != "" && !validRetryAfter(f.RetryAfter) {
+		return fmt.Errorf("fault retry_after %q is neither a whole number of seconds nor an HTTP date", f.RetryAfter)
+	}
 	if _, err := path.Match(f.Path, "/"); err != nil {
 		return fmt.Errorf("fault path %q: %w", f.Path, err)
 	}
 	return nil
+}
+
+// validRetryAfter reports whether v is a Retry-After value (RFC 9110, section 10.2.3):
+// delay-seconds, at most ten digits, or an HTTP date.
+func validRetryAfter(v string) bool {
+	if len(v) <= 10 && strings.Trim(v, "0123456789") == "" {
+		return true
+	}
+	_, err := http.ParseTime(v)
+	return err == nil
 }
 
 func (f *Fault) matches(r *http.Request, projectID string) bool {

@@ -668,6 +668,19 @@ func TestAdminFaultsLatencyFormats(t *testing.T) {
 	}
 }
 
+// Retry-After is delay-seconds or an HTTP date (RFC 9110); the fault sends it as given.
+func TestAdminFaultsRetryAfterForms(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"0", "120", "Wed, 21 Oct 2026 07:28:00 GMT", "Wednesday, 21-Oct-26 07:28:00 GMT", "Wed Oct 21 07:28:00 2026"} {
+		srv := mockserver.Start(t)
+		faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", `{"status":503,"retry_after":"`+v+`"}`))
+		r := faultsDo(t, srv, http.MethodGet, faultsOrgPath, "")
+		if r.status != 503 || r.header.Get("Retry-After") != v {
+			t.Errorf("retry_after %q: %d with Retry-After %q", v, r.status, r.header.Get("Retry-After"))
+		}
+	}
+}
+
 func TestAdminFaultsLatencyApplies(t *testing.T) {
 	t.Parallel()
 	const latency = 70 * time.Millisecond
@@ -723,20 +736,30 @@ func TestAdminFaultsDeleteRemovesTheProjectsFaults(t *testing.T) {
 func TestAdminFaultsInvalidRejected(t *testing.T) {
 	t.Parallel()
 	for name, tc := range map[string]struct{ body, wantType string }{
-		"status 200":          {`{"status":200}`, "invalid_fault"},
-		"status 600":          {`{"status":600}`, "invalid_fault"},
-		"no effect":           {`{"path":"/v1/*"}`, "invalid_fault"},
-		"empty object":        {`{}`, "invalid_fault"},
-		"negative times":      {`{"status":500,"times":-2}`, "invalid_fault"},
-		"bad pattern":         {`{"status":500,"path":"/v1/["}`, "invalid_fault"},
-		"bad latency string":  {`{"latency":"soon"}`, "invalid_fault"},
-		"bad latency type":    {`{"latency":true}`, "invalid_fault"},
-		"not JSON":            {`{"status":`, "bad_request"},
-		"unknown field":       {`{"status":500,"statuss":500}`, "bad_request"},
-		"wrong type":          {`{"status":"500"}`, "bad_request"},
-		"array":               {`[{"status":500}]`, "bad_request"},
-		"empty body":          {``, "bad_request"},
-		"drop connection str": {`{"drop_connection":"yes"}`, "bad_request"},
+		"status 200":            {`{"status":200}`, "invalid_fault"},
+		"status 600":            {`{"status":600}`, "invalid_fault"},
+		"no effect":             {`{"path":"/v1/*"}`, "invalid_fault"},
+		"empty object":          {`{}`, "invalid_fault"},
+		"negative times":        {`{"status":500,"times":-2}`, "invalid_fault"},
+		"bad pattern":           {`{"status":500,"path":"/v1/["}`, "invalid_fault"},
+		"bad latency string":    {`{"latency":"soon"}`, "invalid_fault"},
+		"bad latency type":      {`{"latency":true}`, "invalid_fault"},
+		"not JSON":              {`{"status":`, "bad_request"},
+		"unknown field":         {`{"status":500,"statuss":500}`, "bad_request"},
+		"wrong type":            {`{"status":"500"}`, "bad_request"},
+		"array":                 {`[{"status":500}]`, "bad_request"},
+		"empty body":            {``, "bad_request"},
+		"drop connection str":   {`{"drop_connection":"yes"}`, "bad_request"},
+		"negative latency":      {`{"latency":"-5s"}`, "invalid_fault"},
+		"negative latency ns":   {`{"latency":-1,"status":500}`, "invalid_fault"},
+		"retry after words":     {`{"status":429,"retry_after":"soon"}`, "invalid_fault"},
+		"retry after minus":     {`{"status":429,"retry_after":"-1"}`, "invalid_fault"},
+		"retry after decimal":   {`{"status":429,"retry_after":"1.5"}`, "invalid_fault"},
+		"retry after huge":      {`{"status":429,"retry_after":"99999999999"}`, "invalid_fault"},
+		"retry after newline":   {`{"status":429,"retry_after":"1\r\nX-Injected: yes"}`, "invalid_fault"},
+		"retry after no status": {`{"latency":"1ms","retry_after":"1"}`, "invalid_fault"},
+		"error type no status":  {`{"drop_connection":true,"error_type":"x"}`, "invalid_fault"},
+		"drop and status":       {`{"drop_connection":true,"status":500}`, "invalid_fault"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
