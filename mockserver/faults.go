@@ -40,7 +40,9 @@ type Fault struct {
 	// Latency delays the answer (or the handling, when no Status is set); it is not negative.
 	Latency time.Duration `json:"latency,omitempty"`
 	// DropConnection closes the connection without answering (after Latency); it takes no
-	// Status.
+	// Status. A request that came through no connection (Server.Handler() called with
+	// httptest.NewRecorder) is answered 502 connection_dropped instead, since there is nothing
+	// to close.
 	DropConnection bool `json:"drop_connection,omitempty"`
 }
 

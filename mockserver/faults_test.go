@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync"
@@ -415,6 +416,39 @@ func TestFaultDropConnection(t *testing.T) {
 		t.Fatalf("the request after the fault failed: %v", err)
 	}
 	faultsCheckError(t, r, 404, "organization_not_found")
+}
+
+// Driven through Handler() with a ResponseRecorder there is no connection to drop: the fault is
+// answered 502 connection_dropped, in the caller's goroutine, without a panic.
+func TestFaultDropConnectionThroughHandlerAnswers502(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	faultsInject(t, srv, mockserver.Fault{DropConnection: true, Latency: time.Millisecond})
+	req := httptest.NewRequest(http.MethodGet, faultsOrgPath, nil)
+	req.SetBasicAuth(faultsProject, faultsSecret)
+	rec := httptest.NewRecorder()
+	func() {
+		defer func() {
+			if v := recover(); v != nil {
+				t.Fatalf("ServeHTTP panicked in the caller's goroutine: %v", v)
+			}
+		}()
+		srv.Handler().ServeHTTP(rec, req)
+	}()
+	e := faultsCheckError(t, faultsResponse{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}, 502, "connection_dropped")
+	if !strings.Contains(e.ErrorMessage, "drop_connection") {
+		t.Errorf("the message does not say why: %s", e.ErrorMessage)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 1 || !reqs[0].Fault || reqs[0].Status != 502 || reqs[0].ErrorType != "connection_dropped" {
+		t.Errorf("Requests() = %+v", reqs)
+	}
+	// The fault is used up: the next request is handled.
+	rec = httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != 404 {
+		t.Errorf("the next request: %d %s", rec.Code, rec.Body)
+	}
 }
 
 func TestFaultDropConnectionAfterLatency(t *testing.T) {

@@ -113,6 +113,14 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer recorders.Put(rec)
 	rec.reset()
 	dropped := m.serve(rec, r, &entry)
+	if dropped && r.Context().Value(http.ServerContextKey) == nil {
+		// No http.Server runs this request (Server.Handler() driven by httptest.NewRecorder):
+		// there is no connection to close, and net/http's way to abort one, a panic, would
+		// reach the caller. A gateway whose upstream dropped the connection answers 502.
+		m.answerUnrouted(rec, entry.RequestID, newError(http.StatusBadGateway, "connection_dropped",
+			"An injected drop_connection fault applied, but this request came through no connection the mock can close (its handler was called directly, as with httptest.NewRecorder), so it is answered 502 instead."), &entry)
+		dropped = false
+	}
 	entry.Duration = time.Since(start)
 	if !dropped {
 		entry.Status = rec.status
@@ -294,13 +302,12 @@ func (m *Mock) violate(rec *recorder, requestID string, entry *RecordedRequest, 
 	entry.ErrorType = e.Type
 }
 
-// dropConnection closes the client's connection without an answer.
+// dropConnection closes the client's connection without an answer. It is called only under an
+// http.Server, which recovers the panic of a connection it cannot hand over (HTTP/2).
 func dropConnection(w http.ResponseWriter) {
-	if hj, ok := w.(http.Hijacker); ok {
-		if conn, _, err := hj.Hijack(); err == nil {
-			_ = conn.Close()
-			return
-		}
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		_ = conn.Close()
+		return
 	}
 	panic(http.ErrAbortHandler) // net/http aborts the response and closes the stream quietly
 }

@@ -33,7 +33,8 @@ func (s *Server) Close() { s.ts.Close() }
 func (s *Server) Client() *http.Client { return s.ts.Client() }
 
 // Handler returns the server's http.Handler, for tests that drive it with
-// httptest.NewRecorder.
+// httptest.NewRecorder. Without a connection, a drop_connection fault is answered 502
+// connection_dropped.
 func (s *Server) Handler() http.Handler { return s.Mock }
 
 // TB is the part of testing.TB that Start uses, so that this package does not import testing.
