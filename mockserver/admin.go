@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -36,11 +38,18 @@ import (
 // reset-all acts on every project. A fault without a project_id applies to every project's
 // requests, and goes when it is used up or at reset-all.
 //
-// The admin API takes no credentials; answer errors are Stytch-shaped like the API's.
+// The admin API takes no credentials, so it refuses what a web page could send it (see
+// adminGuard): a Host that is a name other than localhost or one given with WithAdminHosts, an
+// Origin other than the mock's own, and a POST whose Content-Type is not application/json. Its
+// errors are Stytch-shaped like the API's; a wrong method is a 405 with an Allow header.
 const AdminPrefix = "/__stytchmock/"
 
 func (m *Mock) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	c := &adminCall{m: m, w: w, r: r, requestID: "request-id-test-" + m.newUUID()}
+	if e := m.adminGuard(r); e != nil {
+		writeError(w, c.requestID, e)
+		return
+	}
 	path := strings.TrimPrefix(r.URL.Path, AdminPrefix)
 	methods, known := adminRoutes[path]
 	serve, allowed := methods[r.Method]
@@ -57,6 +66,61 @@ func (m *Mock) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	default:
 		serve(c)
 	}
+}
+
+// adminGuard refuses an admin request a web page could have made. The admin API takes no
+// credentials, so a page open in the browser of someone running the mock must not be able to
+// drive it: not across origins (CSRF), and not by a name of its own that resolves to the mock's
+// address (DNS rebinding).
+//
+//   - The Host must be an IP address (a page cannot make a browser send one for its own
+//     origin's name), localhost or a name under .localhost, or a name allowed with
+//     WithAdminHosts.
+//   - An Origin header must be the mock's own origin; a write without one must not come from a
+//     page of another site either (Sec-Fetch-Site).
+//   - A POST must have Content-Type: application/json, which a page cannot send to another
+//     origin without a CORS preflight, and the mock never grants one. Other writes (DELETE)
+//     always need a preflight.
+func (m *Mock) adminGuard(r *http.Request) *apiError {
+	if !m.adminHostAllowed(r.Host) {
+		return newError(http.StatusForbidden, "host_not_allowed",
+			"The admin API answers requests addressed to an IP address, localhost, or a host name allowed with WithAdminHosts (stytchmock -admin-host), not to %q: a web page must not reach it through DNS rebinding.", r.Host)
+	}
+	origin := r.Header.Get("Origin")
+	if origin != "" {
+		if u, err := url.Parse(origin); err != nil || !strings.EqualFold(u.Host, r.Host) {
+			return newError(http.StatusForbidden, "cross_origin_request",
+				"The admin API refuses requests from another origin (Origin %q): a web page must not drive it.", origin)
+		}
+	}
+	safe := r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions
+	if site := r.Header.Get("Sec-Fetch-Site"); !safe && origin == "" && site != "" && site != "same-origin" && site != "none" {
+		return newError(http.StatusForbidden, "cross_origin_request",
+			"The admin API refuses writes from another site (Sec-Fetch-Site %q): a web page must not drive it.", site)
+	}
+	if r.Method == http.MethodPost {
+		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+			return newError(http.StatusUnsupportedMediaType, "unsupported_media_type",
+				"A POST to the admin API must have Content-Type: application/json, even with an empty body, not %q.", r.Header.Get("Content-Type"))
+		}
+	}
+	return nil
+}
+
+// adminHostAllowed reports whether host (a Host header, with or without a port) may address
+// the admin API.
+func (m *Mock) adminHostAllowed(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
+	switch {
+	case host == "": // HTTP/1.0, or a handler called directly: no browser sends no Host
+		return true
+	case net.ParseIP(host) != nil, host == "localhost", strings.HasSuffix(host, ".localhost"):
+		return true
+	}
+	return slices.Contains(m.adminHosts, host)
 }
 
 // adminRoutes are the admin API's handlers by path (under AdminPrefix) and method.

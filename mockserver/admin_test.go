@@ -2,6 +2,7 @@ package mockserver_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -55,7 +56,7 @@ func adminSend(t *testing.T, srv *mockserver.Server, user, secret, method, path,
 	if err != nil {
 		t.Fatal(err)
 	}
-	if body != "" {
+	if body != "" || method == http.MethodPost {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if user != "" || secret != "" {
@@ -954,6 +955,115 @@ func TestCredsLiveProjectIDs(t *testing.T) {
 		}
 		if envName == "live" && strings.Contains(string(org.body)+string(mem.body), "-test-") {
 			t.Errorf("a live project's response carries a test id: %s %s", org.body, mem.body)
+		}
+	}
+}
+
+// --- Requests a web page could make ---
+
+// The admin API takes no credentials, so it refuses what a page in the browser of someone
+// running the mock could send it: cross-origin writes (CSRF) and requests addressed to the
+// page's own name resolved to the mock (DNS rebinding).
+func TestAdminRefusesWebPages(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t, mockserver.WithAdminHosts("stytchmock.internal"))
+	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
+	fault := `{"status":500,"path":"/v1/none"}`
+	for _, tc := range []struct {
+		name, method, path, body string
+		headers                  []string // name, value pairs; "Host" sets the request's Host
+		wantStatus               int
+		wantType                 string
+	}{
+		{"foreign host", "POST", "faults", fault, []string{"Host", "attacker.example:" + port}, 403, "host_not_allowed"},
+		{"foreign host GET", "GET", "requests", "", []string{"Host", "attacker.example"}, 403, "host_not_allowed"},
+		{"foreign origin", "POST", "faults", fault, []string{"Origin", "http://attacker.example"}, 403, "cross_origin_request"},
+		{"other port's origin", "POST", "faults", fault, []string{"Origin", "http://127.0.0.1:1"}, 403, "cross_origin_request"},
+		{"null origin", "POST", "faults", fault, []string{"Origin", "null"}, 403, "cross_origin_request"},
+		{"foreign origin GET", "GET", "requests", "", []string{"Origin", "http://attacker.example"}, 403, "cross_origin_request"},
+		{"cross-site fetch", "POST", "faults", fault, []string{"Sec-Fetch-Site", "cross-site"}, 403, "cross_origin_request"},
+		{"same-site fetch", "DELETE", "faults?project_id=" + adminProject, "", []string{"Sec-Fetch-Site", "same-site"}, 403, "cross_origin_request"},
+		{"text/plain", "POST", "faults", fault, []string{"Content-Type", "text/plain"}, 415, "unsupported_media_type"},
+		{"form", "POST", "reset-all", "", []string{"Content-Type", "application/x-www-form-urlencoded"}, 415, "unsupported_media_type"},
+		{"no content type", "POST", "reset-all", "", []string{"Content-Type", ""}, 415, "unsupported_media_type"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := adminSendTo(t, srv, tc.method, mockserver.AdminPrefix+tc.path, tc.body, tc.headers...)
+			adminCheckError(t, r, tc.wantStatus, tc.wantType)
+		})
+	}
+	if err := srv.InjectFault(mockserver.Fault{Status: 503, Path: "/v1/kept"}); err != nil {
+		t.Fatal(err)
+	}
+	if f := srv.PendingFaults(); len(f) != 1 {
+		t.Fatalf("a refused request changed the faults: %+v", f)
+	}
+
+	for _, tc := range []struct {
+		name, method, path, body string
+		headers                  []string
+	}{
+		{"IPv4 host", "GET", "health", "", []string{"Host", "192.0.2.7:4010"}},
+		{"IPv6 host", "GET", "health", "", []string{"Host", "[::1]:" + port}},
+		{"localhost", "GET", "health", "", []string{"Host", "localhost:" + port}},
+		{"a .localhost name", "GET", "health", "", []string{"Host", "mock.localhost"}},
+		{"an allowed name", "GET", "health", "", []string{"Host", "StytchMock.Internal:4010"}},
+		{"same origin", "POST", "faults", fault, []string{"Origin", srv.URL}},
+		{"same-origin fetch", "POST", "faults", fault, []string{"Sec-Fetch-Site", "same-origin"}},
+		{"navigation from another site", "GET", "health", "", []string{"Sec-Fetch-Site", "cross-site"}},
+		{"JSON with a charset", "POST", "faults", fault, []string{"Content-Type", "application/json; charset=utf-8"}},
+		{"DELETE without a body", "DELETE", "faults?project_id=" + adminProject, "", []string{"Content-Type", ""}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			adminCheckOK(t, adminSendTo(t, srv, tc.method, mockserver.AdminPrefix+tc.path, tc.body, tc.headers...))
+		})
+	}
+	// The Stytch API takes credentials, and is not the admin API's to guard.
+	r := adminSendTo(t, srv, "POST", "/v1/b2b/organizations/search", `{}`, "Host", "attacker.example", "Origin", "http://attacker.example",
+		"Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(adminProject+":"+adminSecret)))
+	adminCheckStatus(t, r, 200)
+}
+
+// adminSendTo sends a request without credentials; headers are name, value pairs, "Host" sets
+// the request's Host, and an empty value removes the header. POSTs are JSON unless a
+// Content-Type pair says otherwise.
+func adminSendTo(t *testing.T, srv *mockserver.Server, method, path, body string, headers ...string) adminResp {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		switch name, value := headers[i], headers[i+1]; {
+		case name == "Host":
+			req.Host = value
+		case value == "":
+			req.Header.Del(name)
+		default:
+			req.Header.Set(name, value)
+		}
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return adminResp{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+func TestWithAdminHostsRefusesNonNames(t *testing.T) {
+	t.Parallel()
+	for _, h := range []string{"", "mock:4010", "http://mock", "[::1]", "a b"} {
+		if s, err := mockserver.New(mockserver.WithAdminHosts(h)); err == nil {
+			s.Close()
+			t.Errorf("WithAdminHosts(%q) was accepted", h)
 		}
 	}
 }

@@ -53,7 +53,7 @@ func faultsSend(client *http.Client, baseURL, method, path, body string, auth bo
 	if err != nil {
 		return faultsResponse{}, err
 	}
-	if body != "" {
+	if body != "" || method == http.MethodPost {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if auth {

@@ -37,6 +37,8 @@ type Mock struct {
 	contract contractLog
 	// reference is the HTML API reference served at /__stytchmock/docs, if any.
 	reference []byte
+	// adminHosts are the host names, besides IP addresses and localhost, the admin API answers.
+	adminHosts []string
 }
 
 // NewMock returns a Mock configured by opts.
@@ -58,7 +60,8 @@ func NewMock(opts ...Option) (*Mock, error) {
 		logger:  cfg.logger,
 		newUUID: cfg.newUUID,
 
-		reference: cfg.reference,
+		reference:  cfg.reference,
+		adminHosts: cfg.adminHosts,
 	}
 	// A request the generated code cannot bind: the spec validation before it should make
 	// this unreachable, but the answer is still a Stytch error.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -24,6 +25,7 @@ type config struct {
 	reference   []byte
 
 	requestLogBytes int
+	adminHosts      []string
 }
 
 func newConfig(opts []Option) (*config, error) {
@@ -146,6 +148,23 @@ func WithRequestLogBytes(n int) Option {
 			return fmt.Errorf("mockserver: WithRequestLogBytes(%d): the budget cannot be negative", n)
 		}
 		c.requestLogBytes = n
+		return nil
+	}
+}
+
+// WithAdminHosts lets the admin API answer requests addressed to these host names, as well as
+// to IP addresses and localhost: for a mock reached by a name, such as a container's
+// (http://stytchmock:4010). Other names are refused, so that a web page cannot reach the admin
+// API, which takes no credentials, through DNS rebinding.
+func WithAdminHosts(hosts ...string) Option {
+	return func(c *config) error {
+		for _, h := range hosts {
+			h = strings.ToLower(strings.TrimSuffix(h, "."))
+			if h == "" || strings.ContainsAny(h, ":/[] ") {
+				return fmt.Errorf("mockserver: WithAdminHosts(%q): want a host name, without a port", h)
+			}
+			c.adminHosts = append(c.adminHosts, h)
+		}
 		return nil
 	}
 }

@@ -119,7 +119,7 @@ func (in *instance) do(project, secret, method, path, body string) (int, []byte)
 	if err != nil {
 		in.t.Fatal(err)
 	}
-	if body != "" {
+	if body != "" || method == http.MethodPost {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if project != "" {
@@ -318,6 +318,7 @@ func TestRunRejectsBadArguments(t *testing.T) {
 		"bad address":            {[]string{"-addr", "not-an-address"}, "not-an-address"},
 		"negative log budget":    {[]string{"-request-log-bytes", "-1"}, "WithRequestLogBytes"},
 		"log budget not a size":  {[]string{"-request-log-bytes", "4MB"}, "request-log-bytes"},
+		"admin host with a port": {[]string{"-admin-host", "mock:4010"}, "WithAdminHosts"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -351,7 +352,7 @@ func TestRunHelp(t *testing.T) {
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("run(-h) = %v, want flag.ErrHelp", err)
 	}
-	for _, f := range []string{"-addr", "-log-format", "-credentials", "-fixture", "-deterministic-ids", "-clock", "-request-log-bytes"} {
+	for _, f := range []string{"-addr", "-log-format", "-credentials", "-fixture", "-deterministic-ids", "-clock", "-request-log-bytes", "-admin-host"} {
 		if !strings.Contains(stderr.String(), f) {
 			t.Errorf("the usage does not mention %s: %s", f, stderr.String())
 		}
@@ -562,5 +563,57 @@ func TestRunRequestLogBytes(t *testing.T) {
 	}
 	if last := entries[len(entries)-1]["path"]; last != "/v1/b2b/organizations/org-19" {
 		t.Errorf("the latest entry is %v, want the last request", last)
+	}
+}
+
+// Listening beyond loopback lets other machines use the mock, whose admin API takes no
+// credentials: the command says so. On loopback it says nothing.
+func TestRunWarnsWhenListeningBeyondLoopback(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"-addr", ":0", "-log-format", "none"}, stdout, stderr) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(stdout.String(), "listening") && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if w := stderr.String(); !strings.Contains(w, "warning: listening on") || !strings.Contains(w, "every network interface") ||
+		!strings.Contains(w, "-addr 127.0.0.1:") {
+		t.Errorf("stderr = %q, want a warning that names every interface and the loopback address", w)
+	}
+
+	in := start(t, "-log-format", "none")
+	if strings.Contains(in.stderr.String(), "warning") {
+		t.Errorf("on loopback, stderr = %q", in.stderr.String())
+	}
+}
+
+// -admin-host lets the admin API answer a name, as a container's; other names stay refused.
+func TestRunAdminHost(t *testing.T) {
+	t.Parallel()
+	in := start(t, "-log-format", "none", "-admin-host", "stytchmock")
+	get := func(host string) int {
+		req, err := http.NewRequest(http.MethodGet, in.url+"/__stytchmock/health", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = host
+		resp, err := in.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := get("stytchmock:4010"); got != 200 {
+		t.Errorf("Host stytchmock:4010: %d, want 200", got)
+	}
+	if got := get("elsewhere:4010"); got != 403 {
+		t.Errorf("Host elsewhere:4010: %d, want 403", got)
 	}
 }
