@@ -821,7 +821,7 @@ func TestCredsRefused(t *testing.T) {
 		"dot":                 {"project-test-a.b", "s"},
 		"unicode":             {"project-test-ünïcode", "s"},
 		"65-character suffix": {"project-test-" + strings.Repeat("a", 65), "s"},
-		"30 KB":               {"project-test-" + strings.Repeat("a", 30<<10), "s"},
+		"16 KB":               {"project-test-" + strings.Repeat("a", 16<<10), "s"},
 	} {
 		r := adminSend(t, srv, pair[0], pair[1], http.MethodPost, "/v1/b2b/organizations/search", `{}`)
 		if r.status != 401 {
@@ -1065,5 +1065,28 @@ func TestWithAdminHostsRefusesNonNames(t *testing.T) {
 			s.Close()
 			t.Errorf("WithAdminHosts(%q) was accepted", h)
 		}
+	}
+}
+
+// Headers over the mock's limit, and under the server's, get a Stytch-shaped 431; the log
+// keeps the request without them.
+func TestHeadersTooLargeAnswerShaped(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	big := strings.Repeat("a", 40<<10)
+	r := adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/acme", "", "X-Big", big)
+	adminCheckError(t, r, 431, "request_header_fields_too_large")
+	r = adminSendTo(t, srv, http.MethodGet, mockserver.AdminPrefix+"health", "", "X-Big", big)
+	adminCheckError(t, r, 431, "request_header_fields_too_large")
+	// Over the server's limit, net/http answers before the mock, in plain text (documented).
+	if r := adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/acme", "", "X-Big", strings.Repeat("a", mockserver.ServerMaxHeaderBytes+8<<10)); r.status != 431 || json.Valid(r.body) {
+		t.Errorf("headers over ServerMaxHeaderBytes: %d %q", r.status, r.body)
+	}
+	// Under the limit, the same request is answered as usual.
+	adminCheckError(t, adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/acme", "", "X-Big", big[:20<<10]), 404, "organization_not_found")
+
+	reqs := srv.Requests()
+	if len(reqs) != 2 || reqs[0].Status != 431 || len(reqs[0].Header) != 0 || reqs[0].Path != "/v1/b2b/organizations/acme" {
+		t.Errorf("Requests() = %d entries, the first %d with %d headers", len(reqs), reqs[0].Status, len(reqs[0].Header))
 	}
 }

@@ -41,7 +41,15 @@
 // A request that breaks the spec is answered 400 with a Stytch error whose error_type is the one
 // openapi.yaml names for the field (its x-stytch-error-type extension) and whose message names
 // the field and the problem; error_details.violations lists every violation. Unknown routes are
-// 404 route_not_found, a wrong method 405, bodies over 1 MB 413.
+// 404 route_not_found, a wrong method 405, bodies over 1 MB 413, a request line and headers over
+// 32 KB 431 request_header_fields_too_large.
+//
+// A few malformed requests never reach the mock: net/http refuses them while reading them, in
+// plain text, and the mock cannot shape those answers. They are a request line and headers over
+// the server's own limit (ServerMaxHeaderBytes, 64 KB: 431), a malformed request line,
+// header line or path escape (%zz), a header value with a control character, a missing Host
+// header, two different Content-Lengths (400), a Transfer-Encoding other than chunked (501), an
+// Expect header other than 100-continue (417, no body) and an HTTP version other than 1.x (505).
 //
 // A response that breaks the spec is a bug in the mock. It is never sent: the client gets a 500
 // mock_response_invalid that says which rule broke, ContractViolations records it, and Start

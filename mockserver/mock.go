@@ -23,6 +23,12 @@ import (
 // without reading the rest.
 const maxBodyBytes = 1 << 20
 
+// maxHeaderBytes is the most request line and headers the mock takes, about; more is answered
+// 431. It is below the http.Server's own limit (ServerMaxHeaderBytes), which net/http answers
+// in plain text before the mock sees the request, so that headers over this limit and under
+// that one get a Stytch-shaped answer.
+const maxHeaderBytes = 32 << 10
+
 // Mock is the fake Stytch API as an http.Handler, with its state and test controls. Server
 // runs one on a loopback listener; use a Mock directly to serve it some other way.
 type Mock struct {
@@ -105,17 +111,32 @@ func (t routeTable) ServeHTTP(w http.ResponseWriter, r *http.Request) { http.Not
 // ServeHTTP handles one request: faults, routing, authentication, request validation, the
 // handler, and validation of the response before any of it is sent.
 func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	headersTooLarge := headerBytes(r) > maxHeaderBytes
 	if strings.HasPrefix(r.URL.Path, AdminPrefix) {
+		if headersTooLarge {
+			writeError(w, "request-id-test-"+m.newUUID(), errHeadersTooLarge())
+			return
+		}
 		m.serveAdmin(w, r)
 		return
 	}
 	start := time.Now()
-	entry := RecordedRequest{Time: start, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Header: loggedHeader(r.Header)}
+	entry := RecordedRequest{Time: start, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery}
 
 	rec := recorders.Get().(*recorder)
 	defer recorders.Put(rec)
 	rec.reset()
-	dropped := m.serve(rec, r, &entry)
+	var dropped bool
+	if headersTooLarge {
+		// Logged without its headers: they are what was too large.
+		entry.Header = http.Header{}
+		projectID, _, _ := r.BasicAuth()
+		entry.RequestID = "request-id-" + store.Env(projectID) + "-" + m.newUUID()
+		m.answerUnrouted(rec, entry.RequestID, errHeadersTooLarge(), &entry)
+	} else {
+		entry.Header = loggedHeader(r.Header)
+		dropped = m.serve(rec, r, &entry)
+	}
 	if dropped && r.Context().Value(http.ServerContextKey) == nil {
 		// No http.Server runs this request (Server.Handler() driven by httptest.NewRecorder):
 		// there is no connection to close, and net/http's way to abort one, a panic, would

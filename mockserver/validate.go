@@ -249,6 +249,22 @@ func readBody(r *http.Request, limit int64) (body []byte, tooLarge bool, err err
 	return buf.Bytes(), false, nil
 }
 
+// headerBytes is about what the request line and headers of r took on the wire.
+func headerBytes(r *http.Request) int {
+	n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + len(r.Host) + 16
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4 // ": " and CRLF
+		}
+	}
+	return n
+}
+
+func errHeadersTooLarge() *apiError {
+	return newError(http.StatusRequestHeaderFieldsTooLarge, "request_header_fields_too_large",
+		"The request line and headers are larger than %d bytes.", maxHeaderBytes)
+}
+
 // bodyFirstAlloc is the most readBody allocates for a body before its bytes arrive.
 const bodyFirstAlloc = 16 << 10
 

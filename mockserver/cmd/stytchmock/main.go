@@ -141,7 +141,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
+		// Above the mock's own limit (32 KB), so that headers between the two get its
+		// Stytch-shaped 431; net/http answers beyond this one in plain text.
+		MaxHeaderBytes: mockserver.ServerMaxHeaderBytes,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

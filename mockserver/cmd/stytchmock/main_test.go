@@ -617,3 +617,63 @@ func TestRunAdminHost(t *testing.T) {
 		t.Errorf("Host elsewhere:4010: %d, want 403", got)
 	}
 }
+
+// What net/http answers itself, before the mock sees a request, is plain text: these are the
+// exceptions the docs list. Headers between the mock's limit (32 KB) and the server's (64 KB)
+// reach the mock, which answers them Stytch-shaped.
+func TestRunErrorsBeforeTheHandler(t *testing.T) {
+	t.Parallel()
+	in := start(t, "-log-format", "none")
+	addr := strings.TrimPrefix(in.url, "http://")
+	const get = "GET /v1/b2b/organizations/acme HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	for _, tc := range []struct {
+		name, raw  string
+		wantStatus int
+		wantJSON   bool
+	}{
+		{"headers over the mock's limit", get + "X-Big: " + strings.Repeat("a", 40<<10) + "\r\n\r\n", 431, true},
+		{"headers over the server's limit", get + "X-Big: " + strings.Repeat("a", 70<<10) + "\r\n\r\n", 431, false},
+		{"bad path escape", "GET /v1/b2b/organizations/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400, false},
+		{"malformed header line", get + "Not a header\r\n\r\n", 400, false},
+		{"control character in a header", get + "X-Bad: a\x00b\r\n\r\n", 400, false},
+		{"no Host", "GET /v1/b2b/organizations/acme HTTP/1.1\r\n\r\n", 400, false},
+		{"two Content-Lengths", "POST /v1/b2b/organizations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400, false},
+		{"unknown transfer coding", "POST /v1/b2b/organizations HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: gzip\r\n\r\n", 501, false},
+		{"unknown expectation", get + "Expect: 200-ok\r\n\r\n", 417, false},
+		{"unknown HTTP version", "GET /v1/b2b/organizations/acme HTTP/9.1\r\nHost: 127.0.0.1\r\n\r\n", 505, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, contentType, body := rawRequest(t, addr, tc.raw)
+			if status != tc.wantStatus {
+				t.Fatalf("%d %q %.200s, want %d", status, contentType, body, tc.wantStatus)
+			}
+			var e struct {
+				StatusCode int    `json:"status_code"`
+				ErrorType  string `json:"error_type"`
+			}
+			isJSON := json.Unmarshal(body, &e) == nil && e.StatusCode == status && e.ErrorType != ""
+			if isJSON != tc.wantJSON {
+				t.Errorf("a Stytch-shaped answer: %v, want %v: %q %.200s", isJSON, tc.wantJSON, contentType, body)
+			}
+		})
+	}
+}
+
+// rawRequest writes raw to a new connection and reads one response.
+func rawRequest(t *testing.T, addr, raw string) (int, string, []byte) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+	go func() { _, _ = io.WriteString(conn, raw) }()
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("reading the answer: %v", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Content-Type"), body
+}
