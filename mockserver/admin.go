@@ -40,8 +40,10 @@ import (
 //
 // The admin API takes no credentials, so it refuses what a web page could send it (see
 // adminGuard): a Host that is a name other than localhost or one given with WithAdminHosts, an
-// Origin other than the mock's own, and a POST whose Content-Type is not application/json. Its
-// errors are Stytch-shaped like the API's; a wrong method is a 405 with an Allow header.
+// Origin other than the mock's own, and a POST whose Content-Type is not application/json
+// (httptest.NewRequest's default Host, example.com, is such a name: give it a URL with
+// 127.0.0.1, or call the Mock's methods). Its errors are Stytch-shaped like the API's; a wrong
+// method is a 405 with an Allow header.
 const AdminPrefix = "/__stytchmock/"
 
 func (m *Mock) serveAdmin(w http.ResponseWriter, r *http.Request) {
