@@ -1,9 +1,15 @@
 package mockserver
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"mime"
+	"net"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/b2bkit/stytchorgs"
@@ -12,124 +18,304 @@ import (
 // AdminPrefix is the path prefix of the mock's admin API. Stytch's paths all start with /v1/,
 // so it cannot collide with them.
 //
-//	GET    /__stytchmock/health        {"status": "ok"}
-//	POST   /__stytchmock/reset         forget all state, learned secrets, faults and the request log
-//	POST   /__stytchmock/fixtures      seed a Fixture (JSON body); nothing is kept if it fails
-//	POST   /__stytchmock/sessions      add a member session: {"project_id", "member_id", "session_token", "session_jwt"}
-//	GET    /__stytchmock/faults        the faults not yet used up
-//	POST   /__stytchmock/faults        inject a Fault (JSON body; latency in nanoseconds or as "250ms")
-//	DELETE /__stytchmock/faults        remove every fault
-//	GET    /__stytchmock/requests      the request log, oldest first
-//	DELETE /__stytchmock/requests      clear the request log
-//	GET    /__stytchmock/violations    responses that broke openapi.yaml (bugs in the mock)
-//	GET    /__stytchmock/openapi.yaml  the spec the mock validates against
-//	GET    /__stytchmock/docs          an HTML reference of that spec (see WithAPIReference)
+//	GET    /__stytchmock/health                 {"status": "ok"}
+//	POST   /__stytchmock/reset                  forget one project: {"project_id": "…"}; its state, learned secret, faults and requests
+//	POST   /__stytchmock/reset-all              forget every project, every fault and the whole request log
+//	POST   /__stytchmock/fixtures               seed a Fixture (JSON body, with its project_id); nothing is kept if it fails
+//	POST   /__stytchmock/sessions               add a member session: {"project_id", "member_id", "session_token", "session_jwt"}
+//	GET    /__stytchmock/faults[?project_id=…]  the faults not yet used up: of the project, or all
+//	POST   /__stytchmock/faults                 inject a Fault (JSON body; latency in nanoseconds or as "250ms")
+//	DELETE /__stytchmock/faults?project_id=…    remove the project's faults
+//	GET    /__stytchmock/requests[?project_id=…] the request log, oldest first: the project's, or all
+//	DELETE /__stytchmock/requests?project_id=…  remove the project's requests from the log
+//	GET    /__stytchmock/violations             responses that broke openapi.yaml (bugs in the mock)
+//	GET    /__stytchmock/openapi.yaml           the spec the mock validates against
+//	GET    /__stytchmock/docs                   an HTML reference of that spec (see WithAPIReference)
 //
-// The admin API takes no credentials; answer errors are Stytch-shaped like the API's.
+// Tests that share one mock stay apart by project id, and so do their controls: project_id is
+// in the JSON body of a POST and in the query string of a GET or DELETE. An endpoint that
+// changes state acts on the named project only and refuses a request that names none; only
+// reset-all acts on every project. A fault without a project_id applies to every project's
+// requests, and goes when it is used up or at reset-all.
+//
+// The admin API takes no credentials, so it refuses what a web page could send it (see
+// adminGuard): a Host that is a name other than localhost or one given with WithAdminHosts, an
+// Origin other than the mock's own, and a POST whose Content-Type is not application/json
+// (httptest.NewRequest's default Host, example.com, is such a name: give it a URL with
+// 127.0.0.1, or call the Mock's methods). Its errors are Stytch-shaped like the API's; a wrong
+// method is a 405 with an Allow header.
 const AdminPrefix = "/__stytchmock/"
 
 func (m *Mock) serveAdmin(w http.ResponseWriter, r *http.Request) {
-	requestID := "request-id-test-" + m.newUUID()
-	fail := func(status int, errorType, format string, args ...any) {
-		writeError(w, requestID, newError(status, errorType, format, args...))
+	c := &adminCall{m: m, w: w, r: r, requestID: "request-id-test-" + m.newUUID()}
+	if e := m.adminGuard(r); e != nil {
+		writeError(w, c.requestID, e)
+		return
 	}
-	ok := func(v any) {
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(v)
+	path := strings.TrimPrefix(r.URL.Path, AdminPrefix)
+	methods, known := adminRoutes[path]
+	serve, allowed := methods[r.Method]
+	switch {
+	case !known:
+		c.fail(http.StatusNotFound, "route_not_found", "No admin route matches %s %s.", r.Method, r.URL.Path)
+	case !allowed:
+		allow := slices.Sorted(maps.Keys(methods))
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		c.fail(http.StatusMethodNotAllowed, "method_not_allowed", "%s is not allowed on %s; it takes %s.",
+			r.Method, r.URL.Path, strings.Join(allow, " or "))
+	case r.Method == http.MethodPost && r.URL.RawQuery != "":
+		c.fail(http.StatusBadRequest, "bad_request", "A POST to the admin API takes its input, project_id included, in its JSON body, not in the query string.")
+	default:
+		serve(c)
 	}
-	decode := func(v any) bool {
-		body, tooLarge, err := readBody(r, maxBodyBytes)
-		if tooLarge {
-			fail(http.StatusRequestEntityTooLarge, "request_too_large", "The request body is larger than %d bytes.", maxBodyBytes)
-			return false
+}
+
+// adminGuard refuses an admin request a web page could have made. The admin API takes no
+// credentials, so a page open in the browser of someone running the mock must not be able to
+// drive it: not across origins (CSRF), and not by a name of its own that resolves to the mock's
+// address (DNS rebinding).
+//
+//   - The Host must be an IP address (a page cannot make a browser send one for its own
+//     origin's name), localhost or a name under .localhost, or a name allowed with
+//     WithAdminHosts.
+//   - An Origin header must be the mock's own origin; a write without one must not come from a
+//     page of another site either (Sec-Fetch-Site).
+//   - A POST must have Content-Type: application/json, which a page cannot send to another
+//     origin without a CORS preflight, and the mock never grants one. Other writes (DELETE)
+//     always need a preflight.
+func (m *Mock) adminGuard(r *http.Request) *apiError {
+	if !m.adminHostAllowed(r.Host) {
+		return newError(http.StatusForbidden, "host_not_allowed",
+			"The admin API answers requests addressed to an IP address, localhost, or a host name allowed with WithAdminHosts (stytchmock -admin-host), not to %q: a web page must not reach it through DNS rebinding.", r.Host)
+	}
+	origin := r.Header.Get("Origin")
+	if origin != "" {
+		if u, err := url.Parse(origin); err != nil || !strings.EqualFold(u.Host, r.Host) {
+			return newError(http.StatusForbidden, "cross_origin_request",
+				"The admin API refuses requests from another origin (Origin %q): a web page must not drive it.", origin)
 		}
-		if err == nil {
-			err = decodeStrict(body, v)
+	}
+	safe := r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions
+	if site := r.Header.Get("Sec-Fetch-Site"); !safe && origin == "" && site != "" && site != "same-origin" && site != "none" {
+		return newError(http.StatusForbidden, "cross_origin_request",
+			"The admin API refuses writes from another site (Sec-Fetch-Site %q): a web page must not drive it.", site)
+	}
+	if r.Method == http.MethodPost {
+		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+			return newError(http.StatusUnsupportedMediaType, "unsupported_media_type",
+				"A POST to the admin API must have Content-Type: application/json, even with an empty body, not %q.", r.Header.Get("Content-Type"))
 		}
-		if err != nil {
-			fail(http.StatusBadRequest, "bad_request", "The request body is not valid JSON for this endpoint: %v", err)
-			return false
-		}
+	}
+	return nil
+}
+
+// adminHostAllowed reports whether host (a Host header, with or without a port) may address
+// the admin API.
+func (m *Mock) adminHostAllowed(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
+	switch {
+	case host == "": // HTTP/1.0, or a handler called directly: no browser sends no Host
+		return true
+	case net.ParseIP(host) != nil, host == "localhost", strings.HasSuffix(host, ".localhost"):
 		return true
 	}
-	status := map[string]string{"status": "ok"}
+	return slices.Contains(m.adminHosts, host)
+}
 
-	switch route := r.Method + " " + strings.TrimPrefix(r.URL.Path, AdminPrefix); route {
-	case "GET health":
-		ok(status)
-	case "POST reset":
-		m.Reset()
-		ok(status)
-	case "POST fixtures":
+// adminRoutes are the admin API's handlers by path (under AdminPrefix) and method.
+var adminRoutes = map[string]map[string]func(*adminCall){
+	"health": {http.MethodGet: func(c *adminCall) { c.ok() }},
+	"reset": {http.MethodPost: func(c *adminCall) {
+		var in struct {
+			ProjectID string `json:"project_id"`
+		}
+		if c.decode(&in, true) && c.checkProject(in.ProjectID, true) {
+			c.m.ResetProject(in.ProjectID)
+			c.ok()
+		}
+	}},
+	"reset-all": {http.MethodPost: func(c *adminCall) {
+		var in struct{}
+		if c.decode(&in, true) {
+			c.m.ResetAll()
+			c.ok()
+		}
+	}},
+	"fixtures": {http.MethodPost: func(c *adminCall) {
 		var f Fixture
-		if !decode(&f) {
+		if !c.decode(&f, false) || !c.checkProject(f.ProjectID, false) {
 			return
 		}
-		if err := m.Seed(f); err != nil {
-			fail(http.StatusBadRequest, "invalid_fixture", "%v", err)
+		if err := c.m.Seed(f); err != nil {
+			c.fail(http.StatusBadRequest, "invalid_fixture", "%v", err)
 			return
 		}
-		ok(status)
-	case "POST sessions":
+		c.ok()
+	}},
+	"sessions": {http.MethodPost: func(c *adminCall) {
 		var s struct {
 			ProjectID    string `json:"project_id"`
 			MemberID     string `json:"member_id"`
 			SessionToken string `json:"session_token"`
 			SessionJWT   string `json:"session_jwt"`
 		}
-		if !decode(&s) {
+		if !c.decode(&s, false) || !c.checkProject(s.ProjectID, true) {
 			return
 		}
-		if err := m.AddSession(s.ProjectID, s.MemberID, s.SessionToken, s.SessionJWT); err != nil {
+		if err := c.m.AddSession(s.ProjectID, s.MemberID, s.SessionToken, s.SessionJWT); err != nil {
 			e := asAPIError(err)
-			fail(e.Status, e.Type, "%s", e.Message)
+			c.fail(e.Status, e.Type, "%s", e.Message)
 			return
 		}
-		ok(status)
-	case "GET faults":
-		ok(nonNilSlice(m.PendingFaults()))
-	case "POST faults":
-		var f faultJSON
-		if !decode(&f) {
-			return
-		}
-		fault, err := f.fault()
-		if err == nil {
-			err = m.InjectFault(fault)
-		}
-		if err != nil {
-			fail(http.StatusBadRequest, "invalid_fault", "%v", err)
-			return
-		}
-		ok(status)
-	case "DELETE faults":
-		m.faults.clear()
-		ok(status)
-	case "GET requests":
-		ok(nonNilSlice(m.Requests()))
-	case "DELETE requests":
-		m.log.clear()
-		ok(status)
-	case "GET violations":
-		errs := m.ContractViolations()
+		c.ok()
+	}},
+	"faults": {
+		http.MethodGet: func(c *adminCall) {
+			project, valid := c.query(false)
+			if !valid {
+				return
+			}
+			faults := c.m.PendingFaults()
+			if project != "" {
+				faults = slices.DeleteFunc(faults, func(f Fault) bool { return f.ProjectID != project })
+			}
+			c.json(nonNilSlice(faults))
+		},
+		http.MethodPost: func(c *adminCall) {
+			var f faultJSON
+			if !c.decode(&f, false) {
+				return
+			}
+			fault, err := f.fault()
+			if err == nil {
+				err = c.m.InjectFault(fault)
+			}
+			if err != nil {
+				c.fail(http.StatusBadRequest, "invalid_fault", "%v", err)
+				return
+			}
+			c.ok()
+		},
+		http.MethodDelete: func(c *adminCall) {
+			if project, valid := c.query(true); valid {
+				c.m.faults.clearProject(project)
+				c.ok()
+			}
+		},
+	},
+	"requests": {
+		http.MethodGet: func(c *adminCall) {
+			project, valid := c.query(false)
+			if !valid {
+				return
+			}
+			entries := c.m.Requests()
+			if project != "" {
+				entries = c.m.ProjectRequests(project)
+			}
+			c.w.Header().Set("Content-Type", "application/json")
+			_ = writeJSON(c.w, entries)
+		},
+		http.MethodDelete: func(c *adminCall) {
+			if project, valid := c.query(true); valid {
+				c.m.log.clearProject(project)
+				c.ok()
+			}
+		},
+	},
+	"violations": {http.MethodGet: func(c *adminCall) {
+		errs := c.m.ContractViolations()
 		out := make([]string, len(errs))
 		for i, err := range errs {
 			out[i] = err.Error()
 		}
-		ok(out)
-	case "GET openapi.yaml":
-		w.Header().Set("Content-Type", "application/yaml")
-		_, _ = w.Write(stytchorgs.OpenAPISpec())
-	case "GET docs":
-		if m.reference == nil {
-			fail(http.StatusNotFound, "route_not_found", "This mock serves no API reference page: the stytchmock command does (mockserver.WithAPIReference), or build one with bash scripts/docs.")
+		c.json(out)
+	}},
+	"openapi.yaml": {http.MethodGet: func(c *adminCall) {
+		c.w.Header().Set("Content-Type", "application/yaml")
+		_, _ = c.w.Write(stytchorgs.OpenAPISpec())
+	}},
+	"docs": {http.MethodGet: func(c *adminCall) {
+		if c.m.reference == nil {
+			c.fail(http.StatusNotFound, "route_not_found", "This mock serves no API reference page: the stytchmock command does (mockserver.WithAPIReference), or build one with bash scripts/docs.")
 			return
 		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write(m.reference)
-	default:
-		fail(http.StatusNotFound, "route_not_found", "No admin route matches %s %s.", r.Method, r.URL.Path)
+		c.w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = c.w.Write(c.m.reference)
+	}},
+}
+
+// adminCall is one admin request being answered.
+type adminCall struct {
+	m         *Mock
+	w         http.ResponseWriter
+	r         *http.Request
+	requestID string
+}
+
+func (c *adminCall) fail(status int, errorType, format string, args ...any) {
+	writeError(c.w, c.requestID, newError(status, errorType, format, args...))
+}
+
+func (c *adminCall) json(v any) {
+	c.w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(c.w).Encode(v)
+}
+
+// ok answers {"status":"ok"}.
+func (c *adminCall) ok() { c.json(map[string]string{"status": "ok"}) }
+
+// decode reads the JSON body into v; emptyOK lets an empty body stand for {}.
+func (c *adminCall) decode(v any, emptyOK bool) bool {
+	body, tooLarge, err := readBody(c.r, maxBodyBytes)
+	if tooLarge {
+		c.fail(http.StatusRequestEntityTooLarge, "request_too_large", "The request body is larger than %d bytes.", maxBodyBytes)
+		return false
 	}
+	if err == nil && !(emptyOK && len(bytes.TrimSpace(body)) == 0) {
+		err = decodeStrict(body, v)
+	}
+	if err != nil {
+		c.fail(http.StatusBadRequest, "bad_request", "The request body is not valid JSON for this endpoint: %v", err)
+		return false
+	}
+	return true
+}
+
+// checkProject fails the request unless id can name a project; required says the endpoint
+// acts on one project, so that leaving the id out never acts on all of them.
+func (c *adminCall) checkProject(id string, required bool) bool {
+	switch {
+	case id == "" && required:
+		c.fail(http.StatusBadRequest, "invalid_project_id", "%s %s acts on one project: name it with project_id (in the query of a GET or DELETE, in the JSON body of a POST). POST %sreset-all forgets every project.",
+			c.r.Method, c.r.URL.Path, AdminPrefix)
+		return false
+	case id != "" && !c.m.creds.wellFormed(id):
+		c.fail(http.StatusBadRequest, "invalid_project_id", "project_id: %s", projectIDRule)
+		return false
+	}
+	return true
+}
+
+// query returns the project_id of a GET or DELETE; other query parameters are refused, so
+// that a misspelled project_id is not taken for "every project".
+func (c *adminCall) query(required bool) (string, bool) {
+	q, err := url.ParseQuery(c.r.URL.RawQuery)
+	if err != nil {
+		c.fail(http.StatusBadRequest, "bad_request", "The query string is malformed: %v", err)
+		return "", false
+	}
+	for k, v := range q {
+		if k != "project_id" || len(v) > 1 {
+			c.fail(http.StatusBadRequest, "bad_request", "The admin API takes one query parameter, project_id, once; not %q.", k)
+			return "", false
+		}
+	}
+	id := q.Get("project_id")
+	return id, c.checkProject(id, required)
 }
 
 // faultJSON is a Fault as the admin API takes it: latency as a number of nanoseconds or as a

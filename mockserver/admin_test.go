@@ -2,6 +2,7 @@ package mockserver_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/b2bkit/stytchorgs"
 	"github.com/b2bkit/stytchorgs/internal/api"
@@ -54,7 +56,7 @@ func adminSend(t *testing.T, srv *mockserver.Server, user, secret, method, path,
 	if err != nil {
 		t.Fatal(err)
 	}
-	if body != "" {
+	if body != "" || method == http.MethodPost {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if user != "" || secret != "" {
@@ -210,13 +212,13 @@ func TestAdminHealth(t *testing.T) {
 	}
 }
 
-func TestAdminReset(t *testing.T) {
+func TestAdminResetAll(t *testing.T) {
 	t.Parallel()
 	for name, reset := range map[string]func(t *testing.T, srv *mockserver.Server){
 		"admin API": func(t *testing.T, srv *mockserver.Server) {
-			adminCheckOK(t, adminCall(t, srv, http.MethodPost, "reset", ""))
+			adminCheckOK(t, adminCall(t, srv, http.MethodPost, "reset-all", ""))
 		},
-		"Reset method": func(_ *testing.T, srv *mockserver.Server) { srv.Reset() },
+		"ResetAll method": func(_ *testing.T, srv *mockserver.Server) { srv.ResetAll() },
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -349,7 +351,7 @@ func TestAdminFixturesRejectedLeaveNothing(t *testing.T) {
 			adminCheckStatus(t, adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations",
 				`{"organization_name":"Again","organization_slug":"rollback-first","claimed_email_domains":["rollback-first.com"]}`), 200)
 			// And the whole fixture applies now.
-			srv.Reset()
+			srv.ResetAll()
 			adminCheckOK(t, adminCall(t, srv, http.MethodPost, "fixtures", adminFixture("")))
 		})
 	}
@@ -373,27 +375,164 @@ func TestAdminRejectsTrailingData(t *testing.T) {
 	adminCheckOK(t, adminCall(t, srv, http.MethodPost, "fixtures", fixture+"\n"))
 }
 
-// The request log keeps the last 10,000 requests, oldest dropped first.
-func TestAdminRequestLogCap(t *testing.T) {
+// The request log keeps the latest requests that fit its byte budget, oldest dropped first.
+func TestRequestLogBudgetKeepsTheLatest(t *testing.T) {
 	t.Parallel()
-	const limit = 10000
-	srv := mockserver.Start(t)
-	// Unknown routes are the cheapest requests to serve.
-	h := srv.Handler()
-	for i := range limit + 5 {
-		req := httptest.NewRequest(http.MethodGet, fmt.Sprintf("/v1/no-route/%d", i), nil)
-		h.ServeHTTP(httptest.NewRecorder(), req)
+	const budget = 64 << 10
+	srv := mockserver.Start(t, mockserver.WithRequestLogBytes(budget))
+	name := strings.Repeat("n", 4000)
+	const sent = 100
+	for i := range sent {
+		body := fmt.Sprintf(`{"organization_name":"%s","organization_slug":"slug-%d"}`, name, i)
+		adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations", body)
 	}
 	reqs := srv.Requests()
-	if len(reqs) != limit {
-		t.Fatalf("Requests() has %d entries, want %d", len(reqs), limit)
+	// Each entry holds a 4 KB body: the budget holds fewer than 16 of them, and more than a few.
+	if len(reqs) < 8 || len(reqs) >= 16 {
+		t.Fatalf("the log holds %d of %d requests of 4 KB each under a %d-byte budget", len(reqs), sent, budget)
 	}
-	if reqs[0].Path != "/v1/no-route/5" || reqs[limit-1].Path != fmt.Sprintf("/v1/no-route/%d", limit+4) {
-		t.Errorf("the log runs from %s to %s, want /v1/no-route/5 to /v1/no-route/%d", reqs[0].Path, reqs[limit-1].Path, limit+4)
+	for i, r := range reqs {
+		want := fmt.Sprintf(`"organization_slug":"slug-%d"`, sent-len(reqs)+i)
+		if !strings.Contains(r.Body, want) || r.BodyTruncated {
+			t.Fatalf("requests[%d] of %d is not the request with %s: %.80s…", i, len(reqs), want, r.Body)
+		}
 	}
-	if reqs[0].Status != 404 || reqs[0].ErrorType != "route_not_found" {
-		t.Errorf("requests[0] = %+v", reqs[0])
+	if logged, _ := adminRequests(t, srv); len(logged) != len(reqs) {
+		t.Errorf("GET requests has %d entries, Requests() %d", len(logged), len(reqs))
 	}
+}
+
+// A body larger than the whole budget is cut to fit, and says so.
+func TestRequestLogBudgetTruncatesABodyTooLargeAlone(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t, mockserver.WithRequestLogBytes(16<<10))
+	body := `{"organization_name":"` + strings.Repeat("é", 50000) + `"}`
+	adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations", body)
+	reqs := srv.Requests()
+	if len(reqs) != 1 {
+		t.Fatalf("the log holds %d requests, want 1", len(reqs))
+	}
+	r := reqs[0]
+	if !r.BodyTruncated || len(r.Body) == 0 || len(r.Body) > 16<<10 || !strings.HasPrefix(body, r.Body) || !utf8.ValidString(r.Body) {
+		t.Errorf("body_truncated %v, %d of %d bytes kept (valid UTF-8: %v); want the start of the body, under 16 KB",
+			r.BodyTruncated, len(r.Body), len(body), utf8.ValidString(r.Body))
+	}
+	if r.Status != 400 || r.OperationID != "createOrganization" {
+		t.Errorf("entry = %d %s", r.Status, r.OperationID)
+	}
+}
+
+func TestRequestLogBudgetZeroKeepsNothing(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t, mockserver.WithRequestLogBytes(0))
+	adminCheckStatus(t, adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations/search", `{}`), 200)
+	if reqs, raw := adminRequests(t, srv); len(reqs) != 0 || len(srv.Requests()) != 0 {
+		t.Errorf("a log with no budget holds %s", raw)
+	}
+	if _, err := mockserver.New(mockserver.WithRequestLogBytes(-1)); err == nil {
+		t.Error("WithRequestLogBytes(-1) was accepted")
+	}
+}
+
+// A request refused before it was routed and authenticated leaves no body in the log: anyone
+// can send those, and their bodies are no one's business.
+func TestRequestLogKeepsNoBodyOfRefusedRequests(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	body := `{"organization_name":"Kept only when authenticated"}`
+	adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations", `{"organization_name":"First"}`) // learns the secret
+	for _, tc := range []struct {
+		user, secret, path string
+		wantStatus         int
+	}{
+		{adminProject, adminSecret, "/v1/no-such-route", 404},
+		{"", "", "/v1/b2b/organizations", 401},
+		{adminProject, "wrong-secret", "/v1/b2b/organizations", 401},
+		{"project-nope", "s", "/v1/b2b/organizations", 401},
+	} {
+		adminCheckStatus(t, adminSend(t, srv, tc.user, tc.secret, http.MethodPost, tc.path, body), tc.wantStatus)
+	}
+	adminCheckStatus(t, adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations", body), 200)
+
+	reqs := srv.Requests()
+	if len(reqs) != 6 {
+		t.Fatalf("the log holds %d requests, want 6", len(reqs))
+	}
+	for i, r := range reqs[1:5] {
+		if r.Body != "" {
+			t.Errorf("refused request %d (%d %s) kept its body %q", i, r.Status, r.Path, r.Body)
+		}
+	}
+	if reqs[5].Body != body {
+		t.Errorf("the authenticated request kept %q, want its body", reqs[5].Body)
+	}
+}
+
+// Nor is the body of such a request read: refusing it costs no memory for its body.
+func TestRefusedRequestBodiesAreNotRead(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	for _, tc := range []struct {
+		name, path, user string
+		wantStatus       int
+	}{
+		{"unknown route", "/v1/no-such-route", adminProject, 404},
+		{"wrong method", "/v1/b2b/rbac/policy", adminProject, 405},
+		{"no credentials", "/v1/b2b/organizations", "", 401},
+		{"not a project id", "/v1/b2b/organizations", "project-nope", 401},
+	} {
+		body := &watchedBody{}
+		req := httptest.NewRequest(http.MethodPost, tc.path, body)
+		req.ContentLength = -1
+		if tc.user != "" {
+			req.SetBasicAuth(tc.user, adminSecret)
+		}
+		rec := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(rec, req)
+		if rec.Code != tc.wantStatus || body.read {
+			t.Errorf("%s: %d (want %d), body read: %v", tc.name, rec.Code, tc.wantStatus, body.read)
+		}
+	}
+}
+
+// watchedBody is a request body that records whether it was read.
+type watchedBody struct{ read bool }
+
+func (b *watchedBody) Read([]byte) (int, error) {
+	b.read = true
+	return 0, io.EOF
+}
+
+// GET /__stytchmock/requests streams the log an entry at a time: serving a large log never
+// builds the whole answer in memory.
+func TestAdminRequestsStreamsTheLog(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t, mockserver.WithRequestLogBytes(16<<20))
+	body := `{"organization_name":"` + strings.Repeat("x", 200_000) + `"}`
+	for range 20 {
+		adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations", body)
+	}
+	w := &largestWrite{ResponseRecorder: httptest.NewRecorder()}
+	srv.Handler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "http://127.0.0.1"+mockserver.AdminPrefix+"requests", nil))
+	var entries []mockserver.RecordedRequest
+	if err := json.Unmarshal(w.Body.Bytes(), &entries); err != nil || len(entries) != 20 {
+		t.Fatalf("GET requests: %d entries, %v", len(entries), err)
+	}
+	if w.largest > 2*len(body) {
+		t.Errorf("one write of %d bytes for a log of %d bytes; want no write much larger than one entry (%d bytes)",
+			w.largest, w.Body.Len(), len(body))
+	}
+}
+
+// largestWrite records the size of the largest Write.
+type largestWrite struct {
+	*httptest.ResponseRecorder
+	largest int
+}
+
+func (w *largestWrite) Write(b []byte) (int, error) {
+	w.largest = max(w.largest, len(b))
+	return w.ResponseRecorder.Write(b)
 }
 
 func TestAdminFixturesBodyTooLarge(t *testing.T) {
@@ -456,7 +595,7 @@ func TestAdminRequestsLog(t *testing.T) {
 	if len(reqs) != 2 {
 		t.Fatalf("GET requests has %d entries, want 2 (admin requests are not logged): %s", len(reqs), raw)
 	}
-	for _, secret := range []string{adminSecret, "Authorization", "Basic "} {
+	for _, secret := range []string{adminSecret, "Basic "} {
 		if bytes.Contains(raw, []byte(secret)) {
 			t.Errorf("the request log shows %q: %s", secret, raw)
 		}
@@ -474,11 +613,11 @@ func TestAdminRequestsLog(t *testing.T) {
 	if !m.Time.After(c.Time) && !m.Time.Equal(c.Time) {
 		t.Errorf("requests out of order: %v then %v", c.Time, m.Time)
 	}
-	if got := srv.Requests(); len(got) != 2 || got[0].RequestID != c.RequestID || got[0].Header.Get("Authorization") != "" {
+	if got := srv.Requests(); len(got) != 2 || got[0].RequestID != c.RequestID || got[0].Header.Get("Authorization") != mockserver.Redacted {
 		t.Errorf("Requests() = %+v", got)
 	}
 
-	adminCheckOK(t, adminCall(t, srv, http.MethodDelete, "requests", ""))
+	adminCheckOK(t, adminCall(t, srv, http.MethodDelete, "requests?project_id="+adminProject, ""))
 	if reqs, raw := adminRequests(t, srv); len(reqs) != 0 || strings.TrimSpace(string(raw)) != "[]" {
 		t.Fatalf("GET requests after DELETE: %s", raw)
 	}
@@ -490,6 +629,56 @@ func TestAdminRequestsLog(t *testing.T) {
 	if reqs, _ := adminRequests(t, srv); len(reqs) != 1 {
 		t.Fatalf("the log does not record again after DELETE: %+v", reqs)
 	}
+}
+
+// Every header that carries a credential is in the log by name, its value replaced.
+func TestRequestLogRedactsCredentials(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	credentials := map[string]string{
+		"X-Stytch-Member-Session":    "session-token-rollback",
+		"X-Stytch-Member-SessionJWT": "eyJhbGciOiJSUzI1NiJ9.secret-claims.signature",
+		"Cookie":                     "stytch_session=cookie-secret",
+		"Proxy-Authorization":        "Basic cHJveHk6cHJveHktc2VjcmV0",
+		"X-Api-Key":                  "api-key-secret",
+		"X-Auth-Token":               "auth-token-secret",
+	}
+	var headers []string
+	for k, v := range credentials {
+		headers = append(headers, k, v)
+	}
+	headers = append(headers, "X-Request-Tag", "kept-value")
+	// An operation that reads no session header: the values need not be valid.
+	adminCheckStatus(t, adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations/search", `{}`, headers...), 200)
+
+	reqs, raw := adminRequests(t, srv)
+	for _, secret := range append(mapValues(credentials), adminSecret, "Basic ") {
+		if bytes.Contains(raw, []byte(secret)) {
+			t.Errorf("GET requests shows %q: %s", secret, raw)
+		}
+	}
+	for _, got := range [][]mockserver.RecordedRequest{reqs, srv.Requests()} {
+		h := got[len(got)-1].Header
+		for name := range credentials {
+			if v := h.Values(name); len(v) != 1 || v[0] != mockserver.Redacted {
+				t.Errorf("%s logged as %q, want [%s]", name, v, mockserver.Redacted)
+			}
+		}
+		if v := h.Get("Authorization"); v != mockserver.Redacted {
+			t.Errorf("Authorization logged as %q", v)
+		}
+		if v := h.Get("X-Request-Tag"); v != "kept-value" {
+			t.Errorf("X-Request-Tag logged as %q, want it kept", v)
+		}
+	}
+}
+
+func mapValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
 }
 
 func TestAdminViolationsEmpty(t *testing.T) {
@@ -545,12 +734,7 @@ func TestAdminUnknownRoutes(t *testing.T) {
 	for _, tc := range []struct{ method, path string }{
 		{http.MethodGet, "nope"},
 		{http.MethodGet, ""},
-		{http.MethodPost, "health"},
-		{http.MethodGet, "reset"},
-		{http.MethodPut, "faults"},
-		{http.MethodGet, "fixtures"},
-		{http.MethodPost, "requests"},
-		{http.MethodDelete, "violations"},
+		{http.MethodPost, "reset-everything"},
 		{http.MethodGet, "health/"},
 		{http.MethodGet, "HEALTH"},
 	} {
@@ -560,9 +744,37 @@ func TestAdminUnknownRoutes(t *testing.T) {
 			t.Errorf("%s %s: error_message %q does not name the route", tc.method, tc.path, e.ErrorMessage)
 		}
 	}
-	// Nothing was reset by the GET on reset.
-	if r := adminCall(t, srv, http.MethodGet, "health", ""); r.status != 200 {
-		t.Fatalf("health: %d", r.status)
+}
+
+// A known admin path with the wrong method is a 405 that says, in Allow and in words, which
+// methods the path takes; nothing else happens.
+func TestAdminWrongMethod(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	if err := srv.InjectFault(mockserver.Fault{Status: 500, Path: "/v1/none"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ method, path, allow string }{
+		{http.MethodPost, "health", "GET"},
+		{http.MethodGet, "reset", "POST"},
+		{http.MethodDelete, "reset-all", "POST"},
+		{http.MethodPut, "faults", "DELETE, GET, POST"},
+		{http.MethodGet, "fixtures", "POST"},
+		{http.MethodPost, "requests", "DELETE, GET"},
+		{http.MethodDelete, "violations", "GET"},
+		{http.MethodPatch, "sessions", "POST"},
+	} {
+		r := adminCall(t, srv, tc.method, tc.path, "")
+		e := adminCheckError(t, r, 405, "method_not_allowed")
+		if got := r.header.Get("Allow"); got != tc.allow {
+			t.Errorf("%s %s: Allow %q, want %q", tc.method, tc.path, got, tc.allow)
+		}
+		if !strings.Contains(e.ErrorMessage, tc.method) || !strings.Contains(e.ErrorMessage, mockserver.AdminPrefix+tc.path) {
+			t.Errorf("%s %s: error_message %q does not name the request", tc.method, tc.path, e.ErrorMessage)
+		}
+	}
+	if len(srv.PendingFaults()) != 1 {
+		t.Errorf("a refused admin request changed the faults: %+v", srv.PendingFaults())
 	}
 }
 
@@ -602,13 +814,46 @@ func TestCredsRefused(t *testing.T) {
 		"empty project id":    {"", "s"},
 		"prefix only, other":  {"project-staging-creds", "s"},
 		"test prefix no dash": {"project-testcreds", "s"},
+		"empty suffix":        {"project-test-", "s"},
+		"NUL byte":            {"project-test-a\x00b", "s"},
+		"space":               {"project-test-a b", "s"},
+		"slash":               {"project-test-a/b", "s"},
+		"dot":                 {"project-test-a.b", "s"},
+		"unicode":             {"project-test-ünïcode", "s"},
+		"65-character suffix": {"project-test-" + strings.Repeat("a", 65), "s"},
+		"16 KB":               {"project-test-" + strings.Repeat("a", 16<<10), "s"},
 	} {
 		r := adminSend(t, srv, pair[0], pair[1], http.MethodPost, "/v1/b2b/organizations/search", `{}`)
 		if r.status != 401 {
-			t.Errorf("%s: got %d, want 401: %s", name, r.status, r.body)
+			t.Errorf("%s: got %d, want 401: %.200s", name, r.status, r.body)
 			continue
 		}
-		adminCheckError(t, r, 401, "unauthorized_credentials")
+		e := adminCheckError(t, r, 401, "unauthorized_credentials")
+		if pair[1] != "" && !strings.Contains(e.ErrorMessage, "project-test- or project-live- followed by 1 to 64 letters") {
+			t.Errorf("%s: the message does not say what a project id must be: %s", name, e.ErrorMessage)
+		}
+	}
+	// The log names no project for a malformed id: it is not copied into it.
+	for _, r := range srv.Requests() {
+		if r.ProjectID != "" && r.ProjectID != "project-test-creds" {
+			t.Errorf("a refused request was logged as project %.80q", r.ProjectID)
+		}
+	}
+}
+
+// Stytch's own ids, and the names tests give their projects, are accepted.
+func TestCredsProjectIDShapes(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	for _, id := range []string{
+		"project-test-6b4bb5c2-1f2c-4a43-9c3c-0b1f5d7e9a10",
+		"project-live-6b4bb5c2-1f2c-4a43-9c3c-0b1f5d7e9a10",
+		"project-test-demo",
+		"project-test-CI_run-42",
+		"project-test-a",
+		"project-test-" + strings.Repeat("a", 64),
+	} {
+		adminCheckStatus(t, adminSend(t, srv, id, "s", http.MethodPost, "/v1/b2b/organizations/search", `{}`), 200)
 	}
 }
 
@@ -658,7 +903,7 @@ func TestCredsPinned(t *testing.T) {
 		adminCheckError(t, r, 401, "unauthorized_credentials")
 	}
 	// Pinned pairs are not learned secrets: a reset does not change them.
-	srv.Reset()
+	srv.ResetAll()
 	if r := adminSend(t, srv, "project-test-other", "anything", http.MethodPost, "/v1/b2b/organizations/search", `{}`); r.status != 401 {
 		t.Errorf("after reset: %d %s", r.status, r.body)
 	}
@@ -711,5 +956,137 @@ func TestCredsLiveProjectIDs(t *testing.T) {
 		if envName == "live" && strings.Contains(string(org.body)+string(mem.body), "-test-") {
 			t.Errorf("a live project's response carries a test id: %s %s", org.body, mem.body)
 		}
+	}
+}
+
+// --- Requests a web page could make ---
+
+// The admin API takes no credentials, so it refuses what a page in the browser of someone
+// running the mock could send it: cross-origin writes (CSRF) and requests addressed to the
+// page's own name resolved to the mock (DNS rebinding).
+func TestAdminRefusesWebPages(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t, mockserver.WithAdminHosts("stytchmock.internal"))
+	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
+	fault := `{"status":500,"path":"/v1/none"}`
+	for _, tc := range []struct {
+		name, method, path, body string
+		headers                  []string // name, value pairs; "Host" sets the request's Host
+		wantStatus               int
+		wantType                 string
+	}{
+		{"foreign host", "POST", "faults", fault, []string{"Host", "attacker.example:" + port}, 403, "host_not_allowed"},
+		{"foreign host GET", "GET", "requests", "", []string{"Host", "attacker.example"}, 403, "host_not_allowed"},
+		{"foreign origin", "POST", "faults", fault, []string{"Origin", "http://attacker.example"}, 403, "cross_origin_request"},
+		{"other port's origin", "POST", "faults", fault, []string{"Origin", "http://127.0.0.1:1"}, 403, "cross_origin_request"},
+		{"null origin", "POST", "faults", fault, []string{"Origin", "null"}, 403, "cross_origin_request"},
+		{"foreign origin GET", "GET", "requests", "", []string{"Origin", "http://attacker.example"}, 403, "cross_origin_request"},
+		{"cross-site fetch", "POST", "faults", fault, []string{"Sec-Fetch-Site", "cross-site"}, 403, "cross_origin_request"},
+		{"same-site fetch", "DELETE", "faults?project_id=" + adminProject, "", []string{"Sec-Fetch-Site", "same-site"}, 403, "cross_origin_request"},
+		{"text/plain", "POST", "faults", fault, []string{"Content-Type", "text/plain"}, 415, "unsupported_media_type"},
+		{"form", "POST", "reset-all", "", []string{"Content-Type", "application/x-www-form-urlencoded"}, 415, "unsupported_media_type"},
+		{"no content type", "POST", "reset-all", "", []string{"Content-Type", ""}, 415, "unsupported_media_type"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := adminSendTo(t, srv, tc.method, mockserver.AdminPrefix+tc.path, tc.body, tc.headers...)
+			adminCheckError(t, r, tc.wantStatus, tc.wantType)
+		})
+	}
+	if err := srv.InjectFault(mockserver.Fault{Status: 503, Path: "/v1/kept"}); err != nil {
+		t.Fatal(err)
+	}
+	if f := srv.PendingFaults(); len(f) != 1 {
+		t.Fatalf("a refused request changed the faults: %+v", f)
+	}
+
+	for _, tc := range []struct {
+		name, method, path, body string
+		headers                  []string
+	}{
+		{"IPv4 host", "GET", "health", "", []string{"Host", "192.0.2.7:4010"}},
+		{"IPv6 host", "GET", "health", "", []string{"Host", "[::1]:" + port}},
+		{"localhost", "GET", "health", "", []string{"Host", "localhost:" + port}},
+		{"a .localhost name", "GET", "health", "", []string{"Host", "mock.localhost"}},
+		{"an allowed name", "GET", "health", "", []string{"Host", "StytchMock.Internal:4010"}},
+		{"same origin", "POST", "faults", fault, []string{"Origin", srv.URL}},
+		{"same-origin fetch", "POST", "faults", fault, []string{"Sec-Fetch-Site", "same-origin"}},
+		{"navigation from another site", "GET", "health", "", []string{"Sec-Fetch-Site", "cross-site"}},
+		{"JSON with a charset", "POST", "faults", fault, []string{"Content-Type", "application/json; charset=utf-8"}},
+		{"DELETE without a body", "DELETE", "faults?project_id=" + adminProject, "", []string{"Content-Type", ""}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			adminCheckOK(t, adminSendTo(t, srv, tc.method, mockserver.AdminPrefix+tc.path, tc.body, tc.headers...))
+		})
+	}
+	// The Stytch API takes credentials, and is not the admin API's to guard.
+	r := adminSendTo(t, srv, "POST", "/v1/b2b/organizations/search", `{}`, "Host", "attacker.example", "Origin", "http://attacker.example",
+		"Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(adminProject+":"+adminSecret)))
+	adminCheckStatus(t, r, 200)
+}
+
+// adminSendTo sends a request without credentials; headers are name, value pairs, "Host" sets
+// the request's Host, and an empty value removes the header. POSTs are JSON unless a
+// Content-Type pair says otherwise.
+func adminSendTo(t *testing.T, srv *mockserver.Server, method, path, body string, headers ...string) adminResp {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		switch name, value := headers[i], headers[i+1]; {
+		case name == "Host":
+			req.Host = value
+		case value == "":
+			req.Header.Del(name)
+		default:
+			req.Header.Set(name, value)
+		}
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return adminResp{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+func TestWithAdminHostsRefusesNonNames(t *testing.T) {
+	t.Parallel()
+	for _, h := range []string{"", "mock:4010", "http://mock", "[::1]", "a b"} {
+		if s, err := mockserver.New(mockserver.WithAdminHosts(h)); err == nil {
+			s.Close()
+			t.Errorf("WithAdminHosts(%q) was accepted", h)
+		}
+	}
+}
+
+// Headers over the mock's limit, and under the server's, get a Stytch-shaped 431; the log
+// keeps the request without them.
+func TestHeadersTooLargeAnswerShaped(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	big := strings.Repeat("a", 40<<10)
+	r := adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/acme", "", "X-Big", big)
+	adminCheckError(t, r, 431, "request_header_fields_too_large")
+	r = adminSendTo(t, srv, http.MethodGet, mockserver.AdminPrefix+"health", "", "X-Big", big)
+	adminCheckError(t, r, 431, "request_header_fields_too_large")
+	// Over the server's limit, net/http answers before the mock, in plain text (documented).
+	if r := adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/acme", "", "X-Big", strings.Repeat("a", mockserver.ServerMaxHeaderBytes+8<<10)); r.status != 431 || json.Valid(r.body) {
+		t.Errorf("headers over ServerMaxHeaderBytes: %d %q", r.status, r.body)
+	}
+	// Under the limit, the same request is answered as usual.
+	adminCheckError(t, adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/acme", "", "X-Big", big[:20<<10]), 404, "organization_not_found")
+
+	reqs := srv.Requests()
+	if len(reqs) != 2 || reqs[0].Status != 431 || len(reqs[0].Header) != 0 || reqs[0].Path != "/v1/b2b/organizations/acme" {
+		t.Errorf("Requests() = %d entries, the first %d with %d headers", len(reqs), reqs[0].Status, len(reqs[0].Header))
 	}
 }

@@ -1432,7 +1432,7 @@ func TestMockHeapSteadyAcrossResets(t *testing.T) {
 	var s [3]sample
 	var requests [3]int
 	for i := range s {
-		srv.Reset()
+		srv.ResetAll()
 		concBurst(t, srv, 7, 1, 400)
 		requests[i] = len(srv.Requests())
 		s[i] = measure()

@@ -3,7 +3,7 @@ package mockserver
 import (
 	"crypto/subtle"
 	"net/http"
-	"strings"
+	"regexp"
 	"sync"
 )
 
@@ -23,9 +23,9 @@ func unauthorized(format string, args ...any) *apiError {
 	return newError(http.StatusUnauthorized, "unauthorized_credentials", format, args...)
 }
 
-// check accepts a project id and secret, or says why not. By default any project-test- or
-// project-live- id with a non-empty secret is accepted, and the first secret seen for an id is
-// the only one accepted after.
+// check accepts a project id and secret, or says why not. By default any project id of the
+// shape validProjectID accepts is accepted with a non-empty secret, and the first secret seen for
+// an id is the only one accepted after.
 func (c *credentials) check(projectID, secret string) *apiError {
 	if c.pinned != nil {
 		want, ok := c.pinned[projectID]
@@ -34,8 +34,8 @@ func (c *credentials) check(projectID, secret string) *apiError {
 		}
 		return nil
 	}
-	if !strings.HasPrefix(projectID, "project-test-") && !strings.HasPrefix(projectID, "project-live-") {
-		return unauthorized("Unauthorized credentials: the project id must start with project-test- or project-live-.")
+	if !validProjectID(projectID) {
+		return unauthorized("Unauthorized credentials: %s", projectIDRule)
 	}
 	if secret == "" {
 		return unauthorized("Unauthorized credentials: the secret is empty.")
@@ -60,6 +60,13 @@ func (c *credentials) reset() {
 	c.seen = map[string]string{}
 }
 
+// forget forgets the secret learned for one project id.
+func (c *credentials) forget(projectID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.seen, projectID)
+}
+
 // checkBasic checks credentials already parsed from an Authorization header; ok is false when
 // there was no Basic one.
 func (c *credentials) checkBasic(id, secret string, ok bool) *apiError {
@@ -67,4 +74,25 @@ func (c *credentials) checkBasic(id, secret string, ok bool) *apiError {
 		return unauthorized("Unauthorized credentials: send the project id and secret with HTTP Basic authentication.")
 	}
 	return c.check(id, secret)
+}
+
+// projectIDPattern is the shape of the project ids the mock accepts unless credentials are
+// pinned. Stytch issues project-test- or project-live- and a UUID; the mock also takes any other
+// suffix of the same characters (project-test-demo, project-test-ci-42), because tests name their
+// projects, but bounds it: an id becomes a key of the mock's state, and an unbounded one (30 KB,
+// NUL bytes, an empty suffix) is no id Stytch would issue.
+var projectIDPattern = regexp.MustCompile(`^project-(test|live)-[A-Za-z0-9_-]{1,64}$`)
+
+// projectIDRule says what projectIDPattern requires, for error messages.
+const projectIDRule = "the project id must be project-test- or project-live- followed by 1 to 64 letters, digits, hyphens or underscores (Stytch issues project-test- and a UUID)."
+
+func validProjectID(id string) bool { return projectIDPattern.MatchString(id) }
+
+// wellFormed reports whether projectID is one the mock can name (in the request log, in the
+// admin API): of the accepted shape, or pinned with WithCredentials, which takes any id.
+func (c *credentials) wellFormed(projectID string) bool {
+	if _, ok := c.pinned[projectID]; ok {
+		return true
+	}
+	return validProjectID(projectID)
 }

@@ -31,12 +31,25 @@
 // used for an id is the only one accepted after; WithCredentials pins exact pairs instead. Ids
 // the mock creates carry the project's environment: organization-test-… or organization-live-….
 //
+// Stytch issues project-test- or project-live- and a UUID. The mock also accepts other
+// suffixes, so tests can name their projects (project-test-demo), but only 1 to 64 letters,
+// digits, hyphens and underscores: any other id (an empty suffix, a NUL byte, 30 KB) is a 401
+// unauthorized_credentials that says so. Pinned ids are taken as given.
+//
 // # Validation
 //
 // A request that breaks the spec is answered 400 with a Stytch error whose error_type is the one
 // openapi.yaml names for the field (its x-stytch-error-type extension) and whose message names
 // the field and the problem; error_details.violations lists every violation. Unknown routes are
-// 404 route_not_found, a wrong method 405, bodies over 1 MB 413.
+// 404 route_not_found, a wrong method 405, bodies over 1 MB 413, a request line and headers over
+// 32 KB 431 request_header_fields_too_large.
+//
+// A few malformed requests never reach the mock: net/http refuses them while reading them, in
+// plain text, and the mock cannot shape those answers. They are a request line and headers over
+// the server's own limit (ServerMaxHeaderBytes, 64 KB: 431), a malformed request line,
+// header line or path escape (%zz), a header value with a control character, a missing Host
+// header, two different Content-Lengths (400), a Transfer-Encoding other than chunked (501), an
+// Expect header other than 100-continue (417, no body) and an HTTP version other than 1.x (505).
 //
 // Path parameters are percent-decoded once: /organizations/%2E is the organization ".", and
 // /organizations/a%2Fb the organization "a/b". Repeated slashes count as one (the official Go
@@ -54,7 +67,15 @@
 // passwords, TOTP, provider tokens, sessions, Connected Apps) from a Fixture, built in Go from
 // the client package's params types or read from JSON. InjectFault makes
 // the next matching requests fail with a status (and Retry-After), slow down, or lose their
-// connection. Requests returns the log of requests received; Reset forgets everything.
+// connection. Requests returns the log of requests received: the latest that fit its memory
+// budget (WithRequestLogBytes), credential headers masked, and a body only for requests that were
+// routed and authenticated. ResetAll forgets everything.
+//
+// Tests that share one server by project id keep their controls apart too: a Fault with a
+// ProjectID applies to that project's requests only, ProjectRequests is one project's part of
+// the log, and ResetProject forgets one project (its state, learned secret, faults and logged
+// requests) and nothing else. A Fault without a ProjectID applies to every project. The admin
+// API (AdminPrefix) takes the same project_id.
 // WithFixedClock and WithDeterministicIDs make responses repeatable for golden tests.
 //
 // # What it does not model

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +15,11 @@ import (
 // exercise a client's retries and timeouts. Faults apply before authentication and validation,
 // like a failing load balancer would.
 type Fault struct {
+	// ProjectID matches requests that name this project id (the user of their HTTP Basic
+	// credentials, whether or not the secret is right), so that tests sharing a server by
+	// project id do not fail each other's requests. Empty matches every request, of any project
+	// or none.
+	ProjectID string `json:"project_id,omitempty"`
 	// Method matches the request method; empty matches any.
 	Method string `json:"method,omitempty"`
 	// Path matches the request path, with path.Match patterns ("/v1/b2b/organizations/*");
@@ -28,11 +34,15 @@ type Fault struct {
 	// ErrorType and ErrorMessage of that body; defaults follow the status.
 	ErrorType    string `json:"error_type,omitempty"`
 	ErrorMessage string `json:"error_message,omitempty"`
-	// RetryAfter is sent as the Retry-After header: seconds or an HTTP date.
+	// RetryAfter is sent as the Retry-After header of that answer: a whole number of seconds
+	// ("120") or an HTTP date ("Wed, 21 Oct 2026 07:28:00 GMT").
 	RetryAfter string `json:"retry_after,omitempty"`
-	// Latency delays the answer (or the handling, when no Status is set).
+	// Latency delays the answer (or the handling, when no Status is set); it is not negative.
 	Latency time.Duration `json:"latency,omitempty"`
-	// DropConnection closes the connection without answering.
+	// DropConnection closes the connection without answering (after Latency); it takes no
+	// Status. A request that came through no connection (Server.Handler() called with
+	// httptest.NewRecorder) is answered 502 connection_dropped instead, since there is nothing
+	// to close.
 	DropConnection bool `json:"drop_connection,omitempty"`
 }
 
@@ -49,13 +59,38 @@ func (f Fault) validate() error {
 	if f.Times < 0 {
 		return fmt.Errorf("fault times %d is negative", f.Times)
 	}
+	if f.Latency < 0 {
+		return fmt.Errorf("fault latency %v is negative", f.Latency)
+	}
+	if f.DropConnection && f.Status != 0 {
+		return fmt.Errorf("a fault drops the connection or answers status %d, not both", f.Status)
+	}
+	if f.Status == 0 && (f.RetryAfter != "" || f.ErrorType != "" || f.ErrorMessage != "") {
+		return fmt.Errorf("fault retry_after, error_type and error_message belong to an answer: they need a status")
+	}
+	if f.RetryAfter != "" && !validRetryAfter(f.RetryAfter) {
+		return fmt.Errorf("fault retry_after %q is neither a whole number of seconds nor an HTTP date", f.RetryAfter)
+	}
 	if _, err := path.Match(f.Path, "/"); err != nil {
 		return fmt.Errorf("fault path %q: %w", f.Path, err)
 	}
 	return nil
 }
 
-func (f *Fault) matches(r *http.Request) bool {
+// validRetryAfter reports whether v is a Retry-After value (RFC 9110, section 10.2.3):
+// delay-seconds, at most ten digits, or an HTTP date.
+func validRetryAfter(v string) bool {
+	if len(v) <= 10 && strings.Trim(v, "0123456789") == "" {
+		return true
+	}
+	_, err := http.ParseTime(v)
+	return err == nil
+}
+
+func (f *Fault) matches(r *http.Request, projectID string) bool {
+	if f.ProjectID != "" && f.ProjectID != projectID {
+		return false
+	}
 	if f.Method != "" && !strings.EqualFold(f.Method, r.Method) {
 		return false
 	}
@@ -127,12 +162,13 @@ func (s *faultSet) add(f Fault) error {
 	return nil
 }
 
-// take returns the first fault that matches r and uses up one of its times.
-func (s *faultSet) take(r *http.Request) *Fault {
+// take returns the first fault that matches r, a request naming projectID, and uses up one of
+// its times.
+func (s *faultSet) take(r *http.Request, projectID string) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, f := range s.faults {
-		if f.matches(r) {
+		if f.matches(r, projectID) {
 			f.Times--
 			if f.Times == 0 {
 				s.faults = append(s.faults[:i], s.faults[i+1:]...)
@@ -158,6 +194,13 @@ func (s *faultSet) clear() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = nil
+}
+
+// clearProject removes the faults of one project; those of every project stay.
+func (s *faultSet) clearProject(projectID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = slices.DeleteFunc(s.faults, func(f *Fault) bool { return f.ProjectID == projectID })
 }
 
 func parseDuration(s string) (time.Duration, error) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync"
@@ -52,7 +53,7 @@ func faultsSend(client *http.Client, baseURL, method, path, body string, auth bo
 	if err != nil {
 		return faultsResponse{}, err
 	}
-	if body != "" {
+	if body != "" || method == http.MethodPost {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if auth {
@@ -417,6 +418,39 @@ func TestFaultDropConnection(t *testing.T) {
 	faultsCheckError(t, r, 404, "organization_not_found")
 }
 
+// Driven through Handler() with a ResponseRecorder there is no connection to drop: the fault is
+// answered 502 connection_dropped, in the caller's goroutine, without a panic.
+func TestFaultDropConnectionThroughHandlerAnswers502(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	faultsInject(t, srv, mockserver.Fault{DropConnection: true, Latency: time.Millisecond})
+	req := httptest.NewRequest(http.MethodGet, faultsOrgPath, nil)
+	req.SetBasicAuth(faultsProject, faultsSecret)
+	rec := httptest.NewRecorder()
+	func() {
+		defer func() {
+			if v := recover(); v != nil {
+				t.Fatalf("ServeHTTP panicked in the caller's goroutine: %v", v)
+			}
+		}()
+		srv.Handler().ServeHTTP(rec, req)
+	}()
+	e := faultsCheckError(t, faultsResponse{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}, 502, "connection_dropped")
+	if !strings.Contains(e.ErrorMessage, "drop_connection") {
+		t.Errorf("the message does not say why: %s", e.ErrorMessage)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 1 || !reqs[0].Fault || reqs[0].Status != 502 || reqs[0].ErrorType != "connection_dropped" {
+		t.Errorf("Requests() = %+v", reqs)
+	}
+	// The fault is used up: the next request is handled.
+	rec = httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != 404 {
+		t.Errorf("the next request: %d %s", rec.Code, rec.Body)
+	}
+}
+
 func TestFaultDropConnectionAfterLatency(t *testing.T) {
 	t.Parallel()
 	const latency = 50 * time.Millisecond
@@ -520,8 +554,8 @@ func TestFaultRecordedInRequests(t *testing.T) {
 	if r := reqs[1]; r.Fault || r.Status != 404 || r.RequestID != normal.RequestID || r.OperationID != "getOrganization" {
 		t.Errorf("Requests()[1] = %+v, want the unfaulted 404 (request id %s)", r, normal.RequestID)
 	}
-	if _, ok := reqs[0].Header["Authorization"]; ok {
-		t.Errorf("the request log kept the Authorization header")
+	if v := reqs[0].Header["Authorization"]; len(v) != 1 || v[0] != mockserver.Redacted {
+		t.Errorf("the request log kept Authorization as %q", v)
 	}
 }
 
@@ -565,7 +599,7 @@ func TestFaultResetClearsFaults(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
 	faultsInject(t, srv, mockserver.Fault{Status: 500, Times: 10})
-	srv.Reset()
+	srv.ResetAll()
 	if pending := srv.PendingFaults(); len(pending) != 0 {
 		t.Fatalf("PendingFaults() = %+v after Reset", pending)
 	}
@@ -668,6 +702,19 @@ func TestAdminFaultsLatencyFormats(t *testing.T) {
 	}
 }
 
+// Retry-After is delay-seconds or an HTTP date (RFC 9110); the fault sends it as given.
+func TestAdminFaultsRetryAfterForms(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"0", "120", "Wed, 21 Oct 2026 07:28:00 GMT", "Wednesday, 21-Oct-26 07:28:00 GMT", "Wed Oct 21 07:28:00 2026"} {
+		srv := mockserver.Start(t)
+		faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", `{"status":503,"retry_after":"`+v+`"}`))
+		r := faultsDo(t, srv, http.MethodGet, faultsOrgPath, "")
+		if r.status != 503 || r.header.Get("Retry-After") != v {
+			t.Errorf("retry_after %q: %d with Retry-After %q", v, r.status, r.header.Get("Retry-After"))
+		}
+	}
+}
+
 func TestAdminFaultsLatencyApplies(t *testing.T) {
 	t.Parallel()
 	const latency = 70 * time.Millisecond
@@ -693,38 +740,60 @@ func TestAdminFaultsDropConnection(t *testing.T) {
 	}
 }
 
-func TestAdminFaultsDeleteRemovesAll(t *testing.T) {
+// DELETE /__stytchmock/faults removes one project's faults, and no one else's.
+func TestAdminFaultsDeleteRemovesTheProjectsFaults(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", `{"status":500,"times":5}`))
-	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", `{"status":503,"path":"/v1/*"}`))
-	if got := faultsPending(t, srv); len(got) != 2 {
-		t.Fatalf("GET faults = %+v, want 2", got)
+	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", `{"project_id":"`+faultsProject+`","status":500,"times":5}`))
+	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", `{"project_id":"`+faultsProject+`","status":503,"path":"/v1/*"}`))
+	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", `{"project_id":"project-test-other","status":502}`))
+	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", `{"status":504,"method":"PUT"}`))
+	if got := faultsPending(t, srv); len(got) != 4 {
+		t.Fatalf("GET faults = %+v, want 4", got)
 	}
-	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodDelete, "faults", ""))
-	if got := faultsPending(t, srv); len(got) != 0 {
-		t.Fatalf("GET faults after DELETE = %+v", got)
+	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodDelete, "faults?project_id="+faultsProject, ""))
+	got := faultsPending(t, srv)
+	if len(got) != 2 || got[0].ProjectID != "project-test-other" || got[1].ProjectID != "" {
+		t.Fatalf("GET faults after DELETE = %+v, want the other project's and the one of every project", got)
 	}
 	faultsCheckError(t, faultsDo(t, srv, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
+	// Without a project id, DELETE removes nothing: it would remove other tests' faults.
+	e := faultsCheckError(t, faultsAdmin(t, srv, http.MethodDelete, "faults", ""), 400, "invalid_project_id")
+	if !strings.Contains(e.ErrorMessage, "project_id") || !strings.Contains(e.ErrorMessage, "reset-all") {
+		t.Errorf("the error does not say what to do: %s", e.ErrorMessage)
+	}
+	if got := faultsPending(t, srv); len(got) != 2 {
+		t.Fatalf("GET faults after a refused DELETE = %+v", got)
+	}
 }
 
 func TestAdminFaultsInvalidRejected(t *testing.T) {
 	t.Parallel()
 	for name, tc := range map[string]struct{ body, wantType string }{
-		"status 200":          {`{"status":200}`, "invalid_fault"},
-		"status 600":          {`{"status":600}`, "invalid_fault"},
-		"no effect":           {`{"path":"/v1/*"}`, "invalid_fault"},
-		"empty object":        {`{}`, "invalid_fault"},
-		"negative times":      {`{"status":500,"times":-2}`, "invalid_fault"},
-		"bad pattern":         {`{"status":500,"path":"/v1/["}`, "invalid_fault"},
-		"bad latency string":  {`{"latency":"soon"}`, "invalid_fault"},
-		"bad latency type":    {`{"latency":true}`, "invalid_fault"},
-		"not JSON":            {`{"status":`, "bad_request"},
-		"unknown field":       {`{"status":500,"statuss":500}`, "bad_request"},
-		"wrong type":          {`{"status":"500"}`, "bad_request"},
-		"array":               {`[{"status":500}]`, "bad_request"},
-		"empty body":          {``, "bad_request"},
-		"drop connection str": {`{"drop_connection":"yes"}`, "bad_request"},
+		"status 200":            {`{"status":200}`, "invalid_fault"},
+		"status 600":            {`{"status":600}`, "invalid_fault"},
+		"no effect":             {`{"path":"/v1/*"}`, "invalid_fault"},
+		"empty object":          {`{}`, "invalid_fault"},
+		"negative times":        {`{"status":500,"times":-2}`, "invalid_fault"},
+		"bad pattern":           {`{"status":500,"path":"/v1/["}`, "invalid_fault"},
+		"bad latency string":    {`{"latency":"soon"}`, "invalid_fault"},
+		"bad latency type":      {`{"latency":true}`, "invalid_fault"},
+		"not JSON":              {`{"status":`, "bad_request"},
+		"unknown field":         {`{"status":500,"statuss":500}`, "bad_request"},
+		"wrong type":            {`{"status":"500"}`, "bad_request"},
+		"array":                 {`[{"status":500}]`, "bad_request"},
+		"empty body":            {``, "bad_request"},
+		"drop connection str":   {`{"drop_connection":"yes"}`, "bad_request"},
+		"negative latency":      {`{"latency":"-5s"}`, "invalid_fault"},
+		"negative latency ns":   {`{"latency":-1,"status":500}`, "invalid_fault"},
+		"retry after words":     {`{"status":429,"retry_after":"soon"}`, "invalid_fault"},
+		"retry after minus":     {`{"status":429,"retry_after":"-1"}`, "invalid_fault"},
+		"retry after decimal":   {`{"status":429,"retry_after":"1.5"}`, "invalid_fault"},
+		"retry after huge":      {`{"status":429,"retry_after":"99999999999"}`, "invalid_fault"},
+		"retry after newline":   {`{"status":429,"retry_after":"1\r\nX-Injected: yes"}`, "invalid_fault"},
+		"retry after no status": {`{"latency":"1ms","retry_after":"1"}`, "invalid_fault"},
+		"error type no status":  {`{"drop_connection":true,"error_type":"x"}`, "invalid_fault"},
+		"drop and status":       {`{"drop_connection":true,"status":500}`, "invalid_fault"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

@@ -23,6 +23,12 @@ import (
 // without reading the rest.
 const maxBodyBytes = 1 << 20
 
+// maxHeaderBytes is the most request line and headers the mock takes, about; more is answered
+// 431. It is below the http.Server's own limit (ServerMaxHeaderBytes), which net/http answers
+// in plain text before the mock sees the request, so that headers over this limit and under
+// that one get a Stytch-shaped answer.
+const maxHeaderBytes = 32 << 10
+
 // Mock is the fake Stytch API as an http.Handler, with its state and test controls. Server
 // runs one on a loopback listener; use a Mock directly to serve it some other way.
 type Mock struct {
@@ -37,6 +43,8 @@ type Mock struct {
 	contract contractLog
 	// reference is the HTML API reference served at /__stytchmock/docs, if any.
 	reference []byte
+	// adminHosts are the host names, besides IP addresses and localhost, the admin API answers.
+	adminHosts []string
 }
 
 // NewMock returns a Mock configured by opts.
@@ -54,10 +62,12 @@ func NewMock(opts ...Option) (*Mock, error) {
 		store:   store.New(store.Options{Now: cfg.now, NewUUID: cfg.newUUID, CursorKey: cfg.cursorKey}),
 		creds:   newCredentials(cfg.credentials),
 		routes:  map[string]http.HandlerFunc{},
+		log:     requestLog{budget: cfg.requestLogBytes},
 		logger:  cfg.logger,
 		newUUID: cfg.newUUID,
 
-		reference: cfg.reference,
+		reference:  cfg.reference,
+		adminHosts: cfg.adminHosts,
 	}
 	// A request the generated code cannot bind: the spec validation before it should make
 	// this unreachable, but the answer is still a Stytch error.
@@ -101,17 +111,40 @@ func (t routeTable) ServeHTTP(w http.ResponseWriter, r *http.Request) { http.Not
 // ServeHTTP handles one request: faults, routing, authentication, request validation, the
 // handler, and validation of the response before any of it is sent.
 func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	headersTooLarge := headerBytes(r) > maxHeaderBytes
 	if strings.HasPrefix(r.URL.Path, AdminPrefix) {
+		if headersTooLarge {
+			writeError(w, "request-id-test-"+m.newUUID(), errHeadersTooLarge())
+			return
+		}
 		m.serveAdmin(w, r)
 		return
 	}
 	start := time.Now()
-	entry := RecordedRequest{Time: start, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Header: loggedHeader(r.Header)}
+	entry := RecordedRequest{Time: start, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery}
 
 	rec := recorders.Get().(*recorder)
 	defer recorders.Put(rec)
 	rec.reset()
-	dropped := m.serve(rec, r, &entry)
+	var dropped bool
+	if headersTooLarge {
+		// Logged without its headers: they are what was too large.
+		entry.Header = http.Header{}
+		projectID, _, _ := r.BasicAuth()
+		entry.RequestID = "request-id-" + store.Env(projectID) + "-" + m.newUUID()
+		m.answerUnrouted(rec, entry.RequestID, errHeadersTooLarge(), &entry)
+	} else {
+		entry.Header = loggedHeader(r.Header)
+		dropped = m.serve(rec, r, &entry)
+	}
+	if dropped && r.Context().Value(http.ServerContextKey) == nil {
+		// No http.Server runs this request (Server.Handler() driven by httptest.NewRecorder):
+		// there is no connection to close, and net/http's way to abort one, a panic, would
+		// reach the caller. A gateway whose upstream dropped the connection answers 502.
+		m.answerUnrouted(rec, entry.RequestID, newError(http.StatusBadGateway, "connection_dropped",
+			"An injected drop_connection fault applied, but this request came through no connection the mock can close (its handler was called directly, as with httptest.NewRecorder), so it is answered 502 instead."), &entry)
+		dropped = false
+	}
 	entry.Duration = time.Since(start)
 	if !dropped {
 		entry.Status = rec.status
@@ -135,26 +168,17 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(rec.body.Bytes())
 }
 
-// loggedHeader is h without its Authorization header, for the request log. It shares h's value
-// slices, which nothing changes once the request has arrived.
-func loggedHeader(h http.Header) http.Header {
-	out := make(http.Header, len(h))
-	for k, v := range h {
-		if http.CanonicalHeaderKey(k) != "Authorization" {
-			out[k] = v
-		}
-	}
-	return out
-}
-
 // serve produces the response into rec. It reports whether the connection was dropped by a
 // fault instead.
 func (m *Mock) serve(rec *recorder, r *http.Request, entry *RecordedRequest) (dropped bool) {
 	projectID, secret, hasAuth := r.BasicAuth()
 	requestID := "request-id-" + store.Env(projectID) + "-" + m.newUUID()
-	entry.RequestID, entry.ProjectID = requestID, projectID
+	entry.RequestID = requestID
+	if m.creds.wellFormed(projectID) {
+		entry.ProjectID = projectID // and not 30 KB of whatever a request sent as one
+	}
 
-	if f := m.faults.take(r); f != nil {
+	if f := m.faults.take(r, entry.ProjectID); f != nil {
 		entry.Fault = true
 		if f.Latency > 0 {
 			select {
@@ -174,20 +198,6 @@ func (m *Mock) serve(rec *recorder, r *http.Request, entry *RecordedRequest) (dr
 			return false
 		}
 	}
-
-	body, tooLarge, err := readBody(r, maxBodyBytes)
-	switch {
-	case tooLarge:
-		m.answerUnrouted(rec, requestID, newError(http.StatusRequestEntityTooLarge, "request_too_large",
-			"The request body is larger than %d bytes.", maxBodyBytes), entry)
-		return false
-	case err != nil:
-		m.answerUnrouted(rec, requestID, newError(http.StatusBadRequest, "bad_request", "The request body could not be read: %v", err), entry)
-		return false
-	}
-	entry.Body = string(body)
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 
 	op, seg, params, err := m.spec.router.find(r)
 	if err != nil {
@@ -210,6 +220,21 @@ func (m *Mock) serve(rec *recorder, r *http.Request, entry *RecordedRequest) (dr
 		}
 		c.project = m.store.Project(projectID)
 	}
+	// The body is read only now: a request refused before routing or authentication, which
+	// anyone can send, costs neither the memory to read its body nor room for it in the log.
+	body, tooLarge, err := readBody(r, maxBodyBytes)
+	switch {
+	case tooLarge:
+		m.answerUnrouted(rec, requestID, newError(http.StatusRequestEntityTooLarge, "request_too_large",
+			"The request body is larger than %d bytes.", maxBodyBytes), entry)
+		return false
+	case err != nil:
+		m.answerUnrouted(rec, requestID, newError(http.StatusBadRequest, "bad_request", "The request body could not be read: %v", err), entry)
+		return false
+	}
+	entry.Body = string(body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	// The fast path vouches for most requests; kin-openapi decides the rest and explains them.
 	if !o.requestValid(r, params, body) {
 		e := checkJSONShape(o, body)
@@ -301,13 +326,12 @@ func (m *Mock) violate(rec *recorder, requestID string, entry *RecordedRequest, 
 	entry.ErrorType = e.Type
 }
 
-// dropConnection closes the client's connection without an answer.
+// dropConnection closes the client's connection without an answer. It is called only under an
+// http.Server, which recovers the panic of a connection it cannot hand over (HTTP/2).
 func dropConnection(w http.ResponseWriter) {
-	if hj, ok := w.(http.Hijacker); ok {
-		if conn, _, err := hj.Hijack(); err == nil {
-			_ = conn.Close()
-			return
-		}
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		_ = conn.Close()
+		return
 	}
 	panic(http.ErrAbortHandler) // net/http aborts the response and closes the stream quietly
 }

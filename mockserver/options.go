@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -23,10 +24,13 @@ type config struct {
 	logger      *slog.Logger
 	fixtures    []Fixture
 	reference   []byte
+
+	requestLogBytes int
+	adminHosts      []string
 }
 
 func newConfig(opts []Option) (*config, error) {
-	cfg := &config{now: time.Now, newUUID: randomUUID}
+	cfg := &config{now: time.Now, newUUID: randomUUID, requestLogBytes: DefaultRequestLogBytes}
 	for _, o := range opts {
 		if err := o(cfg); err != nil {
 			return nil, err
@@ -52,7 +56,9 @@ func uuidV4(hi, lo uint64) string {
 }
 
 // WithCredentials accepts exactly these project id and secret pairs and no others. Without it,
-// any project-test- or project-live- id is accepted with the first non-empty secret used for it.
+// any project-test- or project-live- id (followed by 1 to 64 letters, digits, hyphens or
+// underscores) is accepted with the first non-empty secret used for it. Pinned ids may have any
+// shape.
 func WithCredentials(projectID, secret string) Option {
 	return func(c *config) error {
 		if projectID == "" || secret == "" {
@@ -133,6 +139,37 @@ func WithFixtureFile(path string) Option {
 			return err
 		}
 		c.fixtures = append(c.fixtures, f)
+		return nil
+	}
+}
+
+// WithRequestLogBytes bounds the request log (Requests, GET /__stytchmock/requests) to about n
+// bytes of memory; the oldest requests are dropped to make room, and a body too large to fit
+// alone is cut (RecordedRequest.BodyTruncated). 0 keeps no log. Without this option the
+// budget is DefaultRequestLogBytes.
+func WithRequestLogBytes(n int) Option {
+	return func(c *config) error {
+		if n < 0 {
+			return fmt.Errorf("mockserver: WithRequestLogBytes(%d): the budget cannot be negative", n)
+		}
+		c.requestLogBytes = n
+		return nil
+	}
+}
+
+// WithAdminHosts lets the admin API answer requests addressed to these host names, as well as
+// to IP addresses and localhost: for a mock reached by a name, such as a container's
+// (http://stytchmock:4010). Other names are refused, so that a web page cannot reach the admin
+// API, which takes no credentials, through DNS rebinding.
+func WithAdminHosts(hosts ...string) Option {
+	return func(c *config) error {
+		for _, h := range hosts {
+			h = strings.ToLower(strings.TrimSuffix(h, "."))
+			if h == "" || strings.ContainsAny(h, ":/[] ") {
+				return fmt.Errorf("mockserver: WithAdminHosts(%q): want a host name, without a port", h)
+			}
+			c.adminHosts = append(c.adminHosts, h)
+		}
 		return nil
 	}
 }

@@ -5,6 +5,12 @@ import (
 	"net/http/httptest"
 )
 
+// ServerMaxHeaderBytes is the http.Server limit on a request line and headers that Server and
+// the stytchmock command set. net/http answers a request over it (and over the 4 KB it allows
+// beyond) in plain text before the mock sees it; the mock's own, lower, limit (32 KB) answers
+// Stytch-shaped below it.
+const ServerMaxHeaderBytes = 64 << 10
+
 // Server is a Mock listening on a loopback port, shaped like httptest.Server.
 type Server struct {
 	*Mock
@@ -22,7 +28,9 @@ func New(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	ts := httptest.NewServer(m)
+	ts := httptest.NewUnstartedServer(m)
+	ts.Config.MaxHeaderBytes = ServerMaxHeaderBytes
+	ts.Start()
 	return &Server{Mock: m, URL: ts.URL, ts: ts}, nil
 }
 
@@ -33,7 +41,8 @@ func (s *Server) Close() { s.ts.Close() }
 func (s *Server) Client() *http.Client { return s.ts.Client() }
 
 // Handler returns the server's http.Handler, for tests that drive it with
-// httptest.NewRecorder.
+// httptest.NewRecorder. Without a connection, a drop_connection fault is answered 502
+// connection_dropped.
 func (s *Server) Handler() http.Handler { return s.Mock }
 
 // TB is the part of testing.TB that Start uses, so that this package does not import testing.

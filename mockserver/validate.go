@@ -230,23 +230,43 @@ func readBody(r *http.Request, limit int64) (body []byte, tooLarge bool, err err
 		return nil, true, nil
 	case r.Body == nil || r.Body == http.NoBody:
 		return nil, false, nil
-	case r.ContentLength > 0:
-		// The length is known (and enforced by net/http): one allocation of the right size.
-		body = make([]byte, r.ContentLength)
-		if _, err := io.ReadFull(r.Body, body); err != nil {
-			return nil, false, err
-		}
-		return body, false, nil
 	}
-	body, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
-	if err != nil {
+	// The buffer grows as bytes arrive, never ahead of them: a declared Content-Length is a
+	// promise, not data, and a client that announces a megabyte and sends ten bytes must not
+	// make every one of its connections hold a megabyte.
+	first := int64(bodyFirstAlloc)
+	if r.ContentLength >= 0 {
+		first = min(first, r.ContentLength)
+	}
+	var buf bytes.Buffer
+	buf.Grow(int(first) + bytes.MinRead) // + MinRead: reading the EOF needs no second buffer
+	if _, err := buf.ReadFrom(io.LimitReader(r.Body, limit+1)); err != nil {
 		return nil, false, err
 	}
-	if int64(len(body)) > limit {
+	if int64(buf.Len()) > limit {
 		return nil, true, nil
 	}
-	return body, false, nil
+	return buf.Bytes(), false, nil
 }
+
+// headerBytes is about what the request line and headers of r took on the wire.
+func headerBytes(r *http.Request) int {
+	n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + len(r.Host) + 16
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4 // ": " and CRLF
+		}
+	}
+	return n
+}
+
+func errHeadersTooLarge() *apiError {
+	return newError(http.StatusRequestHeaderFieldsTooLarge, "request_header_fields_too_large",
+		"The request line and headers are larger than %d bytes.", maxHeaderBytes)
+}
+
+// bodyFirstAlloc is the most readBody allocates for a body before its bytes arrive.
+const bodyFirstAlloc = 16 << 10
 
 // maxNesting bounds how deeply a request body may nest objects and arrays. Stytch's deepest
 // body (a search query) nests four levels; metadata may nest more, but not without bound. It

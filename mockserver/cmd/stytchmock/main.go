@@ -3,7 +3,8 @@
 //
 //	go run ./mockserver/cmd/stytchmock [flags]
 //
-// It listens on 127.0.0.1:4010 unless -addr says otherwise, prints "listening on http://ADDR"
+// It listens on 127.0.0.1:4010 unless -addr says otherwise (and warns when that is beyond
+// loopback: the admin API takes no credentials), prints "listening on http://ADDR"
 // once it accepts requests, logs one line per request, and shuts down cleanly on SIGINT or
 // SIGTERM. Point an SDK's base URL at it; the official Node SDK takes it as
 // env: "http://127.0.0.1:4010/". Test controls (reset, fixtures, faults, the request log) are
@@ -61,14 +62,17 @@ func (c *listFlag) Set(v string) error { *c = append(*c, v); return nil }
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("stytchmock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:4010", "address to listen on (host:port; port 0 picks a free one)")
+	addr := fs.String("addr", "127.0.0.1:4010", "address to listen on (host:port; port 0 picks a free one, as in 127.0.0.1:0); an address beyond loopback, or none (:4010), lets other machines use the mock")
 	logFormat := fs.String("log-format", "text", "request log format: text, json, or none")
 	var creds listFlag
-	fs.Var(&creds, "credentials", "accept only this `project-id:secret` pair (repeatable); by default any project-test-/project-live- id is accepted with the first secret used for it")
+	fs.Var(&creds, "credentials", "accept only this `project-id:secret` pair (repeatable); by default any project-test-/project-live- id (then 1-64 letters, digits, - or _) is accepted with the first secret used for it")
 	var fixtures listFlag
 	fs.Var(&fixtures, "fixture", "seed a JSON fixture `file` at start (repeatable)")
 	ids := fs.String("deterministic-ids", "", "derive ids and request ids from this `seed` and a counter instead of random UUIDs")
 	clock := fs.String("clock", "", "freeze the clock at this RFC 3339 `time` (for stable timestamps)")
+	var adminHosts listFlag
+	fs.Var(&adminHosts, "admin-host", "let the admin API answer requests addressed to this host `name` (repeatable), as well as IP addresses, localhost and the name in -addr: for a mock reached by a name, such as a container's")
+	logBytes := fs.Int("request-log-bytes", mockserver.DefaultRequestLogBytes, "keep the latest requests in the request log (GET /__stytchmock/requests) up to about this many `bytes` of memory; 0 keeps none")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -106,7 +110,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		opts = append(opts, mockserver.WithFixedClock(t))
 	}
-	opts = append(opts, mockserver.WithAPIReference(referencePage))
+	// The name the mock is bound to is one it is addressed by.
+	if host, _, err := net.SplitHostPort(*addr); err == nil && host != "" && net.ParseIP(host) == nil {
+		adminHosts = append(adminHosts, host)
+	}
+	opts = append(opts, mockserver.WithRequestLogBytes(*logBytes), mockserver.WithAdminHosts(adminHosts...),
+		mockserver.WithAPIReference(referencePage))
 	mock, err := mockserver.NewMock(opts...)
 	if err != nil {
 		return err
@@ -116,6 +125,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if a, ok := ln.Addr().(*net.TCPAddr); ok && !a.IP.IsLoopback() {
+		where := "an address other machines can reach"
+		if a.IP.IsUnspecified() {
+			where = "every network interface"
+		}
+		fmt.Fprintf(stderr, "stytchmock: warning: listening on %s, %s: anyone who can reach it can use the mock, and its admin API takes no credentials; -addr 127.0.0.1:%d keeps it on this machine\n",
+			ln.Addr(), where, a.Port)
+	}
 	srv := &http.Server{
 		Handler: mock,
 		// Slow clients cannot hold the server: a request must arrive, and an answer leave,
@@ -124,7 +141,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
+		// Above the mock's own limit (32 KB), so that headers between the two get its
+		// Stytch-shaped 431; net/http answers beyond this one in plain text.
+		MaxHeaderBytes: mockserver.ServerMaxHeaderBytes,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

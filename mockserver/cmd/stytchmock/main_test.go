@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -118,7 +119,7 @@ func (in *instance) do(project, secret, method, path, body string) (int, []byte)
 	if err != nil {
 		in.t.Fatal(err)
 	}
-	if body != "" {
+	if body != "" || method == http.MethodPost {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if project != "" {
@@ -315,6 +316,9 @@ func TestRunRejectsBadArguments(t *testing.T) {
 		"fixture with typo":      {[]string{"-fixture", typo}, "organisations"},
 		"fixture breaks a rule":  {[]string{"-fixture", invalid}, "organization_slug_already_used"},
 		"bad address":            {[]string{"-addr", "not-an-address"}, "not-an-address"},
+		"negative log budget":    {[]string{"-request-log-bytes", "-1"}, "WithRequestLogBytes"},
+		"log budget not a size":  {[]string{"-request-log-bytes", "4MB"}, "request-log-bytes"},
+		"admin host with a port": {[]string{"-admin-host", "mock:4010"}, "WithAdminHosts"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -348,7 +352,7 @@ func TestRunHelp(t *testing.T) {
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("run(-h) = %v, want flag.ErrHelp", err)
 	}
-	for _, f := range []string{"-addr", "-log-format", "-credentials", "-fixture", "-deterministic-ids", "-clock"} {
+	for _, f := range []string{"-addr", "-log-format", "-credentials", "-fixture", "-deterministic-ids", "-clock", "-request-log-bytes", "-admin-host"} {
 		if !strings.Contains(stderr.String(), f) {
 			t.Errorf("the usage does not mention %s: %s", f, stderr.String())
 		}
@@ -400,12 +404,15 @@ func TestRunFixtures(t *testing.T) {
 	if status != 200 || !strings.Contains(string(body), `"organization_slug":"second"`) {
 		t.Fatalf("the second fixture's organization: %d %s", status, body)
 	}
-	// A reset forgets the fixtures.
-	if status, body := in.do("", "", http.MethodPost, "/__stytchmock/reset", ""); status != 200 {
+	// A project's reset forgets its fixture, and only its own.
+	if status, body := in.do("", "", http.MethodPost, "/__stytchmock/reset", `{"project_id":"project-test-second"}`); status != 200 {
 		t.Fatalf("reset: %d %s", status, body)
 	}
 	if status, body = in.do("project-test-second", "s", http.MethodGet, "/v1/b2b/organizations/second", ""); status != 404 {
 		t.Fatalf("after reset: %d %s", status, body)
+	}
+	if status, body = in.do(project, "s", http.MethodGet, "/v1/b2b/organizations/organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931", ""); status != 200 {
+		t.Fatalf("the other project's fixture after the reset: %d %s", status, body)
 	}
 }
 
@@ -527,4 +534,146 @@ func TestRunShutdownWaitsForRequestsInFlight(t *testing.T) {
 	if r.err != nil || r.status != 200 {
 		t.Fatalf("the request in flight during shutdown got %d, %v; want its answer", r.status, r.err)
 	}
+}
+
+// -request-log-bytes bounds the request log: 0 keeps nothing, a small budget only the latest.
+func TestRunRequestLogBytes(t *testing.T) {
+	t.Parallel()
+	logged := func(in *instance) []map[string]any {
+		status, body := in.do("", "", http.MethodGet, "/__stytchmock/requests", "")
+		var entries []map[string]any
+		if status != 200 || json.Unmarshal(body, &entries) != nil {
+			t.Fatalf("GET /__stytchmock/requests: %d %s", status, body)
+		}
+		return entries
+	}
+	none := start(t, "-log-format", "none", "-request-log-bytes", "0")
+	none.do(testProject, testSecret, http.MethodPost, "/v1/b2b/organizations/search", `{}`)
+	if entries := logged(none); len(entries) != 0 {
+		t.Errorf("-request-log-bytes 0 logged %d requests", len(entries))
+	}
+
+	small := start(t, "-log-format", "none", "-request-log-bytes", "4096")
+	for i := range 20 {
+		small.do(testProject, testSecret, http.MethodGet, fmt.Sprintf("/v1/b2b/organizations/org-%d", i), "")
+	}
+	entries := logged(small)
+	if len(entries) == 0 || len(entries) >= 20 {
+		t.Fatalf("-request-log-bytes 4096 kept %d of 20 requests; want the latest few", len(entries))
+	}
+	if last := entries[len(entries)-1]["path"]; last != "/v1/b2b/organizations/org-19" {
+		t.Errorf("the latest entry is %v, want the last request", last)
+	}
+}
+
+// Listening beyond loopback lets other machines use the mock, whose admin API takes no
+// credentials: the command says so. On loopback it says nothing.
+func TestRunWarnsWhenListeningBeyondLoopback(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"-addr", ":0", "-log-format", "none"}, stdout, stderr) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(stdout.String(), "listening") && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if w := stderr.String(); !strings.Contains(w, "warning: listening on") || !strings.Contains(w, "every network interface") ||
+		!strings.Contains(w, "-addr 127.0.0.1:") {
+		t.Errorf("stderr = %q, want a warning that names every interface and the loopback address", w)
+	}
+
+	in := start(t, "-log-format", "none")
+	if strings.Contains(in.stderr.String(), "warning") {
+		t.Errorf("on loopback, stderr = %q", in.stderr.String())
+	}
+}
+
+// -admin-host lets the admin API answer a name, as a container's; other names stay refused.
+func TestRunAdminHost(t *testing.T) {
+	t.Parallel()
+	in := start(t, "-log-format", "none", "-admin-host", "stytchmock")
+	get := func(host string) int {
+		req, err := http.NewRequest(http.MethodGet, in.url+"/__stytchmock/health", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = host
+		resp, err := in.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := get("stytchmock:4010"); got != 200 {
+		t.Errorf("Host stytchmock:4010: %d, want 200", got)
+	}
+	if got := get("elsewhere:4010"); got != 403 {
+		t.Errorf("Host elsewhere:4010: %d, want 403", got)
+	}
+}
+
+// What net/http answers itself, before the mock sees a request, is plain text: these are the
+// exceptions the docs list. Headers between the mock's limit (32 KB) and the server's (64 KB)
+// reach the mock, which answers them Stytch-shaped.
+func TestRunErrorsBeforeTheHandler(t *testing.T) {
+	t.Parallel()
+	in := start(t, "-log-format", "none")
+	addr := strings.TrimPrefix(in.url, "http://")
+	const get = "GET /v1/b2b/organizations/acme HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	for _, tc := range []struct {
+		name, raw  string
+		wantStatus int
+		wantJSON   bool
+	}{
+		{"headers over the mock's limit", get + "X-Big: " + strings.Repeat("a", 40<<10) + "\r\n\r\n", 431, true},
+		{"headers over the server's limit", get + "X-Big: " + strings.Repeat("a", 70<<10) + "\r\n\r\n", 431, false},
+		{"bad path escape", "GET /v1/b2b/organizations/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400, false},
+		{"malformed header line", get + "Not a header\r\n\r\n", 400, false},
+		{"control character in a header", get + "X-Bad: a\x00b\r\n\r\n", 400, false},
+		{"no Host", "GET /v1/b2b/organizations/acme HTTP/1.1\r\n\r\n", 400, false},
+		{"two Content-Lengths", "POST /v1/b2b/organizations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400, false},
+		{"unknown transfer coding", "POST /v1/b2b/organizations HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: gzip\r\n\r\n", 501, false},
+		{"unknown expectation", get + "Expect: 200-ok\r\n\r\n", 417, false},
+		{"unknown HTTP version", "GET /v1/b2b/organizations/acme HTTP/9.1\r\nHost: 127.0.0.1\r\n\r\n", 505, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, contentType, body := rawRequest(t, addr, tc.raw)
+			if status != tc.wantStatus {
+				t.Fatalf("%d %q %.200s, want %d", status, contentType, body, tc.wantStatus)
+			}
+			var e struct {
+				StatusCode int    `json:"status_code"`
+				ErrorType  string `json:"error_type"`
+			}
+			isJSON := json.Unmarshal(body, &e) == nil && e.StatusCode == status && e.ErrorType != ""
+			if isJSON != tc.wantJSON {
+				t.Errorf("a Stytch-shaped answer: %v, want %v: %q %.200s", isJSON, tc.wantJSON, contentType, body)
+			}
+		})
+	}
+}
+
+// rawRequest writes raw to a new connection and reads one response.
+func rawRequest(t *testing.T, addr, raw string) (int, string, []byte) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+	go func() { _, _ = io.WriteString(conn, raw) }()
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("reading the answer: %v", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Content-Type"), body
 }

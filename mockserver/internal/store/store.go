@@ -106,6 +106,14 @@ func (s *Store) Reset() {
 	s.projects = map[string]*Project{}
 }
 
+// Forget forgets one project: its next use starts it empty. Requests already holding the
+// project finish on the old state.
+func (s *Store) Forget(projectID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.projects, projectID)
+}
+
 // Env returns "live" for project ids that start with project-live- and "test" for every other,
 // the rule Stytch's SDKs use to pick a host.
 func Env(projectID string) string {
