@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/b2bkit/stytchorgs/client"
+	"github.com/b2bkit/stytchorgs/internal/api"
 	"github.com/b2bkit/stytchorgs/mockserver"
 )
 
@@ -362,4 +363,35 @@ func TestConnectedAppAnswerCarriesARequestID(t *testing.T) {
 	})
 	status, body := e.raw(http.MethodGet, "/v1/b2b/organizations/acme/connected_apps/connected-app-test-c1", nil)
 	e.expectOK(status, body, nil) // which checks request_id
+}
+
+// Stytch grants an organization's email implicit roles to "all Members whose email addresses
+// have the specified email domain ... regardless of their login method": a member created
+// through the API, whose address is not verified, holds them at once, and loses them when its
+// address leaves the domain.
+func TestEmailImplicitRolesNeedNoVerifiedAddress(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.createOrg(api.OrganizationCreateRequest{OrganizationName: "Acme", OrganizationSlug: ptr("acme"),
+		RBACEmailImplicitRoleAssignments: &[]api.EmailImplicitRoleAssignment{{Domain: "acme.com", RoleID: "stytch_admin"}}})
+	m := e.createMember("acme", api.MemberCreateRequest{EmailAddress: "ada@acme.com"})
+	if m.EmailAddressVerified {
+		t.Fatalf("a member created through the API has a verified address: %+v", m)
+	}
+	holds := func(m api.Member) bool {
+		for _, r := range m.Roles {
+			if r.RoleID == "stytch_admin" {
+				return len(r.Sources) == 1 && r.Sources[0].Type == "email_assignment"
+			}
+		}
+		return false
+	}
+	if !holds(m) {
+		t.Errorf("an unverified member of acme.com lacks the implicit role: %+v", m.Roles)
+	}
+	resp, err := e.c.UpdateMemberWithResponse(e.ctx, "acme", m.MemberID, nil, api.MemberUpdateRequest{EmailAddress: ptr("ada@elsewhere.com")})
+	e.expectOK(resp.StatusCode(), resp.Body, err)
+	if holds(resp.JSON200.Member) {
+		t.Errorf("a member whose address left acme.com still holds the implicit role: %+v", resp.JSON200.Member.Roles)
+	}
 }

@@ -731,7 +731,7 @@ type EmailAddress = string
 // Example: ["acme.com"]
 type EmailAllowedDomains = []string
 
-// EmailImplicitRoleAssignment A role every member with a verified email address in a domain holds implicitly.
+// EmailImplicitRoleAssignment A role every member whose email address is in a domain holds implicitly, whether or not the address is verified and however the member signs in.
 type EmailImplicitRoleAssignment struct {
 	// Domain The email domain, such as `acme.com`; one that is not a domain name is `rbac_invalid_domain`.
 	//

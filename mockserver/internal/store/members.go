@@ -174,7 +174,7 @@ func (p *Project) result(m *memberRec) MemberResult {
 }
 
 // memberRoles lists every role a member holds with its sources: stytch_member and the direct
-// assignments, the organization's implicit roles for the member's verified email domain, and
+// assignments, the organization's implicit roles for the member's email domain, and
 // roles from SSO or SCIM.
 func (p *Project) memberRoles(m *memberRec) []api.MemberRole {
 	direct := func() []api.MemberRoleSource {
@@ -193,13 +193,8 @@ func (p *Project) memberRoles(m *memberRec) []api.MemberRole {
 	for _, r := range m.directRoles {
 		add(r, direct()[0])
 	}
-	if m.m.EmailAddressVerified {
-		domain := emailDomain(m.m.EmailAddress)
-		for _, a := range m.org.org.RBACEmailImplicitRoleAssignments {
-			if a.Domain == domain {
-				add(a.RoleID, api.MemberRoleSource{Type: sourceEmail, Details: &map[string]any{"email_domain": domain}})
-			}
-		}
+	for _, roleID := range m.emailRoles() {
+		add(roleID, api.MemberRoleSource{Type: sourceEmail, Details: &map[string]any{"email_domain": emailDomain(m.m.EmailAddress)}})
 	}
 	for _, r := range m.extraRoles {
 		for _, src := range r.Sources {
@@ -209,17 +204,24 @@ func (p *Project) memberRoles(m *memberRec) []api.MemberRole {
 	return roles
 }
 
+// emailRoles lists the roles the organization grants implicitly to the member's email domain.
+// Stytch grants them to every member whose address has the domain, "regardless of their login
+// method": verification is not a condition.
+func (m *memberRec) emailRoles() []string {
+	domain := emailDomain(m.m.EmailAddress)
+	var ids []string
+	for _, a := range m.org.org.RBACEmailImplicitRoleAssignments {
+		if a.Domain == domain {
+			ids = append(ids, a.RoleID)
+		}
+	}
+	return ids
+}
+
 // roleIDs lists the ids of every role a member holds.
 func (m *memberRec) roleIDs() []string {
 	ids := append([]string{RoleMember}, m.directRoles...)
-	if m.m.EmailAddressVerified {
-		domain := emailDomain(m.m.EmailAddress)
-		for _, a := range m.org.org.RBACEmailImplicitRoleAssignments {
-			if a.Domain == domain {
-				ids = append(ids, a.RoleID)
-			}
-		}
-	}
+	ids = append(ids, m.emailRoles()...)
 	for _, r := range m.extraRoles {
 		ids = append(ids, r.RoleID)
 	}
