@@ -48,6 +48,10 @@ const AdminPrefix = "/__stytchmock/"
 
 func (m *Mock) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	c := &adminCall{m: m, w: w, r: r, requestID: "request-id-test-" + m.newUUID()}
+	if headerBytes(r) > maxHeaderBytes {
+		writeError(w, c.requestID, errHeadersTooLarge())
+		return
+	}
 	if e := m.adminGuard(r); e != nil {
 		writeError(w, c.requestID, e)
 		return
@@ -272,7 +276,8 @@ func (c *adminCall) ok() { c.json(map[string]string{"status": "ok"}) }
 func (c *adminCall) decode(v any, emptyOK bool) bool {
 	body, tooLarge, err := readBody(c.r, maxBodyBytes)
 	if tooLarge {
-		c.fail(http.StatusRequestEntityTooLarge, "request_too_large", "The request body is larger than %d bytes.", maxBodyBytes)
+		e := errBodyTooLarge()
+		c.fail(e.Status, e.Type, "%s", e.Message)
 		return false
 	}
 	if err == nil && !(emptyOK && len(bytes.TrimSpace(body)) == 0) {

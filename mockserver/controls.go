@@ -48,7 +48,7 @@ func (m *Mock) ProjectRequests(projectID string) []RecordedRequest { return m.lo
 
 // ContractViolations returns every response the mock produced that broke openapi.yaml. Each was
 // replaced by a 500 mock_response_invalid; any entry is a bug in the mock.
-func (m *Mock) ContractViolations() []error { return m.contract.all() }
+func (m *Mock) ContractViolations() []error { return m.violations.all() }
 
 // AddSession registers a member session that requests of projectID may present in the
 // X-Stytch-Member-Session (token) or X-Stytch-Member-SessionJWT (jwt) header.

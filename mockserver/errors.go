@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
+	"github.com/b2bkit/stytchorgs/mockserver/internal/contract"
 	"github.com/b2bkit/stytchorgs/mockserver/internal/store"
 )
 
@@ -77,4 +79,68 @@ func asAPIError(err error) *apiError {
 		return &apiError{Status: status, Type: se.Type, Message: se.Message}
 	}
 	return newError(http.StatusInternalServerError, "internal_server_error", "The mock server failed: %v", err)
+}
+
+// requestError renders a request's violations as Stytch's 400: the first one names the error
+// type and the message, and error_details lists them all. A body that is not one JSON value of
+// bounded depth was never checked against a schema, so it gets the message alone.
+func requestError(vs []contract.Violation) *apiError {
+	first := vs[0]
+	msg := first.Problem
+	if first.Field != "" {
+		msg = first.Field + ": " + first.Problem
+	}
+	e := newError(http.StatusBadRequest, first.ErrorType, "%s", msg)
+	if first.Keyword == contract.KeywordNotJSON || first.Keyword == contract.KeywordTooDeep {
+		return e
+	}
+	details := make([]any, len(vs))
+	for i, v := range vs {
+		details[i] = violationDetail{Field: v.Field, Problem: v.Problem, ErrorType: v.ErrorType}
+	}
+	e.Details = map[string]any{"violations": details}
+	return e
+}
+
+// violationDetail is one violation in error_details.
+type violationDetail struct {
+	Field     string `json:"field"`
+	Problem   string `json:"problem"`
+	ErrorType string `json:"error_type"`
+}
+
+// responseError describes a response that broke the spec, for ContractViolations and the 500
+// that replaces it.
+func responseError(what string, vs []contract.Violation) error {
+	var b strings.Builder
+	b.WriteString(what)
+	for i, v := range vs {
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString("; ")
+		}
+		if v.Field != "" {
+			b.WriteString(v.Field + ": ")
+		}
+		b.WriteString(v.Problem)
+	}
+	return errors.New(b.String())
+}
+
+// routeError maps a routing failure to Stytch's answer.
+func routeError(err error, r *http.Request) *apiError {
+	if errors.Is(err, contract.ErrMethodNotAllowed) {
+		return newError(http.StatusMethodNotAllowed, "method_not_allowed", "%s is not allowed on %s.", r.Method, r.URL.Path)
+	}
+	return newError(http.StatusNotFound, "route_not_found", "No route matches %s %s.", r.Method, r.URL.Path)
+}
+
+func errHeadersTooLarge() *apiError {
+	return newError(http.StatusRequestHeaderFieldsTooLarge, "request_header_fields_too_large",
+		"The request line and headers are larger than %d bytes.", maxHeaderBytes)
+}
+
+func errBodyTooLarge() *apiError {
+	return newError(http.StatusRequestEntityTooLarge, "request_too_large", "The request body is larger than %d bytes.", maxBodyBytes)
 }

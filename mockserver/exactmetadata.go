@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 
 	"github.com/b2bkit/stytchorgs/internal/api"
@@ -29,7 +28,7 @@ func exactMetadata(next api.StrictHandlerFunc, _ string) api.StrictHandlerFunc {
 			trusted, untrusted = (*map[string]any)(req.Body.TrustedMetadata), (*map[string]any)(req.Body.UntrustedMetadata)
 		}
 		if trusted != nil || untrusted != nil {
-			if err := decodeMetadataExactly(r, trusted, untrusted); err != nil {
+			if err := decodeMetadataExactly(ctx, trusted, untrusted); err != nil {
 				return nil, err
 			}
 		}
@@ -38,19 +37,9 @@ func exactMetadata(next api.StrictHandlerFunc, _ string) api.StrictHandlerFunc {
 }
 
 // decodeMetadataExactly replaces the metadata objects the binding decoded with the same objects
-// from the request body (which the pipeline keeps for GetBody), numbers as json.Number.
-func decodeMetadataExactly(r *http.Request, trusted, untrusted *map[string]any) error {
-	if r.GetBody == nil {
-		return nil
-	}
-	body, err := r.GetBody()
-	if err != nil {
-		return err
-	}
-	b, err := io.ReadAll(body)
-	if err != nil {
-		return err
-	}
+// from the request body (which the pipeline keeps in the call), numbers as json.Number.
+func decodeMetadataExactly(ctx context.Context, trusted, untrusted *map[string]any) error {
+	b := callFrom(ctx).body
 	// A map, not a struct: its keys match exactly, as the binding's do (encoding/json would
 	// match struct fields without case).
 	var fields map[string]json.RawMessage

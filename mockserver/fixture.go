@@ -3,13 +3,9 @@ package mockserver
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"time"
-
-	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/b2bkit/stytchorgs/client"
 	"github.com/b2bkit/stytchorgs/internal/api"
@@ -134,22 +130,6 @@ func ParseFixture(b []byte) (Fixture, error) {
 	return f, nil
 }
 
-// decodeStrict decodes exactly one JSON value into v: unknown fields and trailing data other
-// than whitespace are errors. Numbers decoded into `any` (metadata values) are kept exact, as
-// json.Number.
-func decodeStrict(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("unexpected data after the JSON value")
-	}
-	return nil
-}
-
 // Seed adds a fixture's state. Organizations and members are checked against openapi.yaml's
 // create requests and Stytch's rules like requests are; if anything fails, nothing of the
 // fixture is kept. Requests served meanwhile see the project as it was before the fixture or
@@ -255,7 +235,7 @@ func (plan *seedPlan) apply(s *store.Seeder) error {
 // planOrganization checks one fixture organization's create params against the spec like a
 // request's, and turns it into the wire types the store takes.
 func (m *Mock) planOrganization(o FixtureOrganization) (seedOrg, error) {
-	if err := m.checkAgainstSchema("OrganizationCreateRequest", o.OrganizationCreateParams); err != nil {
+	if err := m.spec.CheckSchema("OrganizationCreateRequest", o.OrganizationCreateParams); err != nil {
 		return seedOrg{}, err
 	}
 	req, err := wire[api.OrganizationCreateRequest](o.OrganizationCreateParams)
@@ -277,7 +257,7 @@ func (m *Mock) planOrganization(o FixtureOrganization) (seedOrg, error) {
 
 // planMember checks one fixture member like planOrganization, with its state and sessions.
 func (m *Mock) planMember(mem FixtureMember) (seedMember, error) {
-	if err := m.checkAgainstSchema("MemberCreateRequest", mem.MemberCreateParams); err != nil {
+	if err := m.spec.CheckSchema("MemberCreateRequest", mem.MemberCreateParams); err != nil {
 		return seedMember{}, err
 	}
 	req, err := wire[api.MemberCreateRequest](mem.MemberCreateParams)
@@ -332,18 +312,4 @@ func wire[T any](v any) (T, error) {
 	dec.UseNumber()
 	err = dec.Decode(&out)
 	return out, err
-}
-
-// checkAgainstSchema validates a value against a component schema of openapi.yaml, as a request
-// would be.
-func (m *Mock) checkAgainstSchema(name string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	var value any
-	if err := json.Unmarshal(b, &value); err != nil {
-		return err
-	}
-	return m.spec.doc.Components.Schemas[name].Value.VisitJSON(value, openapi3.VisitAsRequest(), openapi3.DisableSchemaErrorDetails())
 }

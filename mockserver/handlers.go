@@ -9,14 +9,26 @@ import (
 	"github.com/b2bkit/stytchorgs/mockserver/internal/store"
 )
 
-// call is what the request pipeline learned about a request before its handler runs.
+// call is what the request pipeline learned about a request before its handler runs. It is the
+// handler's context (the request's, with the call as its own value), so that handing it over
+// costs no context.WithValue.
 type call struct {
-	requestID string
-	project   *store.Project
-	actor     *store.Actor // nil unless a member session authorized the request
+	context.Context
+	requestID  string
+	project    *store.Project
+	actor      *store.Actor // nil unless a member session authorized the request
+	body       []byte       // as received; exactMetadata reads its metadata again
+	bodyReader bodyReader   // the handler's request body, when kin-openapi did not decode it
 }
 
 type callKey struct{}
+
+func (c *call) Value(key any) any {
+	if key == (callKey{}) {
+		return c
+	}
+	return c.Context.Value(key)
+}
 
 func callFrom(ctx context.Context) *call { return ctx.Value(callKey{}).(*call) }
 

@@ -1,22 +1,25 @@
-package mockserver
+package contract
 
 import (
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"strconv"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/b2bkit/stytchorgs/mockserver/internal/schemacheck"
+	"github.com/b2bkit/stytchorgs/mockserver/internal/contract/internal/schemacheck"
 )
 
-// operation is what the pipeline knows of one operation of the spec, compiled once per process:
-// enough to tell, without kin-openapi, that a request or a response surely conforms. Whatever it
-// cannot vouch for goes to kin-openapi, which stays the authority and writes the messages.
-type operation struct {
+// Operation is one operation of the spec, compiled once per process: what a server needs to
+// know of it, and enough to tell, without kin-openapi, that a request or a response surely
+// conforms (the fast path). Whatever the fast path cannot vouch for goes to kin-openapi, which
+// stays the authority and writes the messages.
+type Operation struct {
 	op             *openapi3.Operation
-	key            string // "METHOD /path template", the generated server's pattern
+	method, path   string
+	pattern        string // "METHOD /path template", as oapi-codegen's std-http server registers it
 	secured        bool   // needs Basic credentials
 	sessionHeaders bool   // takes the member-session headers
 	slow           bool   // a parameter this fast path does not model: always ask kin-openapi
@@ -30,13 +33,33 @@ type operation struct {
 // length, or a boolean.
 type paramCheck struct {
 	in, name  string
+	header    string // name in its canonical form, for a header parameter
 	required  bool
 	boolean   bool
 	minLength int
 }
 
-func compileOperation(doc *openapi3.T, method, path string, item *openapi3.PathItem, op *openapi3.Operation) *operation {
-	o := &operation{op: op, key: method + " " + path, responses: map[int]*schemacheck.Checker{}}
+// ID is the operation's operationId.
+func (o *Operation) ID() string { return o.op.OperationID }
+
+// Method and Path are the operation's HTTP method and path template (/v1/b2b/organizations/{organization_id}).
+func (o *Operation) Method() string { return o.method }
+func (o *Operation) Path() string   { return o.path }
+
+// Pattern is "METHOD /path template", the pattern oapi-codegen's std-http server registers the
+// operation's handler under.
+func (o *Operation) Pattern() string { return o.pattern }
+
+// Secured reports whether the operation needs the project's Basic credentials (all but the
+// JWKS do).
+func (o *Operation) Secured() bool { return o.secured }
+
+// TakesMemberSession reports whether the operation takes the X-Stytch-Member-Session and
+// X-Stytch-Member-SessionJWT headers that act on a member's behalf.
+func (o *Operation) TakesMemberSession() bool { return o.sessionHeaders }
+
+func compileOperation(doc *openapi3.T, method, path string, item *openapi3.PathItem, op *openapi3.Operation) *Operation {
+	o := &Operation{op: op, method: method, path: path, pattern: method + " " + path, responses: map[int]*schemacheck.Checker{}}
 	security := doc.Security
 	if op.Security != nil {
 		security = *op.Security
@@ -49,7 +72,7 @@ func compileOperation(doc *openapi3.T, method, path string, item *openapi3.PathI
 			o.sessionHeaders = true
 		}
 		s := p.Schema.Value
-		pc := paramCheck{in: p.In, name: p.Name, required: p.Required}
+		pc := paramCheck{in: p.In, name: p.Name, required: p.Required, header: textproto.CanonicalMIMEHeaderKey(p.Name)}
 		switch {
 		case s.Type.Is(openapi3.TypeBoolean):
 			pc.boolean = true
@@ -83,23 +106,24 @@ func compileOperation(doc *openapi3.T, method, path string, item *openapi3.PathI
 
 // requestValid reports whether a request surely passes kin-openapi's validation of its
 // parameters and body. Authentication is checked by the caller.
-func (o *operation) requestValid(r *http.Request, pathParams map[string]string, body []byte) bool {
+func (o *Operation) requestValid(rt *Route, body []byte) bool {
 	if o.slow {
 		return false
 	}
+	r := rt.r
 	var query url.Values
 	for _, p := range o.params {
 		var values []string
 		switch p.in {
 		case openapi3.ParameterInPath:
-			values = []string{pathParams[p.name]}
+			values = []string{rt.escapedParam(p.name)}
 		case openapi3.ParameterInQuery:
 			if query == nil {
 				query = r.URL.Query()
 			}
 			values = query[p.name]
 		case openapi3.ParameterInHeader:
-			values = r.Header.Values(p.name)
+			values = r.Header[p.header]
 		default:
 			return false
 		}
@@ -132,7 +156,7 @@ func (o *operation) requestValid(r *http.Request, pathParams map[string]string, 
 
 // responseValid reports whether a response surely passes kin-openapi's validation: a documented
 // status, JSON, and a body its schema accepts.
-func (o *operation) responseValid(status int, header http.Header, body []byte) bool {
+func (o *Operation) responseValid(status int, header http.Header, body []byte) bool {
 	c := o.responses[status]
 	return c != nil && header.Get("Content-Type") == "application/json" && c.Valid(body)
 }

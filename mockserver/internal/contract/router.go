@@ -1,6 +1,7 @@
-package mockserver
+package contract
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -12,8 +13,7 @@ import (
 // matching order (the order its gorillamux router uses) and takes the first whose segments
 // match, so it answers exactly as kin-openapi would, including for the overlapping member paths
 // (router_test.go compares the two on every path), but without regular expressions and without
-// allocating except for the parameters. The one difference: repeated slashes count as one (see
-// find).
+// allocating. The one difference: repeated slashes count as one (see find).
 type router struct {
 	doc   *openapi3.T
 	paths []*pathTemplate
@@ -31,7 +31,11 @@ type pathTemplate struct {
 // maxSegments bounds the request paths the router looks at; no spec path comes close.
 const maxSegments = 16
 
-func newRouter(doc *openapi3.T) *router {
+// maxParams is the most path parameters a spec path may have (Stytch's have up to three); a
+// route holds them in an array, so that routing allocates nothing.
+const maxParams = 4
+
+func newRouter(doc *openapi3.T) (*router, error) {
 	r := &router{doc: doc}
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)
@@ -44,26 +48,29 @@ func newRouter(doc *openapi3.T) *router {
 				t.segments = append(t.segments, part)
 			}
 		}
+		if len(t.names) > maxParams {
+			return nil, fmt.Errorf("contract: %s has more than %d path parameters", path, maxParams)
+		}
 		for method, op := range item.Operations() {
 			t.ops[strings.ToUpper(method)] = op
 		}
 		r.paths = append(r.paths, t)
 	}
-	return r
+	return r, nil
 }
 
-// find returns the operation, its path template and its path parameters (still
-// percent-encoded, as kin-openapi takes them), or routers.ErrPathNotFound or
-// routers.ErrMethodNotAllowed.
+// find returns the operation and its path template, and puts its path parameters into params
+// (still percent-encoded, as kin-openapi takes them, in the order of the template's names); or
+// it returns ErrNotFound or ErrMethodNotAllowed.
 //
 // Repeated slashes count as one, as the official Go SDK needs (given a base URL that ends in
 // "/", it asks for //v1/b2b/sessions/jwks/{project_id}), except where an empty segment can be
 // read as an empty parameter: /organizations//metrics is an organization without an id, not
 // the organization "metrics", and is not found, as kin-openapi answers.
-func (r *router) find(req *http.Request) (*openapi3.Operation, *pathTemplate, map[string]string, error) {
+func (r *router) find(req *http.Request, params *[maxParams]string) (*openapi3.Operation, *pathTemplate, error) {
 	path := req.URL.EscapedPath()
 	if !strings.HasPrefix(path, "/") {
-		return nil, nil, nil, routers.ErrPathNotFound
+		return nil, nil, ErrNotFound
 	}
 	var parts [maxSegments]string
 	n, repeated := 0, false
@@ -74,7 +81,7 @@ func (r *router) find(req *http.Request) (*openapi3.Operation, *pathTemplate, ma
 			continue // a run of slashes is one empty segment here
 		}
 		if n == maxSegments {
-			return nil, nil, nil, routers.ErrPathNotFound
+			return nil, nil, ErrNotFound
 		}
 		parts[n] = part
 		repeated = repeated || (part == "" && more)
@@ -83,7 +90,7 @@ func (r *router) find(req *http.Request) (*openapi3.Operation, *pathTemplate, ma
 	segments := parts[:n]
 	if repeated {
 		if r.emptyParameter(segments) {
-			return nil, nil, nil, routers.ErrPathNotFound
+			return nil, nil, ErrNotFound
 		}
 		segments = withoutRepeatedSlashes(segments)
 	}
@@ -93,22 +100,18 @@ func (r *router) find(req *http.Request) (*openapi3.Operation, *pathTemplate, ma
 		}
 		op := t.ops[req.Method]
 		if op == nil {
-			return nil, nil, nil, routers.ErrMethodNotAllowed
+			return nil, nil, ErrMethodNotAllowed
 		}
-		var params map[string]string
-		if len(t.names) > 0 {
-			params = make(map[string]string, len(t.names))
-			i := 0
-			for j, s := range t.segments {
-				if s == "" {
-					params[t.names[i]] = segments[j]
-					i++
-				}
+		i := 0
+		for j, s := range t.segments {
+			if s == "" {
+				params[i] = segments[j]
+				i++
 			}
 		}
-		return op, t, params, nil
+		return op, t, nil
 	}
-	return nil, nil, nil, routers.ErrPathNotFound
+	return nil, nil, ErrNotFound
 }
 
 // withoutRepeatedSlashes drops the empty segments a repeated slash leaves; a last empty
@@ -171,7 +174,14 @@ func (t *pathTemplate) matches(parts []string) bool {
 	return true
 }
 
-// route builds kin-openapi's description of a match, for the slow path.
-func (r *router) route(t *pathTemplate, method string, op *openapi3.Operation) *routers.Route {
+// ErrNotFound and ErrMethodNotAllowed are Route's answers for a request that matches no path
+// of the spec, or a path but none of its methods. They are kin-openapi's own errors.
+var (
+	ErrNotFound         = routers.ErrPathNotFound
+	ErrMethodNotAllowed = routers.ErrMethodNotAllowed
+)
+
+// kinRoute builds kin-openapi's description of a match, for the slow path.
+func (r *router) kinRoute(t *pathTemplate, method string, op *openapi3.Operation) *routers.Route {
 	return &routers.Route{Spec: r.doc, Path: t.path, PathItem: t.item, Method: method, Operation: op}
 }

@@ -1,0 +1,68 @@
+package mockserver
+
+import (
+	"bytes"
+	"net/http"
+	"sync"
+)
+
+// recorder buffers a response so it can be validated before any of it is sent.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.body.Write(b)
+}
+
+// reset empties r for another response. The header map is cleared, not replaced: the value
+// slices a previous ServeHTTP handed to its ResponseWriter are left as they were.
+func (r *recorder) reset() {
+	if r.header == nil {
+		r.header = http.Header{}
+	}
+	clear(r.header)
+	r.status = 0
+	r.body.Reset()
+}
+
+// sendTo writes the buffered response to w.
+func (r *recorder) sendTo(w http.ResponseWriter) {
+	h := w.Header()
+	for k, v := range r.header {
+		h[k] = v
+	}
+	w.WriteHeader(r.status)
+	_, _ = w.Write(r.body.Bytes())
+}
+
+// contractLog keeps the responses that broke the spec.
+type contractLog struct {
+	mu   sync.Mutex
+	errs []error
+}
+
+func (l *contractLog) add(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.errs = append(l.errs, err)
+}
+
+func (l *contractLog) all() []error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]error(nil), l.errs...)
+}
