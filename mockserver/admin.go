@@ -47,7 +47,7 @@ import (
 const AdminPrefix = "/__stytchmock/"
 
 func (m *Mock) serveAdmin(w http.ResponseWriter, r *http.Request) {
-	c := &adminCall{m: m, w: w, r: r, requestID: "request-id-test-" + m.newUUID()}
+	c := &adminCall{m: m, w: w, r: r, requestID: m.requestID("")}
 	if headerBytes(r) > maxHeaderBytes {
 		writeError(w, c.requestID, errHeadersTooLarge())
 		return

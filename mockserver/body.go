@@ -37,15 +37,21 @@ func readBody(r *http.Request, limit int64) (body []byte, tooLarge bool, err err
 	if r.ContentLength >= 0 {
 		first = min(first, r.ContentLength)
 	}
-	var buf bytes.Buffer
-	buf.Grow(int(first) + bytes.MinRead) // + MinRead: reading the EOF needs no second buffer
-	if _, err := buf.ReadFrom(io.LimitReader(r.Body, limit+1)); err != nil {
-		return nil, false, err
+	buf := make([]byte, 0, first+bytes.MinRead) // + MinRead: reading the EOF needs no second buffer
+	for int64(len(buf)) <= limit {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // grow as append does
+		}
+		n, err := r.Body.Read(buf[len(buf):min(int64(cap(buf)), limit+1)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, false, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
 	}
-	if int64(buf.Len()) > limit {
-		return nil, true, nil
-	}
-	return buf.Bytes(), false, nil
+	return nil, true, nil
 }
 
 // headerBytes is about what the request line and headers of r took on the wire.

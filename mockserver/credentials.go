@@ -1,7 +1,9 @@
 package mockserver
 
 import (
+	"bytes"
 	"crypto/subtle"
+	"encoding/base64"
 	"net/http"
 	"regexp"
 	"sync"
@@ -26,10 +28,10 @@ func unauthorized(format string, args ...any) *apiError {
 // check accepts a project id and secret, or says why not. By default any project id of the
 // shape validProjectID accepts is accepted with a non-empty secret, and the first secret seen for
 // an id is the only one accepted after.
-func (c *credentials) check(projectID, secret string) *apiError {
+func (c *credentials) check(projectID string, secret []byte) *apiError {
 	if c.pinned != nil {
 		want, ok := c.pinned[projectID]
-		if !ok || subtle.ConstantTimeCompare([]byte(want), []byte(secret)) != 1 {
+		if !ok || subtle.ConstantTimeCompare([]byte(want), secret) != 1 {
 			return unauthorized("Unauthorized credentials.")
 		}
 		return nil
@@ -37,17 +39,17 @@ func (c *credentials) check(projectID, secret string) *apiError {
 	if !validProjectID(projectID) {
 		return unauthorized("Unauthorized credentials: %s", projectIDRule)
 	}
-	if secret == "" {
+	if len(secret) == 0 {
 		return unauthorized("Unauthorized credentials: the secret is empty.")
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	first, ok := c.seen[projectID]
 	if !ok {
-		c.seen[projectID] = secret
+		c.seen[projectID] = string(secret)
 		return nil
 	}
-	if subtle.ConstantTimeCompare([]byte(first), []byte(secret)) != 1 {
+	if subtle.ConstantTimeCompare([]byte(first), secret) != 1 {
 		return unauthorized("Unauthorized credentials.")
 	}
 	return nil
@@ -69,11 +71,55 @@ func (c *credentials) forget(projectID string) {
 
 // checkBasic checks credentials already parsed from an Authorization header; ok is false when
 // there was no Basic one.
-func (c *credentials) checkBasic(id, secret string, ok bool) *apiError {
+func (c *credentials) checkBasic(id string, secret []byte, ok bool) *apiError {
 	if !ok {
 		return unauthorized("Unauthorized credentials: send the project id and secret with HTTP Basic authentication.")
 	}
 	return c.check(id, secret)
+}
+
+// basicAuth reads a request's HTTP Basic credentials as r.BasicAuth does, but decodes them into
+// buf (falling back to r.BasicAuth when they do not fit), so that only the project id becomes a
+// string. ok is false when the request has no Basic credentials.
+func basicAuth(r *http.Request, buf []byte) (projectID string, secret []byte, ok bool) {
+	const prefix = "Basic "
+	auth := r.Header.Get("Authorization")
+	if len(auth) < len(prefix) || !asciiEqualFold(auth[:len(prefix)], prefix) {
+		return "", nil, false
+	}
+	encoded := auth[len(prefix):]
+	if base64.StdEncoding.DecodedLen(len(encoded)) > len(buf) {
+		id, s, ok := r.BasicAuth()
+		return id, []byte(s), ok
+	}
+	n, err := base64.StdEncoding.Decode(buf, []byte(encoded))
+	if err != nil {
+		return "", nil, false
+	}
+	id, secret, ok := bytes.Cut(buf[:n], []byte(":"))
+	if !ok {
+		return "", nil, false
+	}
+	return string(id), secret, true
+}
+
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range len(a) {
+		if lower(a[i]) != lower(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // projectIDPattern is the shape of the project ids the mock accepts unless credentials are

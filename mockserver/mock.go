@@ -20,7 +20,7 @@ type Mock struct {
 	faults     faultSet
 	log        requestLog
 	logger     *slog.Logger
-	newUUID    func() string
+	newID      func() (hi, lo uint64)
 	violations contractLog
 	// reference is the HTML API reference served at /__stytchmock/docs, if any.
 	reference []byte
@@ -39,13 +39,13 @@ func NewMock(opts ...Option) (*Mock, error) {
 		return nil, fmt.Errorf("mockserver: %w", err)
 	}
 	m := &Mock{
-		spec:    spec,
-		store:   store.New(store.Options{Now: cfg.now, NewUUID: cfg.newUUID, CursorKey: cfg.cursorKey}),
-		creds:   newCredentials(cfg.credentials),
-		routes:  map[string]http.HandlerFunc{},
-		log:     requestLog{budget: cfg.requestLogBytes},
-		logger:  cfg.logger,
-		newUUID: cfg.newUUID,
+		spec:   spec,
+		store:  store.New(store.Options{Now: cfg.now, NewUUID: func() string { return uuidV4(cfg.newID()) }, CursorKey: cfg.cursorKey}),
+		creds:  newCredentials(cfg.credentials),
+		routes: map[string]http.HandlerFunc{},
+		log:    requestLog{budget: cfg.requestLogBytes},
+		logger: cfg.logger,
+		newID:  cfg.newID,
 
 		reference:  cfg.reference,
 		adminHosts: cfg.adminHosts,

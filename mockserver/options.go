@@ -3,6 +3,7 @@ package mockserver
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -19,8 +20,8 @@ type Option func(*config) error
 type config struct {
 	credentials map[string]string
 	now         func() time.Time
-	newUUID     func() string
-	cursorKey   []byte // nil: the store picks a random one
+	newID       func() (hi, lo uint64) // the 128 bits of the next UUID, before uuidV4 marks them
+	cursorKey   []byte                 // nil: the store picks a random one
 	logger      *slog.Logger
 	fixtures    []Fixture
 	reference   []byte
@@ -30,7 +31,7 @@ type config struct {
 }
 
 func newConfig(opts []Option) (*config, error) {
-	cfg := &config{now: time.Now, newUUID: randomUUID, requestLogBytes: DefaultRequestLogBytes}
+	cfg := &config{now: time.Now, newID: randomID, requestLogBytes: DefaultRequestLogBytes}
 	for _, o := range opts {
 		if err := o(cfg); err != nil {
 			return nil, err
@@ -39,20 +40,33 @@ func newConfig(opts []Option) (*config, error) {
 	return cfg, nil
 }
 
-// randomUUID returns a random version 4 UUID. A mock's ids need to be unique, not
+// randomID returns the bits of a random UUID. A mock's ids need to be unique, not
 // unpredictable, so they come from math/rand/v2 (ChaCha8, seeded once by the runtime), which
 // costs no system call, rather than from crypto/rand.
-func randomUUID() string { return uuidV4(rand.Uint64(), rand.Uint64()) }
+func randomID() (hi, lo uint64) { return rand.Uint64(), rand.Uint64() }
 
 // uuidV4 formats 128 bits as a version 4 (RFC 4122 variant) UUID, overwriting the six bits
 // those take.
 func uuidV4(hi, lo uint64) string {
+	var b [36]byte
+	return string(appendUUIDv4(b[:0], hi, lo))
+}
+
+// appendUUIDv4 appends uuidV4(hi, lo) to dst.
+func appendUUIDv4(dst []byte, hi, lo uint64) []byte {
 	var u uuid.UUID
 	binary.BigEndian.PutUint64(u[:8], hi)
 	binary.BigEndian.PutUint64(u[8:], lo)
 	u[6] = u[6]&0x0f | 0x40 // version 4
 	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
-	return u.String()
+	var s [36]byte
+	hex.Encode(s[0:8], u[0:4])
+	hex.Encode(s[9:13], u[4:6])
+	hex.Encode(s[14:18], u[6:8])
+	hex.Encode(s[19:23], u[8:10])
+	hex.Encode(s[24:36], u[10:16])
+	s[8], s[13], s[18], s[23] = '-', '-', '-', '-'
+	return append(dst, s[:]...)
 }
 
 // WithCredentials accepts exactly these project id and secret pairs and no others. Without it,
@@ -98,7 +112,7 @@ func WithDeterministicIDs(seed string) Option {
 		var n atomic.Uint64
 		sum := sha256.Sum256([]byte(seed))
 		prefix := binary.BigEndian.Uint64(sum[:8])
-		c.newUUID = func() string { return uuidV4(prefix, n.Add(1)) }
+		c.newID = func() (uint64, uint64) { return prefix, n.Add(1) }
 		key := sha256.Sum256([]byte("stytchmock search cursors\x00" + seed))
 		c.cursorKey = key[:]
 		return nil

@@ -68,8 +68,10 @@ type exchange struct {
 	route contract.Route  // set once the request is routed
 	begin time.Time
 
-	projectID, secret string // from the Basic credentials, if any
-	hasAuth           bool
+	projectID string // from the Basic credentials, if any
+	secret    []byte // in auth
+	hasAuth   bool
+	auth      [512]byte
 	// unrouted: the answer belongs to no operation (a fault, an unknown route, a body too
 	// large), so only its error body can be checked.
 	unrouted bool
@@ -87,7 +89,7 @@ func (x *exchange) start(r *http.Request) {
 
 // release returns x to the pool, keeping only its response buffers.
 func (x *exchange) release() {
-	rec := x.rec
+	rec := x.rec // the rest is zeroed, the secret decoded into auth too
 	*x = exchange{rec: rec}
 	exchanges.Put(x)
 }
@@ -99,7 +101,7 @@ func (x *exchange) release() {
 func (m *Mock) readHeaders(x *exchange) bool {
 	if headerBytes(x.r) <= maxHeaderBytes {
 		x.entry.Header = loggedHeader(x.r.Header)
-		x.projectID, x.secret, x.hasAuth = x.r.BasicAuth()
+		x.projectID, x.secret, x.hasAuth = basicAuth(x.r, x.auth[:])
 		x.requestID = m.requestID(x.projectID)
 		if m.creds.wellFormed(x.projectID) {
 			x.entry.ProjectID = x.projectID // and not 30 KB of whatever a request sent as one
@@ -116,7 +118,10 @@ func (m *Mock) readHeaders(x *exchange) bool {
 // requestID is a new request id for a request that names projectID: request-id-test-… or
 // request-id-live-…, as Stytch's say which environment answered.
 func (m *Mock) requestID(projectID string) string {
-	return "request-id-" + store.Env(projectID) + "-" + m.newUUID()
+	hi, lo := m.newID()
+	var b [64]byte
+	id := append(append(append(b[:0], "request-id-"...), store.Env(projectID)...), '-')
+	return string(appendUUIDv4(id, hi, lo))
 }
 
 // takeFault applies the first injected fault that matches the request: a latency, then a

@@ -173,13 +173,24 @@ func loggedHeader(h http.Header) http.Header {
 	out := make(http.Header, len(h))
 	for k, v := range h {
 		if carriesCredential(k) {
-			masked := make([]string, len(v))
-			for i := range masked {
-				masked[i] = Redacted
-			}
-			v = masked
+			v = masked(len(v))
 		}
 		out[k] = v
+	}
+	return out
+}
+
+// redactedOnce is the logged value of a credential header sent once, as they are: shared by
+// every entry, like the other values an entry shares with its request, and as read-only.
+var redactedOnce = []string{Redacted}
+
+func masked(n int) []string {
+	if n == 1 {
+		return redactedOnce
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = Redacted
 	}
 	return out
 }
@@ -192,9 +203,19 @@ func loggedHeader(h http.Header) http.Header {
 var credentialWords = []string{"auth", "cookie", "session", "token", "secret", "passw", "jwt", "api-key", "apikey", "api_key", "credential", "signature"}
 
 func carriesCredential(name string) bool {
-	name = strings.ToLower(name)
 	for _, w := range credentialWords {
-		if strings.Contains(name, w) {
+		if containsFold(name, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold reports whether s contains word (lowercase ASCII) without regard to ASCII case,
+// without allocating a lowercased copy of s.
+func containsFold(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(word)], word) {
 			return true
 		}
 	}
