@@ -12,6 +12,9 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/b2bkit/stytchorgs"
 	"github.com/b2bkit/stytchorgs/internal/api"
 	"github.com/b2bkit/stytchorgs/mockserver"
@@ -27,118 +30,10 @@ const (
 	adminMemberID = "member-test-7c0ffee0-1d2b-4c3d-8e4f-5a6b7c8d9e0f"
 )
 
-// adminResp is what a request got back.
-type adminResp struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-// adminError is the body of a Stytch error.
-type adminError struct {
-	StatusCode   int            `json:"status_code"`
-	RequestID    string         `json:"request_id"`
-	ErrorType    string         `json:"error_type"`
-	ErrorMessage string         `json:"error_message"`
-	ErrorURL     string         `json:"error_url"`
-	ErrorDetails map[string]any `json:"error_details"`
-}
-
-// adminSend sends a request; user and secret are sent with HTTP Basic unless both are empty.
-// headers are pairs of name and value.
-func adminSend(t *testing.T, srv *mockserver.Server, user, secret, method, path, body string, headers ...string) adminResp {
-	t.Helper()
-	var r io.Reader
-	if body != "" {
-		r = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, srv.URL+path, r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != "" || method == http.MethodPost {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if user != "" || secret != "" {
-		req.SetBasicAuth(user, secret)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return adminResp{status: resp.StatusCode, header: resp.Header, body: b}
-}
-
-// adminCall calls the admin API, which takes no credentials; path is relative to AdminPrefix.
-func adminCall(t *testing.T, srv *mockserver.Server, method, path, body string) adminResp {
-	t.Helper()
-	return adminSend(t, srv, "", "", method, mockserver.AdminPrefix+path, body)
-}
-
-// adminAPI calls the Stytch API as the test project.
-func adminAPI(t *testing.T, srv *mockserver.Server, method, path, body string, headers ...string) adminResp {
-	t.Helper()
-	return adminSend(t, srv, adminProject, adminSecret, method, path, body, headers...)
-}
-
-// adminCheckOK fails the test unless r is the admin API's {"status":"ok"}.
-func adminCheckOK(t *testing.T, r adminResp) {
-	t.Helper()
-	if r.status != 200 || strings.TrimSpace(string(r.body)) != `{"status":"ok"}` {
-		t.Fatalf("got %d %s, want 200 {\"status\":\"ok\"}", r.status, r.body)
-	}
-	if ct := r.header.Get("Content-Type"); ct != "application/json" {
-		t.Errorf("Content-Type = %q", ct)
-	}
-}
-
-// adminCheckStatus fails the test unless r has the status, and returns its body decoded.
-func adminCheckStatus(t *testing.T, r adminResp, want int) map[string]any {
-	t.Helper()
-	if r.status != want {
-		t.Fatalf("status %d, want %d: %s", r.status, want, r.body)
-	}
-	var v map[string]any
-	if err := json.Unmarshal(r.body, &v); err != nil {
-		t.Fatalf("body is not a JSON object: %v: %s", err, r.body)
-	}
-	return v
-}
-
-// adminCheckError fails the test unless r is a Stytch-shaped error of the status and type.
-func adminCheckError(t *testing.T, r adminResp, wantStatus int, wantType string) adminError {
-	t.Helper()
-	var e adminError
-	if err := json.Unmarshal(r.body, &e); err != nil {
-		t.Fatalf("error body is not JSON: %v: %s", err, r.body)
-	}
-	if r.status != wantStatus || e.StatusCode != wantStatus || e.ErrorType != wantType {
-		t.Fatalf("got %d (status_code %d, error_type %q), want %d %q: %s", r.status, e.StatusCode, e.ErrorType, wantStatus, wantType, r.body)
-	}
-	if !strings.HasPrefix(e.RequestID, "request-id-") || e.ErrorMessage == "" {
-		t.Errorf("request_id or error_message missing: %s", r.body)
-	}
-	if want := fmt.Sprintf("https://stytch.com/docs/b2b/api/errors/%d#%s", wantStatus, wantType); e.ErrorURL != want {
-		t.Errorf("error_url = %q, want %q", e.ErrorURL, want)
-	}
-	if ct := r.header.Get("Content-Type"); ct != "application/json" {
-		t.Errorf("Content-Type = %q", ct)
-	}
-	return e
-}
-
 // adminOrgTotal counts the test project's organizations through the search API.
 func adminOrgTotal(t *testing.T, srv *mockserver.Server) int {
 	t.Helper()
-	r := adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations/search", `{}`)
+	r := send(t, srv, adminProject, adminSecret, http.MethodPost, "/v1/b2b/organizations/search", `{}`)
 	var body api.OrganizationSearchResponse
 	if r.status != 200 || json.Unmarshal(r.body, &body) != nil {
 		t.Fatalf("search organizations: %d %s", r.status, r.body)
@@ -147,23 +42,6 @@ func adminOrgTotal(t *testing.T, srv *mockserver.Server) int {
 		t.Fatalf("search: total %d but %d organizations", body.ResultsMetadata.Total, len(body.Organizations))
 	}
 	return len(body.Organizations)
-}
-
-// adminRequests decodes GET /__stytchmock/requests.
-func adminRequests(t *testing.T, srv *mockserver.Server) ([]mockserver.RecordedRequest, []byte) {
-	t.Helper()
-	r := adminCall(t, srv, http.MethodGet, "requests", "")
-	if r.status != 200 {
-		t.Fatalf("GET requests: %d %s", r.status, r.body)
-	}
-	if !bytes.HasPrefix(bytes.TrimSpace(r.body), []byte("[")) {
-		t.Fatalf("GET requests is not a JSON array: %s", r.body)
-	}
-	var out []mockserver.RecordedRequest
-	if err := json.Unmarshal(r.body, &out); err != nil {
-		t.Fatalf("GET requests: %v: %s", err, r.body)
-	}
-	return out, r.body
 }
 
 // adminFixture is a valid fixture of the test project: a Connected App, a custom role in the
@@ -204,9 +82,9 @@ func adminFixture(extraOrgs string) string {
 func TestAdminHealth(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	adminCheckOK(t, adminCall(t, srv, http.MethodGet, "health", ""))
+	expectStatusOK(t, callAdmin(t, srv, http.MethodGet, "health", ""))
 	// The admin API ignores credentials, even wrong ones.
-	adminCheckOK(t, adminSend(t, srv, "project-nope", "", http.MethodGet, mockserver.AdminPrefix+"health", ""))
+	expectStatusOK(t, send(t, srv, "project-nope", "", http.MethodGet, mockserver.AdminPrefix+"health", ""))
 	if reqs := srv.Requests(); len(reqs) != 0 {
 		t.Errorf("admin requests were logged: %+v", reqs)
 	}
@@ -216,15 +94,15 @@ func TestAdminResetAll(t *testing.T) {
 	t.Parallel()
 	for name, reset := range map[string]func(t *testing.T, srv *mockserver.Server){
 		"admin API": func(t *testing.T, srv *mockserver.Server) {
-			adminCheckOK(t, adminCall(t, srv, http.MethodPost, "reset-all", ""))
+			expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "reset-all", ""))
 		},
 		"ResetAll method": func(_ *testing.T, srv *mockserver.Server) { srv.ResetAll() },
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv := mockserver.Start(t)
-			adminCheckOK(t, adminCall(t, srv, http.MethodPost, "fixtures", adminFixture("")))
-			adminCheckStatus(t, adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations",
+			expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "fixtures", adminFixture("")))
+			expectStatus(t, send(t, srv, adminProject, adminSecret, http.MethodPost, "/v1/b2b/organizations",
 				`{"organization_name":"Acme","organization_slug":"acme"}`), 200)
 			if n := adminOrgTotal(t, srv); n != 2 {
 				t.Fatalf("%d organizations before the reset, want 2", n)
@@ -238,33 +116,33 @@ func TestAdminResetAll(t *testing.T) {
 
 			reset(t, srv)
 
-			if reqs, _ := adminRequests(t, srv); len(reqs) != 0 {
+			if reqs, _ := loggedRequests(t, srv); len(reqs) != 0 {
 				t.Errorf("request log after reset: %+v", reqs)
 			}
 			if f := srv.PendingFaults(); len(f) != 0 {
 				t.Errorf("faults after reset: %+v", f)
 			}
 			// The learned secret is forgotten: another secret is now the project's.
-			other := adminSend(t, srv, adminProject, "a-new-secret", http.MethodPost, "/v1/b2b/organizations/search", `{}`)
-			v := adminCheckStatus(t, other, 200)
+			other := send(t, srv, adminProject, "a-new-secret", http.MethodPost, "/v1/b2b/organizations/search", `{}`)
+			v := expectStatus(t, other, 200)
 			if md, _ := v["results_metadata"].(map[string]any); md["total"] != 0.0 {
 				t.Errorf("organizations after reset: %s", other.body)
 			}
-			adminCheckError(t, adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/acme", ""), 401, "unauthorized_credentials")
+			expectStytchError(t, send(t, srv, adminProject, adminSecret, http.MethodGet, "/v1/b2b/organizations/acme", ""), 401, "unauthorized_credentials")
 			// The rbac fault is gone, and so is the fixture's custom role.
-			pol := adminSend(t, srv, adminProject, "a-new-secret", http.MethodGet, "/v1/b2b/rbac/policy", "")
-			adminCheckStatus(t, pol, 200)
+			pol := send(t, srv, adminProject, "a-new-secret", http.MethodGet, "/v1/b2b/rbac/policy", "")
+			expectStatus(t, pol, 200)
 			if bytes.Contains(pol.body, []byte("fixture-auditor")) {
 				t.Errorf("the fixture's policy survived the reset: %s", pol.body)
 			}
 			for _, path := range []string{"/v1/b2b/organizations/acme", "/v1/b2b/organizations/" + adminOrgID} {
-				r := adminSend(t, srv, adminProject, "a-new-secret", http.MethodGet, path, "")
-				adminCheckError(t, r, 404, "organization_not_found")
+				r := send(t, srv, adminProject, "a-new-secret", http.MethodGet, path, "")
+				expectStytchError(t, r, 404, "organization_not_found")
 			}
-			r := adminSend(t, srv, adminProject, "a-new-secret", http.MethodGet, "/v1/b2b/organizations/members/dangerously_get/"+adminMemberID+"?include_deleted=true", "")
-			adminCheckError(t, r, 404, "member_not_found")
+			r := send(t, srv, adminProject, "a-new-secret", http.MethodGet, "/v1/b2b/organizations/members/dangerously_get/"+adminMemberID+"?include_deleted=true", "")
+			expectStytchError(t, r, 404, "member_not_found")
 			// The fixture can be seeded again: its fixed ids and slugs are free.
-			adminCheckOK(t, adminCall(t, srv, http.MethodPost, "fixtures", adminFixture("")))
+			expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "fixtures", adminFixture("")))
 		})
 	}
 }
@@ -272,13 +150,13 @@ func TestAdminResetAll(t *testing.T) {
 func TestAdminFixturesSeed(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	adminCheckOK(t, adminCall(t, srv, http.MethodPost, "fixtures", adminFixture(`{"organization_name": "Second", "organization_slug": "second"}`)))
+	expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "fixtures", adminFixture(`{"organization_name": "Second", "organization_slug": "second"}`)))
 	if n := adminOrgTotal(t, srv); n != 2 {
 		t.Fatalf("%d organizations, want 2", n)
 	}
-	r := adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/"+adminOrgID+"/member?member_id="+adminMemberID, "")
+	r := send(t, srv, adminProject, adminSecret, http.MethodGet, "/v1/b2b/organizations/"+adminOrgID+"/member?member_id="+adminMemberID, "")
 	var m api.MemberResponse
-	if adminCheckStatus(t, r, 200); json.Unmarshal(r.body, &m) != nil {
+	if expectStatus(t, r, 200); json.Unmarshal(r.body, &m) != nil {
 		t.Fatalf("member: %s", r.body)
 	}
 	if m.Member.MemberID != adminMemberID || m.Organization.OrganizationSlug != "rollback-first" ||
@@ -286,18 +164,18 @@ func TestAdminFixturesSeed(t *testing.T) {
 		t.Errorf("member = %+v", m.Member)
 	}
 	// The fixture's session authorizes requests as the member.
-	r = adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/"+adminOrgID+"/connected_apps", "",
+	r = send(t, srv, adminProject, adminSecret, http.MethodGet, "/v1/b2b/organizations/"+adminOrgID+"/connected_apps", "",
 		"X-Stytch-Member-Session", "session-token-rollback")
-	adminCheckStatus(t, r, 200)
+	expectStatus(t, r, 200)
 	if !bytes.Contains(r.body, []byte("connected-app-test-rollback")) {
 		t.Errorf("connected apps: %s", r.body)
 	}
-	pol := adminAPI(t, srv, http.MethodGet, "/v1/b2b/rbac/policy", "")
-	if adminCheckStatus(t, pol, 200); !bytes.Contains(pol.body, []byte("fixture-auditor")) {
+	pol := send(t, srv, adminProject, adminSecret, http.MethodGet, "/v1/b2b/rbac/policy", "")
+	if expectStatus(t, pol, 200); !bytes.Contains(pol.body, []byte("fixture-auditor")) {
 		t.Errorf("the fixture's role is not in the policy: %s", pol.body)
 	}
 	// Seeding the same fixture again breaks its fixed ids: refused, and the first stays.
-	adminCheckError(t, adminCall(t, srv, http.MethodPost, "fixtures", adminFixture("")), 400, "invalid_fixture")
+	expectStytchError(t, callAdmin(t, srv, http.MethodPost, "fixtures", adminFixture("")), 400, "invalid_fixture")
 	if n := adminOrgTotal(t, srv); n != 2 {
 		t.Fatalf("%d organizations after a refused fixture, want 2", n)
 	}
@@ -328,31 +206,31 @@ func TestAdminFixturesRejectedLeaveNothing(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv := mockserver.Start(t)
-			adminCheckError(t, adminCall(t, srv, http.MethodPost, "fixtures", tc.body), 400, tc.wantType)
+			expectStytchError(t, callAdmin(t, srv, http.MethodPost, "fixtures", tc.body), 400, tc.wantType)
 
 			if n := adminOrgTotal(t, srv); n != 0 {
 				t.Fatalf("%d organizations after a refused fixture, want 0", n)
 			}
-			adminCheckError(t, adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/"+adminOrgID, ""), 404, "organization_not_found")
-			adminCheckError(t, adminAPI(t, srv, http.MethodGet,
+			expectStytchError(t, send(t, srv, adminProject, adminSecret, http.MethodGet, "/v1/b2b/organizations/"+adminOrgID, ""), 404, "organization_not_found")
+			expectStytchError(t, send(t, srv, adminProject, adminSecret, http.MethodGet,
 				"/v1/b2b/organizations/members/dangerously_get/"+adminMemberID+"?include_deleted=true", ""), 404, "member_not_found")
-			pol := adminAPI(t, srv, http.MethodGet, "/v1/b2b/rbac/policy", "")
-			if adminCheckStatus(t, pol, 200); bytes.Contains(pol.body, []byte("fixture-auditor")) {
+			pol := send(t, srv, adminProject, adminSecret, http.MethodGet, "/v1/b2b/rbac/policy", "")
+			if expectStatus(t, pol, 200); bytes.Contains(pol.body, []byte("fixture-auditor")) {
 				t.Errorf("the refused fixture's role stayed in the policy: %s", pol.body)
 			}
 			// The Connected App is gone: a member cannot authorize it.
 			grant := `{"project_id": "` + adminProject + `", "organizations": [{"organization_name": "Probe", "members": [
 				{"email_address": "probe@probe.com", "connected_apps": [{"connected_app_id": "connected-app-test-rollback", "scopes": []}]}]}]}`
-			e := adminCheckError(t, adminCall(t, srv, http.MethodPost, "fixtures", grant), 400, "invalid_fixture")
+			e := expectStytchError(t, callAdmin(t, srv, http.MethodPost, "fixtures", grant), 400, "invalid_fixture")
 			if !strings.Contains(e.ErrorMessage, "connected_app_not_found") {
 				t.Errorf("a grant of the refused fixture's app: %s", e.ErrorMessage)
 			}
 			// The slug and the claimed domain are free again.
-			adminCheckStatus(t, adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations",
+			expectStatus(t, send(t, srv, adminProject, adminSecret, http.MethodPost, "/v1/b2b/organizations",
 				`{"organization_name":"Again","organization_slug":"rollback-first","claimed_email_domains":["rollback-first.com"]}`), 200)
 			// And the whole fixture applies now.
 			srv.ResetAll()
-			adminCheckOK(t, adminCall(t, srv, http.MethodPost, "fixtures", adminFixture("")))
+			expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "fixtures", adminFixture("")))
 		})
 	}
 }
@@ -362,17 +240,17 @@ func TestAdminRejectsTrailingData(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
 	fixture := `{"project_id": "` + adminProject + `", "organizations": [{"organization_name": "Trailing", "organization_slug": "trailing"}]}`
-	adminCheckError(t, adminCall(t, srv, http.MethodPost, "fixtures", fixture+"}"), 400, "bad_request")
-	adminCheckError(t, adminCall(t, srv, http.MethodPost, "fixtures", fixture+` {"project_id": "project-test-other"}`), 400, "bad_request")
+	expectStytchError(t, callAdmin(t, srv, http.MethodPost, "fixtures", fixture+"}"), 400, "bad_request")
+	expectStytchError(t, callAdmin(t, srv, http.MethodPost, "fixtures", fixture+` {"project_id": "project-test-other"}`), 400, "bad_request")
 	if n := adminOrgTotal(t, srv); n != 0 {
 		t.Errorf("%d organizations after refused fixtures, want 0", n)
 	}
-	adminCheckError(t, adminCall(t, srv, http.MethodPost, "faults", `{"status": 500}}`), 400, "bad_request")
+	expectStytchError(t, callAdmin(t, srv, http.MethodPost, "faults", `{"status": 500}}`), 400, "bad_request")
 	if f := srv.PendingFaults(); len(f) != 0 {
 		t.Errorf("PendingFaults() = %+v after a refused fault", f)
 	}
 	// Trailing whitespace is fine.
-	adminCheckOK(t, adminCall(t, srv, http.MethodPost, "fixtures", fixture+"\n"))
+	expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "fixtures", fixture+"\n"))
 }
 
 // The request log keeps the latest requests that fit its byte budget, oldest dropped first.
@@ -384,7 +262,7 @@ func TestRequestLogBudgetKeepsTheLatest(t *testing.T) {
 	const sent = 100
 	for i := range sent {
 		body := fmt.Sprintf(`{"organization_name":"%s","organization_slug":"slug-%d"}`, name, i)
-		adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations", body)
+		send(t, srv, adminProject, adminSecret, http.MethodPost, "/v1/b2b/organizations", body)
 	}
 	reqs := srv.Requests()
 	// Each entry holds a 4 KB body: the budget holds fewer than 16 of them, and more than a few.
@@ -397,7 +275,7 @@ func TestRequestLogBudgetKeepsTheLatest(t *testing.T) {
 			t.Fatalf("requests[%d] of %d is not the request with %s: %.80s…", i, len(reqs), want, r.Body)
 		}
 	}
-	if logged, _ := adminRequests(t, srv); len(logged) != len(reqs) {
+	if logged, _ := loggedRequests(t, srv); len(logged) != len(reqs) {
 		t.Errorf("GET requests has %d entries, Requests() %d", len(logged), len(reqs))
 	}
 }
@@ -407,7 +285,7 @@ func TestRequestLogBudgetTruncatesABodyTooLargeAlone(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t, mockserver.WithRequestLogBytes(16<<10))
 	body := `{"organization_name":"` + strings.Repeat("é", 50000) + `"}`
-	adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations", body)
+	send(t, srv, adminProject, adminSecret, http.MethodPost, "/v1/b2b/organizations", body)
 	reqs := srv.Requests()
 	if len(reqs) != 1 {
 		t.Fatalf("the log holds %d requests, want 1", len(reqs))
@@ -425,8 +303,8 @@ func TestRequestLogBudgetTruncatesABodyTooLargeAlone(t *testing.T) {
 func TestRequestLogBudgetZeroKeepsNothing(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t, mockserver.WithRequestLogBytes(0))
-	adminCheckStatus(t, adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations/search", `{}`), 200)
-	if reqs, raw := adminRequests(t, srv); len(reqs) != 0 || len(srv.Requests()) != 0 {
+	expectStatus(t, send(t, srv, adminProject, adminSecret, http.MethodPost, "/v1/b2b/organizations/search", `{}`), 200)
+	if reqs, raw := loggedRequests(t, srv); len(reqs) != 0 || len(srv.Requests()) != 0 {
 		t.Errorf("a log with no budget holds %s", raw)
 	}
 	if _, err := mockserver.New(mockserver.WithRequestLogBytes(-1)); err == nil {
@@ -440,7 +318,7 @@ func TestRequestLogKeepsNoBodyOfRefusedRequests(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
 	body := `{"organization_name":"Kept only when authenticated"}`
-	adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations", `{"organization_name":"First"}`) // learns the secret
+	send(t, srv, adminProject, adminSecret, http.MethodPost, "/v1/b2b/organizations", `{"organization_name":"First"}`) // learns the secret
 	for _, tc := range []struct {
 		user, secret, path string
 		wantStatus         int
@@ -450,9 +328,9 @@ func TestRequestLogKeepsNoBodyOfRefusedRequests(t *testing.T) {
 		{adminProject, "wrong-secret", "/v1/b2b/organizations", 401},
 		{"project-nope", "s", "/v1/b2b/organizations", 401},
 	} {
-		adminCheckStatus(t, adminSend(t, srv, tc.user, tc.secret, http.MethodPost, tc.path, body), tc.wantStatus)
+		expectStatus(t, send(t, srv, tc.user, tc.secret, http.MethodPost, tc.path, body), tc.wantStatus)
 	}
-	adminCheckStatus(t, adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations", body), 200)
+	expectStatus(t, send(t, srv, adminProject, adminSecret, http.MethodPost, "/v1/b2b/organizations", body), 200)
 
 	reqs := srv.Requests()
 	if len(reqs) != 6 {
@@ -510,7 +388,7 @@ func TestAdminRequestsStreamsTheLog(t *testing.T) {
 	srv := mockserver.Start(t, mockserver.WithRequestLogBytes(16<<20))
 	body := `{"organization_name":"` + strings.Repeat("x", 200_000) + `"}`
 	for range 20 {
-		adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations", body)
+		send(t, srv, adminProject, adminSecret, http.MethodPost, "/v1/b2b/organizations", body)
 	}
 	w := &largestWrite{ResponseRecorder: httptest.NewRecorder()}
 	srv.Handler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "http://127.0.0.1"+mockserver.AdminPrefix+"requests", nil))
@@ -539,7 +417,7 @@ func TestAdminFixturesBodyTooLarge(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
 	big := `{"project_id": "` + adminProject + `", "organizations": [{"organization_name": "` + strings.Repeat("a", 1<<20) + `"}]}`
-	adminCheckError(t, adminCall(t, srv, http.MethodPost, "fixtures", big), 413, "request_too_large")
+	expectStytchError(t, callAdmin(t, srv, http.MethodPost, "fixtures", big), 413, "request_too_large")
 	if n := adminOrgTotal(t, srv); n != 0 {
 		t.Fatalf("%d organizations, want 0", n)
 	}
@@ -548,20 +426,20 @@ func TestAdminFixturesBodyTooLarge(t *testing.T) {
 func TestAdminSessions(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	adminCheckOK(t, adminCall(t, srv, http.MethodPost, "fixtures", adminFixture("")))
+	expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "fixtures", adminFixture("")))
 	path := "/v1/b2b/organizations/" + adminOrgID + "/connected_apps"
 
-	adminCheckError(t, adminAPI(t, srv, http.MethodGet, path, "", "X-Stytch-Member-Session", "session-token-new"), 404, "session_not_found")
-	adminCheckError(t, adminAPI(t, srv, http.MethodGet, path, "", "X-Stytch-Member-SessionJWT", "eyJ.new.jwt"), 404, "session_not_found")
+	expectStytchError(t, send(t, srv, adminProject, adminSecret, http.MethodGet, path, "", "X-Stytch-Member-Session", "session-token-new"), 404, "session_not_found")
+	expectStytchError(t, send(t, srv, adminProject, adminSecret, http.MethodGet, path, "", "X-Stytch-Member-SessionJWT", "eyJ.new.jwt"), 404, "session_not_found")
 
-	adminCheckOK(t, adminCall(t, srv, http.MethodPost, "sessions", `{"project_id": "`+adminProject+`", "member_id": "`+adminMemberID+`",
+	expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "sessions", `{"project_id": "`+adminProject+`", "member_id": "`+adminMemberID+`",
 		"session_token": "session-token-new", "session_jwt": "eyJ.new.jwt"}`))
-	adminCheckStatus(t, adminAPI(t, srv, http.MethodGet, path, "", "X-Stytch-Member-Session", "session-token-new"), 200)
-	adminCheckStatus(t, adminAPI(t, srv, http.MethodGet, path, "", "X-Stytch-Member-SessionJWT", "eyJ.new.jwt"), 200)
+	expectStatus(t, send(t, srv, adminProject, adminSecret, http.MethodGet, path, "", "X-Stytch-Member-Session", "session-token-new"), 200)
+	expectStatus(t, send(t, srv, adminProject, adminSecret, http.MethodGet, path, "", "X-Stytch-Member-SessionJWT", "eyJ.new.jwt"), 200)
 
 	// The session belongs to its project alone.
-	other := adminSend(t, srv, "project-test-admin-other", "s", http.MethodGet, path, "", "X-Stytch-Member-Session", "session-token-new")
-	adminCheckError(t, other, 404, "session_not_found")
+	other := send(t, srv, "project-test-admin-other", "s", http.MethodGet, path, "", "X-Stytch-Member-Session", "session-token-new")
+	expectStytchError(t, other, 404, "session_not_found")
 
 	for name, tc := range map[string]struct {
 		body       string
@@ -575,23 +453,23 @@ func TestAdminSessions(t *testing.T) {
 		"not JSON":        {`{"project_id"`, 400, "bad_request"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			adminCheckError(t, adminCall(t, srv, http.MethodPost, "sessions", tc.body), tc.wantStatus, tc.wantType)
+			expectStytchError(t, callAdmin(t, srv, http.MethodPost, "sessions", tc.body), tc.wantStatus, tc.wantType)
 		})
 	}
-	adminCheckError(t, adminAPI(t, srv, http.MethodGet, path, "", "X-Stytch-Member-Session", "x"), 404, "session_not_found")
+	expectStytchError(t, send(t, srv, adminProject, adminSecret, http.MethodGet, path, "", "X-Stytch-Member-Session", "x"), 404, "session_not_found")
 }
 
 func TestAdminRequestsLog(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	created := adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations", `{"organization_name":"Logged","organization_slug":"logged"}`,
+	created := send(t, srv, adminProject, adminSecret, http.MethodPost, "/v1/b2b/organizations", `{"organization_name":"Logged","organization_slug":"logged"}`,
 		"X-Test-Header", "kept")
-	cv := adminCheckStatus(t, created, 200)
-	missing := adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/nope?x=1", "")
-	mv := adminCheckStatus(t, missing, 404)
-	adminCheckOK(t, adminCall(t, srv, http.MethodGet, "health", ""))
+	cv := expectStatus(t, created, 200)
+	missing := send(t, srv, adminProject, adminSecret, http.MethodGet, "/v1/b2b/organizations/nope?x=1", "")
+	mv := expectStatus(t, missing, 404)
+	expectStatusOK(t, callAdmin(t, srv, http.MethodGet, "health", ""))
 
-	reqs, raw := adminRequests(t, srv)
+	reqs, raw := loggedRequests(t, srv)
 	if len(reqs) != 2 {
 		t.Fatalf("GET requests has %d entries, want 2 (admin requests are not logged): %s", len(reqs), raw)
 	}
@@ -601,14 +479,17 @@ func TestAdminRequestsLog(t *testing.T) {
 		}
 	}
 	c, m := reqs[0], reqs[1]
-	if c.Method != http.MethodPost || c.Path != "/v1/b2b/organizations" || c.Status != 200 || c.OperationID != "createOrganization" ||
-		c.ProjectID != adminProject || c.RequestID != cv["request_id"] || c.Fault || c.Time.IsZero() || c.Duration <= 0 ||
-		c.Body != `{"organization_name":"Logged","organization_slug":"logged"}` || c.Header.Get("X-Test-Header") != "kept" {
-		t.Errorf("requests[0] = %+v", c)
+	// Time, Duration and Header are checked apart: they are not known in advance.
+	byValue := cmpopts.IgnoreFields(mockserver.RecordedRequest{}, "Time", "Duration", "Header")
+	want := mockserver.RecordedRequest{Method: http.MethodPost, Path: "/v1/b2b/organizations", Status: 200, OperationID: "createOrganization",
+		ProjectID: adminProject, RequestID: cv["request_id"].(string), Body: `{"organization_name":"Logged","organization_slug":"logged"}`}
+	if diff := cmp.Diff(want, c, byValue); diff != "" || c.Time.IsZero() || c.Duration <= 0 || c.Header.Get("X-Test-Header") != "kept" {
+		t.Errorf("requests[0] (-want +got):\n%s\ntime %v, duration %v, header %v", diff, c.Time, c.Duration, c.Header)
 	}
-	if m.Method != http.MethodGet || m.Path != "/v1/b2b/organizations/nope" || m.RawQuery != "x=1" || m.Status != 404 ||
-		m.ErrorType != "organization_not_found" || m.RequestID != mv["request_id"] || m.OperationID != "getOrganization" {
-		t.Errorf("requests[1] = %+v", m)
+	want = mockserver.RecordedRequest{Method: http.MethodGet, Path: "/v1/b2b/organizations/nope", RawQuery: "x=1", Status: 404,
+		ErrorType: "organization_not_found", RequestID: mv["request_id"].(string), OperationID: "getOrganization", ProjectID: adminProject}
+	if diff := cmp.Diff(want, m, byValue); diff != "" {
+		t.Errorf("requests[1] (-want +got):\n%s", diff)
 	}
 	if !m.Time.After(c.Time) && !m.Time.Equal(c.Time) {
 		t.Errorf("requests out of order: %v then %v", c.Time, m.Time)
@@ -617,16 +498,16 @@ func TestAdminRequestsLog(t *testing.T) {
 		t.Errorf("Requests() = %+v", got)
 	}
 
-	adminCheckOK(t, adminCall(t, srv, http.MethodDelete, "requests?project_id="+adminProject, ""))
-	if reqs, raw := adminRequests(t, srv); len(reqs) != 0 || strings.TrimSpace(string(raw)) != "[]" {
+	expectStatusOK(t, callAdmin(t, srv, http.MethodDelete, "requests?project_id="+adminProject, ""))
+	if reqs, raw := loggedRequests(t, srv); len(reqs) != 0 || strings.TrimSpace(string(raw)) != "[]" {
 		t.Fatalf("GET requests after DELETE: %s", raw)
 	}
 	if got := srv.Requests(); len(got) != 0 {
 		t.Fatalf("Requests() after DELETE: %+v", got)
 	}
 	// State is untouched by clearing the log.
-	adminCheckStatus(t, adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/logged", ""), 200)
-	if reqs, _ := adminRequests(t, srv); len(reqs) != 1 {
+	expectStatus(t, send(t, srv, adminProject, adminSecret, http.MethodGet, "/v1/b2b/organizations/logged", ""), 200)
+	if reqs, _ := loggedRequests(t, srv); len(reqs) != 1 {
 		t.Fatalf("the log does not record again after DELETE: %+v", reqs)
 	}
 }
@@ -649,9 +530,9 @@ func TestRequestLogRedactsCredentials(t *testing.T) {
 	}
 	headers = append(headers, "X-Request-Tag", "kept-value")
 	// An operation that reads no session header: the values need not be valid.
-	adminCheckStatus(t, adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations/search", `{}`, headers...), 200)
+	expectStatus(t, send(t, srv, adminProject, adminSecret, http.MethodPost, "/v1/b2b/organizations/search", `{}`, headers...), 200)
 
-	reqs, raw := adminRequests(t, srv)
+	reqs, raw := loggedRequests(t, srv)
 	for _, secret := range append(mapValues(credentials), adminSecret, "Basic ") {
 		if bytes.Contains(raw, []byte(secret)) {
 			t.Errorf("GET requests shows %q: %s", secret, raw)
@@ -684,10 +565,10 @@ func mapValues(m map[string]string) []string {
 func TestAdminViolationsEmpty(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations", `{"organization_name":"V"}`)
-	adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/nope", "")
-	adminAPI(t, srv, http.MethodPost, "/v1/b2b/organizations", `{"organization_name":`)
-	r := adminCall(t, srv, http.MethodGet, "violations", "")
+	send(t, srv, adminProject, adminSecret, http.MethodPost, "/v1/b2b/organizations", `{"organization_name":"V"}`)
+	send(t, srv, adminProject, adminSecret, http.MethodGet, "/v1/b2b/organizations/nope", "")
+	send(t, srv, adminProject, adminSecret, http.MethodPost, "/v1/b2b/organizations", `{"organization_name":`)
+	r := callAdmin(t, srv, http.MethodGet, "violations", "")
 	if r.status != 200 || strings.TrimSpace(string(r.body)) != "[]" {
 		t.Fatalf("GET violations: %d %s, want 200 []", r.status, r.body)
 	}
@@ -699,7 +580,7 @@ func TestAdminViolationsEmpty(t *testing.T) {
 func TestAdminOpenAPISpec(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	r := adminCall(t, srv, http.MethodGet, "openapi.yaml", "")
+	r := callAdmin(t, srv, http.MethodGet, "openapi.yaml", "")
 	if r.status != 200 {
 		t.Fatalf("GET openapi.yaml: %d", r.status)
 	}
@@ -717,12 +598,12 @@ func TestAdminOpenAPISpec(t *testing.T) {
 func TestAdminAPIReference(t *testing.T) {
 	t.Parallel()
 	// Without WithAPIReference there is no page, and the 404 says where to get one.
-	r := adminCall(t, mockserver.Start(t), http.MethodGet, "docs", "")
+	r := callAdmin(t, mockserver.Start(t), http.MethodGet, "docs", "")
 	if r.status != 404 || !strings.Contains(string(r.body), "scripts/docs") {
 		t.Fatalf("GET docs without a page: %d %s", r.status, r.body)
 	}
 	page := []byte("<!DOCTYPE html><title>reference</title>")
-	r = adminCall(t, mockserver.Start(t, mockserver.WithAPIReference(page)), http.MethodGet, "docs", "")
+	r = callAdmin(t, mockserver.Start(t, mockserver.WithAPIReference(page)), http.MethodGet, "docs", "")
 	if r.status != 200 || !bytes.Equal(r.body, page) || r.header.Get("Content-Type") != "text/html; charset=utf-8" {
 		t.Fatalf("GET docs: %d %q %q", r.status, r.header.Get("Content-Type"), r.body)
 	}
@@ -738,8 +619,8 @@ func TestAdminUnknownRoutes(t *testing.T) {
 		{http.MethodGet, "health/"},
 		{http.MethodGet, "HEALTH"},
 	} {
-		r := adminCall(t, srv, tc.method, tc.path, "")
-		e := adminCheckError(t, r, 404, "route_not_found")
+		r := callAdmin(t, srv, tc.method, tc.path, "")
+		e := expectStytchError(t, r, 404, "route_not_found")
 		if !strings.Contains(e.ErrorMessage, tc.method) || !strings.Contains(e.ErrorMessage, mockserver.AdminPrefix+tc.path) {
 			t.Errorf("%s %s: error_message %q does not name the route", tc.method, tc.path, e.ErrorMessage)
 		}
@@ -764,8 +645,8 @@ func TestAdminWrongMethod(t *testing.T) {
 		{http.MethodDelete, "violations", "GET"},
 		{http.MethodPatch, "sessions", "POST"},
 	} {
-		r := adminCall(t, srv, tc.method, tc.path, "")
-		e := adminCheckError(t, r, 405, "method_not_allowed")
+		r := callAdmin(t, srv, tc.method, tc.path, "")
+		e := expectStytchError(t, r, 405, "method_not_allowed")
 		if got := r.header.Get("Allow"); got != tc.allow {
 			t.Errorf("%s %s: Allow %q, want %q", tc.method, tc.path, got, tc.allow)
 		}
@@ -783,24 +664,24 @@ func TestAdminWrongMethod(t *testing.T) {
 func TestCredsLearnFirstSecret(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	search := func(project, secret string) adminResp {
-		return adminSend(t, srv, project, secret, http.MethodPost, "/v1/b2b/organizations/search", `{}`)
+	search := func(project, secret string) response {
+		return send(t, srv, project, secret, http.MethodPost, "/v1/b2b/organizations/search", `{}`)
 	}
-	adminCheckStatus(t, search("project-test-creds", "first"), 200)
-	e := adminCheckError(t, search("project-test-creds", "second"), 401, "unauthorized_credentials")
+	expectStatus(t, search("project-test-creds", "first"), 200)
+	e := expectStytchError(t, search("project-test-creds", "second"), 401, "unauthorized_credentials")
 	if !strings.HasPrefix(e.RequestID, "request-id-test-") {
 		t.Errorf("request_id = %q", e.RequestID)
 	}
-	adminCheckStatus(t, search("project-test-creds", "first"), 200)
+	expectStatus(t, search("project-test-creds", "first"), 200)
 
 	// Each project id learns its own secret.
-	adminCheckStatus(t, search("project-test-creds-2", "second"), 200)
-	adminCheckStatus(t, search("project-live-creds", "third"), 200)
-	adminCheckError(t, search("project-live-creds", "first"), 401, "unauthorized_credentials")
+	expectStatus(t, search("project-test-creds-2", "second"), 200)
+	expectStatus(t, search("project-live-creds", "third"), 200)
+	expectStytchError(t, search("project-live-creds", "first"), 401, "unauthorized_credentials")
 
 	// A refused secret is not learned.
-	adminCheckError(t, search("project-test-creds", "second"), 401, "unauthorized_credentials")
-	adminCheckStatus(t, search("project-test-creds", "first"), 200)
+	expectStytchError(t, search("project-test-creds", "second"), 401, "unauthorized_credentials")
+	expectStatus(t, search("project-test-creds", "first"), 200)
 }
 
 func TestCredsRefused(t *testing.T) {
@@ -823,12 +704,12 @@ func TestCredsRefused(t *testing.T) {
 		"65-character suffix": {"project-test-" + strings.Repeat("a", 65), "s"},
 		"16 KB":               {"project-test-" + strings.Repeat("a", 16<<10), "s"},
 	} {
-		r := adminSend(t, srv, pair[0], pair[1], http.MethodPost, "/v1/b2b/organizations/search", `{}`)
+		r := send(t, srv, pair[0], pair[1], http.MethodPost, "/v1/b2b/organizations/search", `{}`)
 		if r.status != 401 {
 			t.Errorf("%s: got %d, want 401: %.200s", name, r.status, r.body)
 			continue
 		}
-		e := adminCheckError(t, r, 401, "unauthorized_credentials")
+		e := expectStytchError(t, r, 401, "unauthorized_credentials")
 		if pair[1] != "" && !strings.Contains(e.ErrorMessage, "project-test- or project-live- followed by 1 to 64 letters") {
 			t.Errorf("%s: the message does not say what a project id must be: %s", name, e.ErrorMessage)
 		}
@@ -853,20 +734,20 @@ func TestCredsProjectIDShapes(t *testing.T) {
 		"project-test-a",
 		"project-test-" + strings.Repeat("a", 64),
 	} {
-		adminCheckStatus(t, adminSend(t, srv, id, "s", http.MethodPost, "/v1/b2b/organizations/search", `{}`), 200)
+		expectStatus(t, send(t, srv, id, "s", http.MethodPost, "/v1/b2b/organizations/search", `{}`), 200)
 	}
 }
 
 func TestCredsMissingBasicAuth(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	adminCheckError(t, adminSend(t, srv, "", "", http.MethodGet, "/v1/b2b/organizations/acme", ""), 401, "unauthorized_credentials")
-	adminCheckError(t, adminSend(t, srv, "", "", http.MethodGet, "/v1/b2b/organizations/acme", "",
+	expectStytchError(t, send(t, srv, "", "", http.MethodGet, "/v1/b2b/organizations/acme", ""), 401, "unauthorized_credentials")
+	expectStytchError(t, send(t, srv, "", "", http.MethodGet, "/v1/b2b/organizations/acme", "",
 		"Authorization", "Bearer project-test-x:secret"), 401, "unauthorized_credentials")
-	adminCheckError(t, adminSend(t, srv, "", "", http.MethodGet, "/v1/b2b/organizations/acme", "",
+	expectStytchError(t, send(t, srv, "", "", http.MethodGet, "/v1/b2b/organizations/acme", "",
 		"Authorization", "Basic !!!not-base64"), 401, "unauthorized_credentials")
 	// The unauthenticated JWKS needs none.
-	adminCheckStatus(t, adminSend(t, srv, "", "", http.MethodGet, "/v1/b2b/sessions/jwks/project-test-x", ""), 200)
+	expectStatus(t, send(t, srv, "", "", http.MethodGet, "/v1/b2b/sessions/jwks/project-test-x", ""), 200)
 }
 
 func TestCredsPinned(t *testing.T) {
@@ -889,7 +770,7 @@ func TestCredsPinned(t *testing.T) {
 		{"project-test-other", "pinned-secret", false},
 		{"project-test-other", "anything", false},
 	} {
-		r := adminSend(t, srv, tc.project, tc.secret, http.MethodPost, "/v1/b2b/organizations/search", `{}`)
+		r := send(t, srv, tc.project, tc.secret, http.MethodPost, "/v1/b2b/organizations/search", `{}`)
 		if tc.ok {
 			if r.status != 200 {
 				t.Errorf("%s:%s: got %d, want 200: %s", tc.project, tc.secret, r.status, r.body)
@@ -900,14 +781,14 @@ func TestCredsPinned(t *testing.T) {
 			t.Errorf("%s:%s: got %d, want 401: %s", tc.project, tc.secret, r.status, r.body)
 			continue
 		}
-		adminCheckError(t, r, 401, "unauthorized_credentials")
+		expectStytchError(t, r, 401, "unauthorized_credentials")
 	}
 	// Pinned pairs are not learned secrets: a reset does not change them.
 	srv.ResetAll()
-	if r := adminSend(t, srv, "project-test-other", "anything", http.MethodPost, "/v1/b2b/organizations/search", `{}`); r.status != 401 {
+	if r := send(t, srv, "project-test-other", "anything", http.MethodPost, "/v1/b2b/organizations/search", `{}`); r.status != 401 {
 		t.Errorf("after reset: %d %s", r.status, r.body)
 	}
-	if r := adminSend(t, srv, "project-test-pinned", "pinned-secret", http.MethodPost, "/v1/b2b/organizations/search", `{}`); r.status != 200 {
+	if r := send(t, srv, "project-test-pinned", "pinned-secret", http.MethodPost, "/v1/b2b/organizations/search", `{}`); r.status != 200 {
 		t.Errorf("after reset: %d %s", r.status, r.body)
 	}
 }
@@ -927,8 +808,8 @@ func TestCredsLiveProjectIDs(t *testing.T) {
 	srv := mockserver.Start(t)
 	for _, envName := range []string{"test", "live"} {
 		project := "project-" + envName + "-ids"
-		org := adminSend(t, srv, project, "s", http.MethodPost, "/v1/b2b/organizations", `{"organization_name":"Env"}`)
-		ov := adminCheckStatus(t, org, 200)
+		org := send(t, srv, project, "s", http.MethodPost, "/v1/b2b/organizations", `{"organization_name":"Env"}`)
+		ov := expectStatus(t, org, 200)
 		var o api.OrganizationResponse
 		if err := json.Unmarshal(org.body, &o); err != nil {
 			t.Fatal(err)
@@ -939,17 +820,17 @@ func TestCredsLiveProjectIDs(t *testing.T) {
 		if id, _ := ov["request_id"].(string); !strings.HasPrefix(id, "request-id-"+envName+"-") {
 			t.Errorf("%s: request_id = %q", project, id)
 		}
-		mem := adminSend(t, srv, project, "s", http.MethodPost, "/v1/b2b/organizations/"+o.Organization.OrganizationID+"/members",
+		mem := send(t, srv, project, "s", http.MethodPost, "/v1/b2b/organizations/"+o.Organization.OrganizationID+"/members",
 			`{"email_address":"ada@envName.com"}`)
 		var m api.MemberResponse
-		if adminCheckStatus(t, mem, 200); json.Unmarshal(mem.body, &m) != nil {
+		if expectStatus(t, mem, 200); json.Unmarshal(mem.body, &m) != nil {
 			t.Fatalf("member: %s", mem.body)
 		}
 		if !strings.HasPrefix(m.MemberID, "member-"+envName+"-") || !strings.HasPrefix(m.RequestID, "request-id-"+envName+"-") {
 			t.Errorf("%s: member_id %q, request_id %q", project, m.MemberID, m.RequestID)
 		}
 		// An error keeps the environment too.
-		e := adminCheckError(t, adminSend(t, srv, project, "s", http.MethodGet, "/v1/b2b/organizations/nope", ""), 404, "organization_not_found")
+		e := expectStytchError(t, send(t, srv, project, "s", http.MethodGet, "/v1/b2b/organizations/nope", ""), 404, "organization_not_found")
 		if !strings.HasPrefix(e.RequestID, "request-id-"+envName+"-") {
 			t.Errorf("%s: error request_id = %q", project, e.RequestID)
 		}
@@ -988,8 +869,8 @@ func TestAdminRefusesWebPages(t *testing.T) {
 		{"no content type", "POST", "reset-all", "", []string{"Content-Type", ""}, 415, "unsupported_media_type"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := adminSendTo(t, srv, tc.method, mockserver.AdminPrefix+tc.path, tc.body, tc.headers...)
-			adminCheckError(t, r, tc.wantStatus, tc.wantType)
+			r := send(t, srv, "", "", tc.method, mockserver.AdminPrefix+tc.path, tc.body, tc.headers...)
+			expectStytchError(t, r, tc.wantStatus, tc.wantType)
 		})
 	}
 	if err := srv.InjectFault(mockserver.Fault{Status: 503, Path: "/v1/kept"}); err != nil {
@@ -1015,47 +896,13 @@ func TestAdminRefusesWebPages(t *testing.T) {
 		{"DELETE without a body", "DELETE", "faults?project_id=" + adminProject, "", []string{"Content-Type", ""}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			adminCheckOK(t, adminSendTo(t, srv, tc.method, mockserver.AdminPrefix+tc.path, tc.body, tc.headers...))
+			expectStatusOK(t, send(t, srv, "", "", tc.method, mockserver.AdminPrefix+tc.path, tc.body, tc.headers...))
 		})
 	}
 	// The Stytch API takes credentials, and is not the admin API's to guard.
-	r := adminSendTo(t, srv, "POST", "/v1/b2b/organizations/search", `{}`, "Host", "attacker.example", "Origin", "http://attacker.example",
+	r := send(t, srv, "", "", "POST", "/v1/b2b/organizations/search", `{}`, "Host", "attacker.example", "Origin", "http://attacker.example",
 		"Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(adminProject+":"+adminSecret)))
-	adminCheckStatus(t, r, 200)
-}
-
-// adminSendTo sends a request without credentials; headers are name, value pairs, "Host" sets
-// the request's Host, and an empty value removes the header. POSTs are JSON unless a
-// Content-Type pair says otherwise.
-func adminSendTo(t *testing.T, srv *mockserver.Server, method, path, body string, headers ...string) adminResp {
-	t.Helper()
-	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if method == http.MethodPost {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		switch name, value := headers[i], headers[i+1]; {
-		case name == "Host":
-			req.Host = value
-		case value == "":
-			req.Header.Del(name)
-		default:
-			req.Header.Set(name, value)
-		}
-	}
-	resp, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return adminResp{status: resp.StatusCode, header: resp.Header, body: b}
+	expectStatus(t, r, 200)
 }
 
 func TestWithAdminHostsRefusesNonNames(t *testing.T) {
@@ -1074,16 +921,16 @@ func TestHeadersTooLargeAnswerShaped(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
 	big := strings.Repeat("a", 40<<10)
-	r := adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/acme", "", "X-Big", big)
-	adminCheckError(t, r, 431, "request_header_fields_too_large")
-	r = adminSendTo(t, srv, http.MethodGet, mockserver.AdminPrefix+"health", "", "X-Big", big)
-	adminCheckError(t, r, 431, "request_header_fields_too_large")
+	r := send(t, srv, adminProject, adminSecret, http.MethodGet, "/v1/b2b/organizations/acme", "", "X-Big", big)
+	expectStytchError(t, r, 431, "request_header_fields_too_large")
+	r = send(t, srv, "", "", http.MethodGet, mockserver.AdminPrefix+"health", "", "X-Big", big)
+	expectStytchError(t, r, 431, "request_header_fields_too_large")
 	// Over the server's limit, net/http answers before the mock, in plain text (documented).
-	if r := adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/acme", "", "X-Big", strings.Repeat("a", mockserver.ServerMaxHeaderBytes+8<<10)); r.status != 431 || json.Valid(r.body) {
+	if r := send(t, srv, adminProject, adminSecret, http.MethodGet, "/v1/b2b/organizations/acme", "", "X-Big", strings.Repeat("a", mockserver.ServerMaxHeaderBytes+8<<10)); r.status != 431 || json.Valid(r.body) {
 		t.Errorf("headers over ServerMaxHeaderBytes: %d %q", r.status, r.body)
 	}
 	// Under the limit, the same request is answered as usual.
-	adminCheckError(t, adminAPI(t, srv, http.MethodGet, "/v1/b2b/organizations/acme", "", "X-Big", big[:20<<10]), 404, "organization_not_found")
+	expectStytchError(t, send(t, srv, adminProject, adminSecret, http.MethodGet, "/v1/b2b/organizations/acme", "", "X-Big", big[:20<<10]), 404, "organization_not_found")
 
 	reqs := srv.Requests()
 	if len(reqs) != 2 || reqs[0].Status != 431 || len(reqs[0].Header) != 0 || reqs[0].Path != "/v1/b2b/organizations/acme" {

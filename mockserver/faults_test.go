@@ -1,7 +1,6 @@
 package mockserver_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +12,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/b2bkit/stytchorgs/mockserver"
 )
@@ -26,112 +28,13 @@ const (
 	faultsOrgPath = "/v1/b2b/organizations/organization-test-00000000-0000-4000-8000-000000000000"
 )
 
-// faultsError is the body of a Stytch error.
-type faultsError struct {
-	StatusCode   int    `json:"status_code"`
-	RequestID    string `json:"request_id"`
-	ErrorType    string `json:"error_type"`
-	ErrorMessage string `json:"error_message"`
-	ErrorURL     string `json:"error_url"`
-}
-
-// faultsResponse is what a request got back.
-type faultsResponse struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-// faultsSend sends a request to the server, with the test project's credentials when auth is
-// set, and returns the transport error instead of failing the test.
-func faultsSend(client *http.Client, baseURL, method, path, body string, auth bool) (faultsResponse, error) {
-	var r io.Reader
-	if body != "" {
-		r = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, baseURL+path, r)
-	if err != nil {
-		return faultsResponse{}, err
-	}
-	if body != "" || method == http.MethodPost {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if auth {
-		req.SetBasicAuth(faultsProject, faultsSecret)
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return faultsResponse{}, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return faultsResponse{}, err
-	}
-	return faultsResponse{status: resp.StatusCode, header: resp.Header, body: b}, nil
-}
-
-// faultsDo sends an authenticated request and fails the test on a transport error.
-func faultsDo(t *testing.T, srv *mockserver.Server, method, path, body string) faultsResponse {
-	t.Helper()
-	r, err := faultsSend(srv.Client(), srv.URL, method, path, body, true)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	return r
-}
-
-// faultsCheckError fails the test unless r is a Stytch-shaped error of the given status and
-// type, and returns its body.
-func faultsCheckError(t *testing.T, r faultsResponse, wantStatus int, wantType string) faultsError {
-	t.Helper()
-	var e faultsError
-	if err := json.Unmarshal(r.body, &e); err != nil {
-		t.Fatalf("error body is not JSON: %v: %s", err, r.body)
-	}
-	if r.status != wantStatus || e.StatusCode != wantStatus || e.ErrorType != wantType {
-		t.Fatalf("got %d (status_code %d, error_type %q), want %d %q: %s", r.status, e.StatusCode, e.ErrorType, wantStatus, wantType, r.body)
-	}
-	if !strings.HasPrefix(e.RequestID, "request-id-test-") || len(e.RequestID) <= len("request-id-test-") {
-		t.Errorf("request_id = %q, want request-id-test-…", e.RequestID)
-	}
-	if e.ErrorMessage == "" {
-		t.Errorf("error_message is empty: %s", r.body)
-	}
-	if want := fmt.Sprintf("https://stytch.com/docs/b2b/api/errors/%d#%s", wantStatus, wantType); e.ErrorURL != want {
-		t.Errorf("error_url = %q, want %q", e.ErrorURL, want)
-	}
-	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		t.Errorf("Content-Type = %q, want application/json", ct)
-	}
-	return e
-}
-
-// faultsInject injects a fault and fails the test if it is refused.
-func faultsInject(t *testing.T, srv *mockserver.Server, f mockserver.Fault) {
-	t.Helper()
-	if err := srv.InjectFault(f); err != nil {
-		t.Fatalf("InjectFault(%+v): %v", f, err)
-	}
-}
-
-// faultsAdmin calls the admin API without credentials.
-func faultsAdmin(t *testing.T, srv *mockserver.Server, method, path, body string) faultsResponse {
-	t.Helper()
-	r, err := faultsSend(srv.Client(), srv.URL, method, mockserver.AdminPrefix+path, body, false)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	return r
-}
-
 func TestFaultStatusAnswersStytchError(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	faultsInject(t, srv, mockserver.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "7"})
+	injectFault(t, srv, mockserver.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "7"})
 
-	r := faultsDo(t, srv, http.MethodGet, faultsOrgPath, "")
-	e := faultsCheckError(t, r, http.StatusServiceUnavailable, "internal_server_error")
+	r := send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, "")
+	e := expectStytchError(t, r, http.StatusServiceUnavailable, "internal_server_error")
 	if got := r.header.Get("Retry-After"); got != "7" {
 		t.Errorf("Retry-After = %q, want 7", got)
 	}
@@ -140,8 +43,8 @@ func TestFaultStatusAnswersStytchError(t *testing.T) {
 	}
 
 	// The fault is used up: the same request is handled again.
-	r = faultsDo(t, srv, http.MethodGet, faultsOrgPath, "")
-	faultsCheckError(t, r, http.StatusNotFound, "organization_not_found")
+	r = send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, "")
+	expectStytchError(t, r, http.StatusNotFound, "organization_not_found")
 	if got := r.header.Get("Retry-After"); got != "" {
 		t.Errorf("Retry-After = %q on a request no fault answered", got)
 	}
@@ -163,9 +66,9 @@ func TestFaultDefaultsFollowStatus(t *testing.T) {
 		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
 			t.Parallel()
 			srv := mockserver.Start(t)
-			faultsInject(t, srv, mockserver.Fault{Status: tc.status})
-			r := faultsDo(t, srv, http.MethodGet, faultsOrgPath, "")
-			faultsCheckError(t, r, tc.status, tc.wantType)
+			injectFault(t, srv, mockserver.Fault{Status: tc.status})
+			r := send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, "")
+			expectStytchError(t, r, tc.status, tc.wantType)
 			if got := r.header.Get("Retry-After"); got != "" {
 				t.Errorf("Retry-After = %q, but the fault set none", got)
 			}
@@ -182,9 +85,9 @@ func TestFaultDefaultErrorTypeIsACode(t *testing.T) {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
 			t.Parallel()
 			srv := mockserver.Start(t)
-			faultsInject(t, srv, mockserver.Fault{Status: status})
-			r := faultsDo(t, srv, http.MethodGet, faultsOrgPath, "")
-			var e faultsError
+			injectFault(t, srv, mockserver.Fault{Status: status})
+			r := send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, "")
+			var e stytchError
 			if err := json.Unmarshal(r.body, &e); err != nil {
 				t.Fatalf("body is not JSON: %v: %s", err, r.body)
 			}
@@ -201,17 +104,17 @@ func TestFaultDefaultErrorTypeIsACode(t *testing.T) {
 func TestFaultCustomErrorTypeAndMessage(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	faultsInject(t, srv, mockserver.Fault{Status: 400, ErrorType: "organization_slug_already_used", ErrorMessage: "Taken, says the fault."})
-	r := faultsDo(t, srv, http.MethodGet, faultsOrgPath, "")
-	e := faultsCheckError(t, r, 400, "organization_slug_already_used")
+	injectFault(t, srv, mockserver.Fault{Status: 400, ErrorType: "organization_slug_already_used", ErrorMessage: "Taken, says the fault."})
+	r := send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, "")
+	e := expectStytchError(t, r, 400, "organization_slug_already_used")
 	if e.ErrorMessage != "Taken, says the fault." {
 		t.Errorf("error_message = %q", e.ErrorMessage)
 	}
 
 	// A type without a message gets a default message.
-	faultsInject(t, srv, mockserver.Fault{Status: 429, ErrorType: "rate_limited"})
-	r = faultsDo(t, srv, http.MethodGet, faultsOrgPath, "")
-	faultsCheckError(t, r, 429, "rate_limited")
+	injectFault(t, srv, mockserver.Fault{Status: 429, ErrorType: "rate_limited"})
+	r = send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, "")
+	expectStytchError(t, r, 429, "rate_limited")
 }
 
 // A fault that sets only error_message keeps it; only the missing error_type follows the status.
@@ -228,8 +131,8 @@ func TestFaultCustomMessageKeptWithDefaultType(t *testing.T) {
 		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
 			t.Parallel()
 			srv := mockserver.Start(t)
-			faultsInject(t, srv, mockserver.Fault{Status: tc.status, ErrorMessage: "Custom message from the test."})
-			e := faultsCheckError(t, faultsDo(t, srv, http.MethodGet, faultsOrgPath, ""), tc.status, tc.wantType)
+			injectFault(t, srv, mockserver.Fault{Status: tc.status, ErrorMessage: "Custom message from the test."})
+			e := expectStytchError(t, send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, ""), tc.status, tc.wantType)
 			if e.ErrorMessage != "Custom message from the test." {
 				t.Errorf("error_message = %q, want the fault's own message", e.ErrorMessage)
 			}
@@ -240,45 +143,45 @@ func TestFaultCustomMessageKeptWithDefaultType(t *testing.T) {
 func TestFaultTimesCountsDown(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	faultsInject(t, srv, mockserver.Fault{Path: faultsOrgPath, Status: 500, Times: 3})
+	injectFault(t, srv, mockserver.Fault{Path: faultsOrgPath, Status: 500, Times: 3})
 
 	for i := 3; i > 0; i-- {
 		pending := srv.PendingFaults()
 		if len(pending) != 1 || pending[0].Times != i {
 			t.Fatalf("before request %d: PendingFaults() = %+v, want one fault with %d times left", 4-i, pending, i)
 		}
-		faultsCheckError(t, faultsDo(t, srv, http.MethodGet, faultsOrgPath, ""), 500, "internal_server_error")
+		expectStytchError(t, send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, ""), 500, "internal_server_error")
 	}
 	if pending := srv.PendingFaults(); len(pending) != 0 {
 		t.Fatalf("PendingFaults() = %+v after the fault was used up", pending)
 	}
-	faultsCheckError(t, faultsDo(t, srv, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
+	expectStytchError(t, send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
 }
 
 func TestFaultZeroTimesMeansOnce(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	faultsInject(t, srv, mockserver.Fault{Status: 502})
+	injectFault(t, srv, mockserver.Fault{Status: 502})
 	if pending := srv.PendingFaults(); len(pending) != 1 || pending[0].Times != 1 {
 		t.Fatalf("PendingFaults() = %+v, want one fault with 1 time", pending)
 	}
-	faultsCheckError(t, faultsDo(t, srv, http.MethodGet, faultsOrgPath, ""), 502, "internal_server_error")
-	faultsCheckError(t, faultsDo(t, srv, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
+	expectStytchError(t, send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, ""), 502, "internal_server_error")
+	expectStytchError(t, send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
 }
 
 func TestFaultMethodAndPathMatching(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
 	// Lowercase method: matched without regard to case.
-	faultsInject(t, srv, mockserver.Fault{Method: "post", Path: "/v1/b2b/organizations/*", Status: 503, Times: 2})
+	injectFault(t, srv, mockserver.Fault{Method: "post", Path: "/v1/b2b/organizations/*", Status: 503, Times: 2})
 
 	// Not matching: wrong method, a path with no segment for *, a path with more segments.
-	faultsCheckError(t, faultsDo(t, srv, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
-	created := faultsDo(t, srv, http.MethodPost, "/v1/b2b/organizations", `{"organization_name":"Acme","organization_slug":"acme"}`)
+	expectStytchError(t, send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
+	created := send(t, srv, faultsProject, faultsSecret, http.MethodPost, "/v1/b2b/organizations", `{"organization_name":"Acme","organization_slug":"acme"}`)
 	if created.status != 200 {
 		t.Fatalf("create organization: %d %s", created.status, created.body)
 	}
-	member := faultsDo(t, srv, http.MethodPost, "/v1/b2b/organizations/acme/members", `{"email_address":"ada@acme.com"}`)
+	member := send(t, srv, faultsProject, faultsSecret, http.MethodPost, "/v1/b2b/organizations/acme/members", `{"email_address":"ada@acme.com"}`)
 	if member.status != 200 {
 		t.Fatalf("create member (path deeper than the pattern): %d %s", member.status, member.body)
 	}
@@ -287,12 +190,12 @@ func TestFaultMethodAndPathMatching(t *testing.T) {
 	}
 
 	// Matching: POST on one segment below /v1/b2b/organizations/.
-	faultsCheckError(t, faultsDo(t, srv, http.MethodPost, "/v1/b2b/organizations/search", `{}`), 503, "internal_server_error")
-	faultsCheckError(t, faultsDo(t, srv, http.MethodPost, "/v1/b2b/organizations/anything", `{}`), 503, "internal_server_error")
+	expectStytchError(t, send(t, srv, faultsProject, faultsSecret, http.MethodPost, "/v1/b2b/organizations/search", `{}`), 503, "internal_server_error")
+	expectStytchError(t, send(t, srv, faultsProject, faultsSecret, http.MethodPost, "/v1/b2b/organizations/anything", `{}`), 503, "internal_server_error")
 	if pending := srv.PendingFaults(); len(pending) != 0 {
 		t.Fatalf("PendingFaults() = %+v", pending)
 	}
-	if r := faultsDo(t, srv, http.MethodPost, "/v1/b2b/organizations/search", `{}`); r.status != 200 {
+	if r := send(t, srv, faultsProject, faultsSecret, http.MethodPost, "/v1/b2b/organizations/search", `{}`); r.status != 200 {
 		t.Fatalf("search after the fault: %d %s", r.status, r.body)
 	}
 }
@@ -315,8 +218,8 @@ func TestFaultPathPatterns(t *testing.T) {
 		t.Run(tc.pattern, func(t *testing.T) {
 			t.Parallel()
 			srv := mockserver.Start(t)
-			faultsInject(t, srv, mockserver.Fault{Path: tc.pattern, Status: 504})
-			r := faultsDo(t, srv, http.MethodGet, tc.path, "")
+			injectFault(t, srv, mockserver.Fault{Path: tc.pattern, Status: 504})
+			r := send(t, srv, faultsProject, faultsSecret, http.MethodGet, tc.path, "")
 			if faulted := r.status == 504; faulted != tc.match {
 				t.Errorf("pattern %q on %s: got %d, want faulted = %v: %s", tc.pattern, tc.path, r.status, tc.match, r.body)
 			}
@@ -330,28 +233,28 @@ func TestFaultPathPatterns(t *testing.T) {
 func TestFaultFirstMatchingFaultWins(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	faultsInject(t, srv, mockserver.Fault{Path: "/v1/b2b/rbac/*", Status: 500})
-	faultsInject(t, srv, mockserver.Fault{Status: 429})
-	faultsInject(t, srv, mockserver.Fault{Status: 503})
+	injectFault(t, srv, mockserver.Fault{Path: "/v1/b2b/rbac/*", Status: 500})
+	injectFault(t, srv, mockserver.Fault{Status: 429})
+	injectFault(t, srv, mockserver.Fault{Status: 503})
 
-	faultsCheckError(t, faultsDo(t, srv, http.MethodGet, faultsOrgPath, ""), 429, "too_many_requests")
-	faultsCheckError(t, faultsDo(t, srv, http.MethodGet, faultsOrgPath, ""), 503, "internal_server_error")
-	faultsCheckError(t, faultsDo(t, srv, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
+	expectStytchError(t, send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, ""), 429, "too_many_requests")
+	expectStytchError(t, send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, ""), 503, "internal_server_error")
+	expectStytchError(t, send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
 	pending := srv.PendingFaults()
 	if len(pending) != 1 || pending[0].Path != "/v1/b2b/rbac/*" {
 		t.Fatalf("PendingFaults() = %+v, want only the rbac fault", pending)
 	}
-	faultsCheckError(t, faultsDo(t, srv, http.MethodGet, "/v1/b2b/rbac/policy", ""), 500, "internal_server_error")
+	expectStytchError(t, send(t, srv, faultsProject, faultsSecret, http.MethodGet, "/v1/b2b/rbac/policy", ""), 500, "internal_server_error")
 }
 
 func TestFaultLatencyDelaysHandling(t *testing.T) {
 	t.Parallel()
 	const latency = 80 * time.Millisecond
 	srv := mockserver.Start(t)
-	faultsInject(t, srv, mockserver.Fault{Path: "/v1/b2b/organizations", Latency: latency})
+	injectFault(t, srv, mockserver.Fault{Path: "/v1/b2b/organizations", Latency: latency})
 
 	start := time.Now()
-	r := faultsDo(t, srv, http.MethodPost, "/v1/b2b/organizations", `{"organization_name":"Slow"}`)
+	r := send(t, srv, faultsProject, faultsSecret, http.MethodPost, "/v1/b2b/organizations", `{"organization_name":"Slow"}`)
 	elapsed := time.Since(start)
 	if r.status != 200 {
 		t.Fatalf("a latency-only fault must still handle the request: %d %s", r.status, r.body)
@@ -373,13 +276,13 @@ func TestFaultLatencyWithStatus(t *testing.T) {
 	t.Parallel()
 	const latency = 60 * time.Millisecond
 	srv := mockserver.Start(t)
-	faultsInject(t, srv, mockserver.Fault{Latency: latency, Status: 429, RetryAfter: "Wed, 21 Oct 2026 07:28:00 GMT"})
+	injectFault(t, srv, mockserver.Fault{Latency: latency, Status: 429, RetryAfter: "Wed, 21 Oct 2026 07:28:00 GMT"})
 	start := time.Now()
-	r := faultsDo(t, srv, http.MethodGet, faultsOrgPath, "")
+	r := send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, "")
 	if elapsed := time.Since(start); elapsed < latency {
 		t.Errorf("answered after %v, want at least %v", elapsed, latency)
 	}
-	faultsCheckError(t, r, 429, "too_many_requests")
+	expectStytchError(t, r, 429, "too_many_requests")
 	if got := r.header.Get("Retry-After"); got != "Wed, 21 Oct 2026 07:28:00 GMT" {
 		t.Errorf("Retry-After = %q", got)
 	}
@@ -388,12 +291,12 @@ func TestFaultLatencyWithStatus(t *testing.T) {
 func TestFaultDropConnection(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	faultsInject(t, srv, mockserver.Fault{Path: faultsOrgPath, DropConnection: true})
+	injectFault(t, srv, mockserver.Fault{Path: faultsOrgPath, DropConnection: true})
 
 	// A fresh connection per request, so the client cannot retry on another one.
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 5 * time.Second}
 	t.Cleanup(client.CloseIdleConnections)
-	r, err := faultsSend(client, srv.URL, http.MethodGet, faultsOrgPath, "", true)
+	r, err := trySend(client, srv.URL, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, "")
 	if err == nil {
 		t.Fatalf("got a response (%d %s), want a transport error", r.status, r.body)
 	}
@@ -411,11 +314,11 @@ func TestFaultDropConnection(t *testing.T) {
 	}
 
 	// The connection drop was used up.
-	r, err = faultsSend(client, srv.URL, http.MethodGet, faultsOrgPath, "", true)
+	r, err = trySend(client, srv.URL, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, "")
 	if err != nil {
 		t.Fatalf("the request after the fault failed: %v", err)
 	}
-	faultsCheckError(t, r, 404, "organization_not_found")
+	expectStytchError(t, r, 404, "organization_not_found")
 }
 
 // Driven through Handler() with a ResponseRecorder there is no connection to drop: the fault is
@@ -423,7 +326,7 @@ func TestFaultDropConnection(t *testing.T) {
 func TestFaultDropConnectionThroughHandlerAnswers502(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	faultsInject(t, srv, mockserver.Fault{DropConnection: true, Latency: time.Millisecond})
+	injectFault(t, srv, mockserver.Fault{DropConnection: true, Latency: time.Millisecond})
 	req := httptest.NewRequest(http.MethodGet, faultsOrgPath, nil)
 	req.SetBasicAuth(faultsProject, faultsSecret)
 	rec := httptest.NewRecorder()
@@ -435,7 +338,7 @@ func TestFaultDropConnectionThroughHandlerAnswers502(t *testing.T) {
 		}()
 		srv.Handler().ServeHTTP(rec, req)
 	}()
-	e := faultsCheckError(t, faultsResponse{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}, 502, "connection_dropped")
+	e := expectStytchError(t, response{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}, 502, "connection_dropped")
 	if !strings.Contains(e.ErrorMessage, "drop_connection") {
 		t.Errorf("the message does not say why: %s", e.ErrorMessage)
 	}
@@ -455,10 +358,10 @@ func TestFaultDropConnectionAfterLatency(t *testing.T) {
 	t.Parallel()
 	const latency = 50 * time.Millisecond
 	srv := mockserver.Start(t)
-	faultsInject(t, srv, mockserver.Fault{DropConnection: true, Latency: latency})
+	injectFault(t, srv, mockserver.Fault{DropConnection: true, Latency: latency})
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 5 * time.Second}
 	start := time.Now()
-	if r, err := faultsSend(client, srv.URL, http.MethodPost, "/v1/b2b/organizations/search", `{}`, true); err == nil {
+	if r, err := trySend(client, srv.URL, faultsProject, faultsSecret, http.MethodPost, "/v1/b2b/organizations/search", `{}`); err == nil {
 		t.Fatalf("got a response (%d %s), want a transport error", r.status, r.body)
 	}
 	if elapsed := time.Since(start); elapsed < latency {
@@ -490,7 +393,7 @@ func TestFaultInvalidRejected(t *testing.T) {
 			if pending := srv.PendingFaults(); len(pending) != 0 {
 				t.Fatalf("PendingFaults() = %+v after a refused fault", pending)
 			}
-			faultsCheckError(t, faultsDo(t, srv, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
+			expectStytchError(t, send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
 		})
 	}
 }
@@ -499,9 +402,9 @@ func TestFaultInvalidRejected(t *testing.T) {
 func TestFaultAppliesBeforeAuthentication(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t, mockserver.WithCredentials(faultsProject, faultsSecret))
-	faultsInject(t, srv, mockserver.Fault{Status: 503, Times: 5})
+	injectFault(t, srv, mockserver.Fault{Status: 503, Times: 5})
 
-	send := func(req *http.Request) faultsResponse {
+	send := func(req *http.Request) response {
 		t.Helper()
 		resp, err := srv.Client().Do(req)
 		if err != nil {
@@ -509,7 +412,7 @@ func TestFaultAppliesBeforeAuthentication(t *testing.T) {
 		}
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
-		return faultsResponse{status: resp.StatusCode, header: resp.Header, body: b}
+		return response{status: resp.StatusCode, header: resp.Header, body: b}
 	}
 	noAuth, _ := http.NewRequest(http.MethodGet, srv.URL+faultsOrgPath, nil)
 	wrongSecret, _ := http.NewRequest(http.MethodGet, srv.URL+faultsOrgPath, nil)
@@ -527,32 +430,36 @@ func TestFaultAppliesBeforeAuthentication(t *testing.T) {
 		if r := send(req); r.status != 503 {
 			t.Errorf("%s: got %d, want the fault's 503: %s", name, r.status, r.body)
 		} else {
-			faultsCheckError(t, r, 503, "internal_server_error")
+			expectStytchError(t, r, 503, "internal_server_error")
 		}
 	}
 
 	// Without the fault the same request is refused.
 	again, _ := http.NewRequest(http.MethodGet, srv.URL+faultsOrgPath, nil)
-	faultsCheckError(t, send(again), 401, "unauthorized_credentials")
+	expectStytchError(t, send(again), 401, "unauthorized_credentials")
 }
 
 func TestFaultRecordedInRequests(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	faultsInject(t, srv, mockserver.Fault{Path: faultsOrgPath, Status: 429})
-	faulted := faultsCheckError(t, faultsDo(t, srv, http.MethodGet, faultsOrgPath, ""), 429, "too_many_requests")
-	normal := faultsCheckError(t, faultsDo(t, srv, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
+	injectFault(t, srv, mockserver.Fault{Path: faultsOrgPath, Status: 429})
+	faulted := expectStytchError(t, send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, ""), 429, "too_many_requests")
+	normal := expectStytchError(t, send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
 
 	reqs := srv.Requests()
 	if len(reqs) != 2 {
 		t.Fatalf("Requests() has %d entries, want 2: %+v", len(reqs), reqs)
 	}
-	if r := reqs[0]; !r.Fault || r.Status != 429 || r.ErrorType != "too_many_requests" || r.RequestID != faulted.RequestID ||
-		r.Method != http.MethodGet || r.Path != faultsOrgPath || r.ProjectID != faultsProject {
-		t.Errorf("Requests()[0] = %+v, want the faulted 429 (request id %s)", r, faulted.RequestID)
+	byValue := cmpopts.IgnoreFields(mockserver.RecordedRequest{}, "Time", "Duration", "Header")
+	want := mockserver.RecordedRequest{Fault: true, Status: 429, ErrorType: "too_many_requests", RequestID: faulted.RequestID,
+		Method: http.MethodGet, Path: faultsOrgPath, ProjectID: faultsProject}
+	if diff := cmp.Diff(want, reqs[0], byValue); diff != "" {
+		t.Errorf("Requests()[0], the faulted 429 (-want +got):\n%s", diff)
 	}
-	if r := reqs[1]; r.Fault || r.Status != 404 || r.RequestID != normal.RequestID || r.OperationID != "getOrganization" {
-		t.Errorf("Requests()[1] = %+v, want the unfaulted 404 (request id %s)", r, normal.RequestID)
+	want = mockserver.RecordedRequest{Status: 404, ErrorType: "organization_not_found", RequestID: normal.RequestID, OperationID: "getOrganization",
+		Method: http.MethodGet, Path: faultsOrgPath, ProjectID: faultsProject}
+	if diff := cmp.Diff(want, reqs[1], byValue); diff != "" {
+		t.Errorf("Requests()[1], the unfaulted 404 (-want +got):\n%s", diff)
 	}
 	if v := reqs[0].Header["Authorization"]; len(v) != 1 || v[0] != mockserver.Redacted {
 		t.Errorf("the request log kept Authorization as %q", v)
@@ -563,14 +470,14 @@ func TestFaultConcurrentRequestsUseExactlyTimes(t *testing.T) {
 	t.Parallel()
 	const times, requests = 5, 24
 	srv := mockserver.Start(t)
-	faultsInject(t, srv, mockserver.Fault{Status: 503, Times: times})
+	injectFault(t, srv, mockserver.Fault{Status: 503, Times: times})
 
 	var mu sync.Mutex
 	statuses := map[int]int{}
 	var wg sync.WaitGroup
 	for range requests {
 		wg.Go(func() {
-			r, err := faultsSend(srv.Client(), srv.URL, http.MethodGet, faultsOrgPath, "", true)
+			r, err := trySend(srv.Client(), srv.URL, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, "")
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -598,20 +505,20 @@ func TestFaultConcurrentRequestsUseExactlyTimes(t *testing.T) {
 func TestFaultResetClearsFaults(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	faultsInject(t, srv, mockserver.Fault{Status: 500, Times: 10})
+	injectFault(t, srv, mockserver.Fault{Status: 500, Times: 10})
 	srv.ResetAll()
 	if pending := srv.PendingFaults(); len(pending) != 0 {
 		t.Fatalf("PendingFaults() = %+v after Reset", pending)
 	}
-	faultsCheckError(t, faultsDo(t, srv, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
+	expectStytchError(t, send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
 }
 
 // Faults are for the API: the admin API is never faulted.
 func TestFaultDoesNotApplyToAdminAPI(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	faultsInject(t, srv, mockserver.Fault{Status: 500})
-	if r := faultsAdmin(t, srv, http.MethodGet, "health", ""); r.status != 200 {
+	injectFault(t, srv, mockserver.Fault{Status: 500})
+	if r := callAdmin(t, srv, http.MethodGet, "health", ""); r.status != 200 {
 		t.Fatalf("health: %d %s", r.status, r.body)
 	}
 	if len(srv.PendingFaults()) != 1 {
@@ -621,42 +528,16 @@ func TestFaultDoesNotApplyToAdminAPI(t *testing.T) {
 
 // --- The admin API's faults endpoints ---
 
-// faultsPending decodes GET /__stytchmock/faults.
-func faultsPending(t *testing.T, srv *mockserver.Server) []mockserver.Fault {
-	t.Helper()
-	r := faultsAdmin(t, srv, http.MethodGet, "faults", "")
-	if r.status != 200 {
-		t.Fatalf("GET faults: %d %s", r.status, r.body)
-	}
-	if !bytes.HasPrefix(bytes.TrimSpace(r.body), []byte("[")) {
-		t.Fatalf("GET faults is not a JSON array: %s", r.body)
-	}
-	dec := json.NewDecoder(bytes.NewReader(r.body))
-	dec.DisallowUnknownFields()
-	var out []mockserver.Fault
-	if err := dec.Decode(&out); err != nil {
-		t.Fatalf("GET faults: %v: %s", err, r.body)
-	}
-	return out
-}
-
-func faultsCheckOK(t *testing.T, r faultsResponse) {
-	t.Helper()
-	if r.status != 200 || strings.TrimSpace(string(r.body)) != `{"status":"ok"}` {
-		t.Fatalf("got %d %s, want 200 {\"status\":\"ok\"}", r.status, r.body)
-	}
-}
-
 func TestAdminFaultsInjectListAndUse(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	if got := faultsPending(t, srv); len(got) != 0 {
+	if got := pendingFaults(t, srv); len(got) != 0 {
 		t.Fatalf("GET faults on a new server = %+v", got)
 	}
-	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults",
+	expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "faults",
 		`{"method":"GET","path":"/v1/b2b/organizations/*","times":2,"status":429,"retry_after":"3","error_type":"rate_limit_exceeded"}`))
 
-	got := faultsPending(t, srv)
+	got := pendingFaults(t, srv)
 	want := mockserver.Fault{Method: "GET", Path: "/v1/b2b/organizations/*", Times: 2, Status: 429, RetryAfter: "3", ErrorType: "rate_limit_exceeded"}
 	if len(got) != 1 || got[0] != want {
 		t.Fatalf("GET faults = %+v, want [%+v]", got, want)
@@ -666,20 +547,20 @@ func TestAdminFaultsInjectListAndUse(t *testing.T) {
 	}
 
 	// A POST does not match; a GET does, twice.
-	if r := faultsDo(t, srv, http.MethodPost, "/v1/b2b/organizations/search", `{}`); r.status != 200 {
+	if r := send(t, srv, faultsProject, faultsSecret, http.MethodPost, "/v1/b2b/organizations/search", `{}`); r.status != 200 {
 		t.Fatalf("search: %d %s", r.status, r.body)
 	}
 	for range 2 {
-		r := faultsDo(t, srv, http.MethodGet, faultsOrgPath, "")
-		faultsCheckError(t, r, 429, "rate_limit_exceeded")
+		r := send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, "")
+		expectStytchError(t, r, 429, "rate_limit_exceeded")
 		if got := r.header.Get("Retry-After"); got != "3" {
 			t.Errorf("Retry-After = %q, want 3", got)
 		}
 	}
-	if got := faultsPending(t, srv); len(got) != 0 {
+	if got := pendingFaults(t, srv); len(got) != 0 {
 		t.Fatalf("GET faults after use = %+v", got)
 	}
-	faultsCheckError(t, faultsDo(t, srv, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
+	expectStytchError(t, send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
 }
 
 func TestAdminFaultsLatencyFormats(t *testing.T) {
@@ -693,8 +574,8 @@ func TestAdminFaultsLatencyFormats(t *testing.T) {
 		t.Run(body, func(t *testing.T) {
 			t.Parallel()
 			srv := mockserver.Start(t)
-			faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", body))
-			got := faultsPending(t, srv)
+			expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "faults", body))
+			got := pendingFaults(t, srv)
 			if len(got) != 1 || got[0].Latency != want {
 				t.Fatalf("GET faults = %+v, want a latency of %v", got, want)
 			}
@@ -707,8 +588,8 @@ func TestAdminFaultsRetryAfterForms(t *testing.T) {
 	t.Parallel()
 	for _, v := range []string{"0", "120", "Wed, 21 Oct 2026 07:28:00 GMT", "Wednesday, 21-Oct-26 07:28:00 GMT", "Wed Oct 21 07:28:00 2026"} {
 		srv := mockserver.Start(t)
-		faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", `{"status":503,"retry_after":"`+v+`"}`))
-		r := faultsDo(t, srv, http.MethodGet, faultsOrgPath, "")
+		expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "faults", `{"status":503,"retry_after":"`+v+`"}`))
+		r := send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, "")
 		if r.status != 503 || r.header.Get("Retry-After") != v {
 			t.Errorf("retry_after %q: %d with Retry-After %q", v, r.status, r.header.Get("Retry-After"))
 		}
@@ -719,9 +600,9 @@ func TestAdminFaultsLatencyApplies(t *testing.T) {
 	t.Parallel()
 	const latency = 70 * time.Millisecond
 	srv := mockserver.Start(t)
-	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", `{"latency":"70ms","path":"/v1/b2b/rbac/policy"}`))
+	expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "faults", `{"latency":"70ms","path":"/v1/b2b/rbac/policy"}`))
 	start := time.Now()
-	r := faultsDo(t, srv, http.MethodGet, "/v1/b2b/rbac/policy", "")
+	r := send(t, srv, faultsProject, faultsSecret, http.MethodGet, "/v1/b2b/rbac/policy", "")
 	if elapsed := time.Since(start); elapsed < latency {
 		t.Errorf("answered after %v, want at least %v", elapsed, latency)
 	}
@@ -733,9 +614,9 @@ func TestAdminFaultsLatencyApplies(t *testing.T) {
 func TestAdminFaultsDropConnection(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", `{"drop_connection":true}`))
+	expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "faults", `{"drop_connection":true}`))
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 5 * time.Second}
-	if r, err := faultsSend(client, srv.URL, http.MethodGet, faultsOrgPath, "", true); err == nil {
+	if r, err := trySend(client, srv.URL, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, ""); err == nil {
 		t.Fatalf("got a response (%d %s), want a transport error", r.status, r.body)
 	}
 }
@@ -744,25 +625,25 @@ func TestAdminFaultsDropConnection(t *testing.T) {
 func TestAdminFaultsDeleteRemovesTheProjectsFaults(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", `{"project_id":"`+faultsProject+`","status":500,"times":5}`))
-	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", `{"project_id":"`+faultsProject+`","status":503,"path":"/v1/*"}`))
-	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", `{"project_id":"project-test-other","status":502}`))
-	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodPost, "faults", `{"status":504,"method":"PUT"}`))
-	if got := faultsPending(t, srv); len(got) != 4 {
+	expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "faults", `{"project_id":"`+faultsProject+`","status":500,"times":5}`))
+	expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "faults", `{"project_id":"`+faultsProject+`","status":503,"path":"/v1/*"}`))
+	expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "faults", `{"project_id":"project-test-other","status":502}`))
+	expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "faults", `{"status":504,"method":"PUT"}`))
+	if got := pendingFaults(t, srv); len(got) != 4 {
 		t.Fatalf("GET faults = %+v, want 4", got)
 	}
-	faultsCheckOK(t, faultsAdmin(t, srv, http.MethodDelete, "faults?project_id="+faultsProject, ""))
-	got := faultsPending(t, srv)
+	expectStatusOK(t, callAdmin(t, srv, http.MethodDelete, "faults?project_id="+faultsProject, ""))
+	got := pendingFaults(t, srv)
 	if len(got) != 2 || got[0].ProjectID != "project-test-other" || got[1].ProjectID != "" {
 		t.Fatalf("GET faults after DELETE = %+v, want the other project's and the one of every project", got)
 	}
-	faultsCheckError(t, faultsDo(t, srv, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
+	expectStytchError(t, send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
 	// Without a project id, DELETE removes nothing: it would remove other tests' faults.
-	e := faultsCheckError(t, faultsAdmin(t, srv, http.MethodDelete, "faults", ""), 400, "invalid_project_id")
+	e := expectStytchError(t, callAdmin(t, srv, http.MethodDelete, "faults", ""), 400, "invalid_project_id")
 	if !strings.Contains(e.ErrorMessage, "project_id") || !strings.Contains(e.ErrorMessage, "reset-all") {
 		t.Errorf("the error does not say what to do: %s", e.ErrorMessage)
 	}
-	if got := faultsPending(t, srv); len(got) != 2 {
+	if got := pendingFaults(t, srv); len(got) != 2 {
 		t.Fatalf("GET faults after a refused DELETE = %+v", got)
 	}
 }
@@ -798,12 +679,12 @@ func TestAdminFaultsInvalidRejected(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv := mockserver.Start(t)
-			r := faultsAdmin(t, srv, http.MethodPost, "faults", tc.body)
-			faultsCheckError(t, r, 400, tc.wantType)
-			if got := faultsPending(t, srv); len(got) != 0 {
+			r := callAdmin(t, srv, http.MethodPost, "faults", tc.body)
+			expectStytchError(t, r, 400, tc.wantType)
+			if got := pendingFaults(t, srv); len(got) != 0 {
 				t.Fatalf("GET faults = %+v after a refused fault", got)
 			}
-			faultsCheckError(t, faultsDo(t, srv, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
+			expectStytchError(t, send(t, srv, faultsProject, faultsSecret, http.MethodGet, faultsOrgPath, ""), 404, "organization_not_found")
 		})
 	}
 }

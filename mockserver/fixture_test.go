@@ -3,18 +3,18 @@ package mockserver_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/b2bkit/stytchorgs/client"
 	"github.com/b2bkit/stytchorgs/internal/api"
@@ -38,100 +38,6 @@ const (
 	fxAdaJWT      = "eyJhbGciOiJSUzI1NiJ9.ada-session.sig"
 )
 
-// fxClient talks to a server as one project.
-type fxClient struct {
-	t       *testing.T
-	srv     *mockserver.Server
-	project string
-}
-
-func fxNewClient(t *testing.T, srv *mockserver.Server, project string) *fxClient {
-	return &fxClient{t: t, srv: srv, project: project}
-}
-
-// do sends a request (headers are name, value pairs) and returns the status and body.
-func (c *fxClient) do(method, path, body string, headers ...string) (int, []byte) {
-	c.t.Helper()
-	var r io.Reader
-	if body != "" {
-		r = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, c.srv.URL+path, r)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	req.SetBasicAuth(c.project, "secret-"+c.project)
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := c.srv.Client().Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	return resp.StatusCode, b
-}
-
-// ok sends a request, fails the test unless it answers 200, and decodes the body into out.
-func (c *fxClient) ok(out any, method, path, body string, headers ...string) {
-	c.t.Helper()
-	status, b := c.do(method, path, body, headers...)
-	if status != 200 {
-		c.t.Fatalf("%s %s: %d %s", method, path, status, b)
-	}
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			c.t.Fatalf("%s %s: %v: %s", method, path, err, b)
-		}
-	}
-}
-
-// fail sends a request and fails the test unless it answers the status and error type.
-func (c *fxClient) fail(wantStatus int, wantType, method, path, body string, headers ...string) {
-	c.t.Helper()
-	status, b := c.do(method, path, body, headers...)
-	var e struct {
-		StatusCode int    `json:"status_code"`
-		ErrorType  string `json:"error_type"`
-	}
-	_ = json.Unmarshal(b, &e)
-	if status != wantStatus || e.StatusCode != wantStatus || e.ErrorType != wantType {
-		c.t.Fatalf("%s %s: got %d %s, want %d %s: %s", method, path, status, e.ErrorType, wantStatus, wantType, b)
-	}
-}
-
-func (c *fxClient) member(orgID, memberID string) api.Member {
-	c.t.Helper()
-	var r api.MemberResponse
-	c.ok(&r, http.MethodGet, "/v1/b2b/organizations/"+orgID+"/member?member_id="+memberID, "")
-	if r.MemberID != memberID || r.Member.MemberID != memberID {
-		c.t.Fatalf("GET member %s answered member %s", memberID, r.Member.MemberID)
-	}
-	return r.Member
-}
-
-func (c *fxClient) orgCount() int {
-	c.t.Helper()
-	var r api.OrganizationSearchResponse
-	c.ok(&r, http.MethodPost, "/v1/b2b/organizations/search", `{}`)
-	return int(r.ResultsMetadata.Total)
-}
-
-// memberApps lists the Connected Apps a member authorized.
-func (c *fxClient) memberApps(orgID, memberID string) []api.MemberConnectedApp {
-	c.t.Helper()
-	var r api.MemberConnectedAppsResponse
-	c.ok(&r, http.MethodGet, "/v1/b2b/organizations/"+orgID+"/members/"+memberID+"/connected_apps", "")
-	return r.ConnectedApps
-}
-
 func fxRoleIDs(m api.Member) []string {
 	var ids []string
 	for _, r := range m.Roles {
@@ -140,11 +46,11 @@ func fxRoleIDs(m api.Member) []string {
 	return ids
 }
 
-// fxStart starts a server seeded with testdata/fixture.json and a client of its project.
-func fxStart(t *testing.T) (*mockserver.Server, *fxClient) {
+// fxStart starts a server seeded with testdata/fixture.json and an env of its project.
+func fxStart(t *testing.T) (*mockserver.Server, *env) {
 	t.Helper()
-	srv := mockserver.Start(t, mockserver.WithFixtureFile(fxFile))
-	return srv, fxNewClient(t, srv, fxProject)
+	e := setup(t, mockserver.WithFixtureFile(fxFile)).as(fxProject)
+	return e.srv, e
 }
 
 func TestFixtureFileOrganizations(t *testing.T) {
@@ -199,7 +105,7 @@ func TestFixtureFileOrganizations(t *testing.T) {
 func TestFixtureFileMembers(t *testing.T) {
 	t.Parallel()
 	_, c := fxStart(t)
-	ada := c.member(fxAcmeID, fxAdaID)
+	ada := c.getMember(fxAcmeID, fxAdaID)
 	if !ada.EmailAddressVerified || !ada.MFAPhoneNumberVerified || ada.MFAPhoneNumber != "+14155550100" ||
 		ada.MemberPasswordID != fxPasswordID || ada.TOTPRegistrationID != fxTOTPID ||
 		ada.DefaultMFAMethod != "totp" || !ada.MFAEnrolled || ada.Name != "Ada Lovelace" ||
@@ -218,7 +124,7 @@ func TestFixtureFileMembers(t *testing.T) {
 		t.Errorf("oauth_registrations = %+v", ada.OauthRegistrations)
 	}
 
-	grace := c.member(fxAcmeID, fxGraceID)
+	grace := c.getMember(fxAcmeID, fxGraceID)
 	if grace.Status != "invited" || grace.EmailAddressVerified || grace.IsAdmin ||
 		!slices.Contains(fxRoleIDs(grace), "acme-support") {
 		t.Errorf("grace = %+v", grace)
@@ -340,14 +246,14 @@ func TestFixtureFileSessions(t *testing.T) {
 	c.fail(403, "unauthorized_action", http.MethodPut, "/v1/b2b/organizations/globex", `{"organization_name":"Globex 2"}`,
 		"X-Stytch-Member-Session", fxAdaToken)
 	// The session belongs to the fixture's project only.
-	other := fxNewClient(t, c.srv, "project-test-fixture-other")
+	other := newEnv(t, c.srv, "project-test-fixture-other")
 	other.fail(404, "session_not_found", http.MethodGet, path, "", "X-Stytch-Member-Session", fxAdaToken)
 }
 
 func TestFixtureFileIsPerProject(t *testing.T) {
 	t.Parallel()
 	srv, _ := fxStart(t)
-	other := fxNewClient(t, srv, "project-test-fixture-other")
+	other := newEnv(t, srv, "project-test-fixture-other")
 	if n := other.orgCount(); n != 0 {
 		t.Fatalf("another project sees %d organizations", n)
 	}
@@ -375,8 +281,8 @@ func TestFixtureLoadMatchesParse(t *testing.T) {
 	if err != nil {
 		t.Fatalf("LoadFixture: %v", err)
 	}
-	if !reflect.DeepEqual(parsed, loaded) {
-		t.Errorf("LoadFixture and ParseFixture disagree:\n%+v\n%+v", loaded, parsed)
+	if diff := cmp.Diff(loaded, parsed); diff != "" {
+		t.Errorf("LoadFixture and ParseFixture disagree (-loaded +parsed):\n%s", diff)
 	}
 	if loaded.ProjectID != fxProject || len(loaded.ConnectedApps) != 2 || len(loaded.Organizations) != 2 {
 		t.Fatalf("fixture = %+v", loaded)
@@ -509,15 +415,15 @@ func TestFixtureWithFixtureOptions(t *testing.T) {
 		mockserver.WithFixture(fxSmall(project, "organization-test-22222222-2222-4222-8222-222222222222", "two",
 			"member-test-22222222-2222-4222-8222-222222222222", "b@two.com")),
 		mockserver.WithFixtureFile(fxFile))
-	c := fxNewClient(t, srv, project)
+	c := newEnv(t, srv, project)
 	if n := c.orgCount(); n != 2 {
 		t.Fatalf("%d organizations, want 2", n)
 	}
-	m := c.member("organization-test-22222222-2222-4222-8222-222222222222", "member-test-22222222-2222-4222-8222-222222222222")
+	m := c.getMember("organization-test-22222222-2222-4222-8222-222222222222", "member-test-22222222-2222-4222-8222-222222222222")
 	if m.EmailAddress != "b@two.com" || !m.EmailAddressVerified {
 		t.Errorf("member = %+v", m)
 	}
-	if n := fxNewClient(t, srv, fxProject).orgCount(); n != 2 {
+	if n := newEnv(t, srv, fxProject).orgCount(); n != 2 {
 		t.Errorf("the fixture file's project has %d organizations, want 2", n)
 	}
 
@@ -535,12 +441,12 @@ func TestFixtureSeedFixedIDs(t *testing.T) {
 	t.Parallel()
 	const project = "project-test-fixed-ids"
 	srv := mockserver.Start(t)
-	c := fxNewClient(t, srv, project)
+	c := newEnv(t, srv, project)
 	orgID, memberID := "organization-test-44444444-4444-4444-8444-444444444444", "member-test-44444444-4444-4444-8444-444444444444"
 	if err := srv.Seed(fxSmall(project, orgID, "four", memberID, "d@four.com")); err != nil {
 		t.Fatalf("Seed: %v", err)
 	}
-	if m := c.member(orgID, memberID); m.OrganizationID != orgID {
+	if m := c.getMember(orgID, memberID); m.OrganizationID != orgID {
 		t.Errorf("member's organization = %s", m.OrganizationID)
 	}
 	var d api.MemberResponse
@@ -581,7 +487,7 @@ func TestFixtureLiveProject(t *testing.T) {
 	if err := srv.Seed(f); err != nil {
 		t.Fatalf("Seed: %v", err)
 	}
-	c := fxNewClient(t, srv, project)
+	c := newEnv(t, srv, project)
 	var r api.MemberResponse
 	c.ok(&r, http.MethodGet, "/v1/b2b/organizations/live-org/member?email_address=ada@live.com", "")
 	if !strings.HasPrefix(r.Organization.OrganizationID, "organization-live-") || !strings.HasPrefix(r.MemberID, "member-live-") ||
@@ -628,7 +534,7 @@ func TestFixtureSchemaCheck(t *testing.T) {
 			if err := srv.Seed(f); err == nil {
 				t.Fatalf("Seed accepted an organization with %s", name)
 			}
-			c := fxNewClient(t, srv, project)
+			c := newEnv(t, srv, project)
 			if n := c.orgCount(); n != 0 {
 				t.Fatalf("%d organizations after a refused fixture, want 0", n)
 			}
@@ -701,7 +607,7 @@ func TestFixtureFailureRollsBackCompletely(t *testing.T) {
 			t.Parallel()
 			const project = "project-test-rollback"
 			srv := mockserver.Start(t)
-			c := fxNewClient(t, srv, project)
+			c := newEnv(t, srv, project)
 			if err := srv.Seed(fxRollbackFixture(project, breakIt)); err == nil {
 				t.Fatalf("Seed accepted a broken fixture")
 			}
@@ -774,7 +680,7 @@ func TestFixtureFailureRestoresEarlierPolicy(t *testing.T) {
 	if err := srv.Seed(fxBrokenLater(project)); err == nil {
 		t.Fatal("Seed accepted a broken fixture")
 	}
-	c := fxNewClient(t, srv, project)
+	c := newEnv(t, srv, project)
 	status, body := c.do(http.MethodGet, "/v1/b2b/rbac/policy", "")
 	if status != 200 || !strings.Contains(string(body), "earlier-role") || strings.Contains(string(body), "later-role") {
 		t.Errorf("policy after a refused fixture: %d %s", status, body)
@@ -795,7 +701,7 @@ func TestFixtureFailureKeepsEarlierConnectedApps(t *testing.T) {
 	if err := srv.Seed(fxBrokenLater(project)); err == nil {
 		t.Fatal("Seed accepted a broken fixture")
 	}
-	c := fxNewClient(t, srv, project)
+	c := newEnv(t, srv, project)
 	apps := c.memberApps("earlier", "member-test-66666666-6666-4666-8666-666666666666")
 	if len(apps) != 1 || apps[0].ConnectedAppID != "connected-app-test-shared" || apps[0].Description != "Earlier." || apps[0].ScopesGranted != "openid" {
 		t.Errorf("the earlier member's connected apps after a refused fixture = %+v, want the earlier grant of connected-app-test-shared", apps)
@@ -813,7 +719,7 @@ func TestFixtureFailureKeepsEarlierSessions(t *testing.T) {
 	const project = "project-test-earlier-sessions"
 	srv := mockserver.Start(t)
 	fxEarlier(t, srv, project)
-	c := fxNewClient(t, srv, project)
+	c := newEnv(t, srv, project)
 	path := "/v1/b2b/organizations/earlier/members/member-test-66666666-6666-4666-8666-666666666666/connected_apps"
 	c.ok(nil, http.MethodGet, path, "", "X-Stytch-Member-Session", "session-token-shared")
 
@@ -856,9 +762,9 @@ func TestFixtureMemberOnlyState(t *testing.T) {
 	if err := srv.Seed(f); err != nil {
 		t.Fatalf("Seed: %v", err)
 	}
-	c := fxNewClient(t, srv, project)
+	c := newEnv(t, srv, project)
 
-	l := c.member(orgID, locked)
+	l := c.getMember(orgID, locked)
 	if !l.IsLocked || l.LockCreatedAt == nil || !l.LockCreatedAt.Equal(clock) || l.LockExpiresAt == nil || !l.LockExpiresAt.After(clock) {
 		t.Errorf("locked member = %+v", l)
 	}
@@ -881,7 +787,7 @@ func TestFixtureMemberOnlyState(t *testing.T) {
 		t.Errorf("reactivated member status = %q", d.Member.Status)
 	}
 
-	s := c.member(orgID, scim)
+	s := c.getMember(orgID, scim)
 	if s.SCIMRegistration == nil || s.SCIMRegistration.RegistrationID != "scim-registration-test-1" || !s.IsAdmin {
 		t.Errorf("SCIM member = %+v", s)
 	}
@@ -910,7 +816,7 @@ func TestFixtureAddSession(t *testing.T) {
 	if err := srv.Seed(fxSmall(project, orgID, "sessions", memberID, "s@sessions.com")); err != nil {
 		t.Fatal(err)
 	}
-	c := fxNewClient(t, srv, project)
+	c := newEnv(t, srv, project)
 	path := fmt.Sprintf("/v1/b2b/organizations/%s/members/%s/connected_apps", orgID, memberID)
 	c.fail(404, "session_not_found", http.MethodGet, path, "", "X-Stytch-Member-Session", "token-added")
 	if err := srv.AddSession(project, memberID, "token-added", ""); err != nil {

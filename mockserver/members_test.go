@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/b2bkit/stytchorgs/client"
 	"github.com/b2bkit/stytchorgs/internal/api"
 	"github.com/b2bkit/stytchorgs/mockserver"
@@ -40,16 +42,21 @@ func TestCreateMember(t *testing.T) {
 	if resp.JSON200.Organization.OrganizationID != o.OrganizationID || m.OrganizationID != o.OrganizationID {
 		t.Errorf("organization %s / member.organization_id %s, want %s", resp.JSON200.Organization.OrganizationID, m.OrganizationID, o.OrganizationID)
 	}
-	if m.EmailAddress != "ada@acme.com" || m.Status != "active" || m.EmailAddressVerified || !m.IsAdmin ||
-		m.MFAPhoneNumber != "+12025550123" || m.MFAPhoneNumberVerified || m.Name != "Ada Lovelace" || *m.ExternalID != "emp-1815" {
-		t.Errorf("created member: %+v", m)
+	type fields struct {
+		Email, Status, MFAPhone, Name, ExternalID string
+		EmailVerified, IsAdmin, MFAPhoneVerified  bool
+	}
+	got := fields{m.EmailAddress, string(m.Status), m.MFAPhoneNumber, m.Name, deref(m.ExternalID), m.EmailAddressVerified, m.IsAdmin, m.MFAPhoneNumberVerified}
+	want := fields{Email: "ada@acme.com", Status: "active", MFAPhone: "+12025550123", Name: "Ada Lovelace", ExternalID: "emp-1815", IsAdmin: true}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("created member (-want +got):\n%s", diff)
 	}
 	wantRoles := []api.MemberRole{
 		{RoleID: "stytch_member", Sources: []api.MemberRoleSource{{Type: "direct_assignment", Details: &map[string]any{}}}},
 		{RoleID: "stytch_admin", Sources: []api.MemberRoleSource{{Type: "direct_assignment", Details: &map[string]any{}}}},
 	}
-	if !reflect.DeepEqual(m.Roles, wantRoles) {
-		t.Errorf("roles = %+v", m.Roles)
+	if diff := cmp.Diff(wantRoles, m.Roles); diff != "" {
+		t.Errorf("roles (-want +got):\n%s", diff)
 	}
 	pending := e.createMember("acme", api.MemberCreateRequest{EmailAddress: "grace@acme.com", CreateMemberAsPending: ptr(true)})
 	if pending.Status != "pending" || pending.IsAdmin || !reflect.DeepEqual(roleIDs(pending), []string{"stytch_member"}) {

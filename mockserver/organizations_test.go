@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/b2bkit/stytchorgs/client"
 	"github.com/b2bkit/stytchorgs/internal/api"
 	"github.com/b2bkit/stytchorgs/mockserver"
@@ -54,10 +56,8 @@ func TestCreateOrganizationDefaults(t *testing.T) {
 		CreatedAt:                            &testClock,
 		UpdatedAt:                            &testClock,
 	}
-	if !reflect.DeepEqual(o, want) {
-		got, _ := json.MarshalIndent(o, "", " ")
-		exp, _ := json.MarshalIndent(want, "", " ")
-		t.Errorf("created organization:\n%s\nwant:\n%s", got, exp)
+	if diff := cmp.Diff(want, o); diff != "" {
+		t.Errorf("created organization (-want +got):\n%s", diff)
 	}
 }
 
@@ -251,8 +251,8 @@ func TestUpdateOrganizationRejectedChangesNothing(t *testing.T) {
 	}
 	resp, err := e.c.GetOrganizationWithResponse(e.ctx, "acme")
 	e.expectOK(resp.StatusCode(), resp.Body, err)
-	if !reflect.DeepEqual(resp.JSON200.Organization, o) {
-		t.Errorf("rejected updates changed the organization:\n%+v\nwas\n%+v", resp.JSON200.Organization, o)
+	if diff := cmp.Diff(o, resp.JSON200.Organization); diff != "" {
+		t.Errorf("rejected updates changed the organization (-before +after):\n%s", diff)
 	}
 }
 

@@ -19,12 +19,12 @@ const (
 )
 
 // asProject calls the Stytch API as project with its usual secret.
-func asProject(t *testing.T, srv *mockserver.Server, project, method, path, body string) adminResp {
+func asProject(t *testing.T, srv *mockserver.Server, project, method, path, body string) response {
 	t.Helper()
-	return adminSend(t, srv, project, "secret-"+project, method, path, body)
+	return send(t, srv, project, "secret-"+project, method, path, body)
 }
 
-func createIn(t *testing.T, srv *mockserver.Server, project, slug string) adminResp {
+func createIn(t *testing.T, srv *mockserver.Server, project, slug string) response {
 	t.Helper()
 	return asProject(t, srv, project, http.MethodPost, "/v1/b2b/organizations",
 		`{"organization_name":"`+slug+`","organization_slug":"`+slug+`"}`)
@@ -39,7 +39,7 @@ func TestProjectFaultAppliesToItsProjectOnly(t *testing.T) {
 			}
 		},
 		"admin API": func(t *testing.T, srv *mockserver.Server) {
-			adminCheckOK(t, adminCall(t, srv, http.MethodPost, "faults",
+			expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "faults",
 				`{"project_id":"`+projectA+`","method":"POST","path":"/v1/b2b/organizations","status":500,"times":2}`))
 		},
 	} {
@@ -47,22 +47,22 @@ func TestProjectFaultAppliesToItsProjectOnly(t *testing.T) {
 			t.Parallel()
 			srv := mockserver.Start(t)
 			inject(t, srv)
-			adminCheckStatus(t, createIn(t, srv, projectB, "b-first"), 200)
-			adminCheckError(t, createIn(t, srv, projectA, "a-first"), 500, "internal_server_error")
-			adminCheckStatus(t, createIn(t, srv, projectB, "b-second"), 200)
+			expectStatus(t, createIn(t, srv, projectB, "b-first"), 200)
+			expectStytchError(t, createIn(t, srv, projectA, "a-first"), 500, "internal_server_error")
+			expectStatus(t, createIn(t, srv, projectB, "b-second"), 200)
 			// A request naming A with a wrong secret is still A's: faults apply before
 			// authentication, like a failing load balancer's.
-			adminCheckError(t, adminSend(t, srv, projectA, "wrong", http.MethodPost, "/v1/b2b/organizations", `{"organization_name":"x"}`),
+			expectStytchError(t, send(t, srv, projectA, "wrong", http.MethodPost, "/v1/b2b/organizations", `{"organization_name":"x"}`),
 				500, "internal_server_error")
-			adminCheckStatus(t, createIn(t, srv, projectA, "a-second"), 200)
+			expectStatus(t, createIn(t, srv, projectA, "a-second"), 200)
 
 			// A fault without a project id applies to every project, and to requests naming none.
 			if err := srv.InjectFault(mockserver.Fault{Path: "/v1/b2b/organizations/search", Status: 503, Times: 3}); err != nil {
 				t.Fatal(err)
 			}
-			adminCheckError(t, asProject(t, srv, projectA, http.MethodPost, "/v1/b2b/organizations/search", `{}`), 503, "internal_server_error")
-			adminCheckError(t, asProject(t, srv, projectB, http.MethodPost, "/v1/b2b/organizations/search", `{}`), 503, "internal_server_error")
-			adminCheckError(t, adminSend(t, srv, "", "", http.MethodPost, "/v1/b2b/organizations/search", `{}`), 503, "internal_server_error")
+			expectStytchError(t, asProject(t, srv, projectA, http.MethodPost, "/v1/b2b/organizations/search", `{}`), 503, "internal_server_error")
+			expectStytchError(t, asProject(t, srv, projectB, http.MethodPost, "/v1/b2b/organizations/search", `{}`), 503, "internal_server_error")
+			expectStytchError(t, send(t, srv, "", "", http.MethodPost, "/v1/b2b/organizations/search", `{}`), 503, "internal_server_error")
 			if f := srv.PendingFaults(); len(f) != 0 {
 				t.Errorf("faults left: %+v", f)
 			}
@@ -75,14 +75,14 @@ func TestProjectResetLeavesOtherProjects(t *testing.T) {
 	for name, reset := range map[string]func(t *testing.T, srv *mockserver.Server){
 		"ResetProject": func(_ *testing.T, srv *mockserver.Server) { srv.ResetProject(projectA) },
 		"admin API": func(t *testing.T, srv *mockserver.Server) {
-			adminCheckOK(t, adminCall(t, srv, http.MethodPost, "reset", `{"project_id":"`+projectA+`"}`))
+			expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "reset", `{"project_id":"`+projectA+`"}`))
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv := mockserver.Start(t)
 			for _, p := range []string{projectA, projectB} {
-				adminCheckStatus(t, createIn(t, srv, p, "acme"), 200)
+				expectStatus(t, createIn(t, srv, p, "acme"), 200)
 				if err := srv.InjectFault(mockserver.Fault{ProjectID: p, Path: "/v1/b2b/rbac/*", Status: 500}); err != nil {
 					t.Fatal(err)
 				}
@@ -94,14 +94,14 @@ func TestProjectResetLeavesOtherProjects(t *testing.T) {
 			reset(t, srv)
 
 			// A's organization, secret, fault and log are gone.
-			a := adminSend(t, srv, projectA, "a-new-secret", http.MethodGet, "/v1/b2b/organizations/acme", "")
-			adminCheckError(t, a, 404, "organization_not_found")
-			if a := adminSend(t, srv, projectA, "a-new-secret", http.MethodGet, "/v1/b2b/rbac/policy", ""); a.status != 200 {
+			a := send(t, srv, projectA, "a-new-secret", http.MethodGet, "/v1/b2b/organizations/acme", "")
+			expectStytchError(t, a, 404, "organization_not_found")
+			if a := send(t, srv, projectA, "a-new-secret", http.MethodGet, "/v1/b2b/rbac/policy", ""); a.status != 200 {
 				t.Errorf("A's fault survived its reset: %d %s", a.status, a.body)
 			}
 			// B's are all there.
-			adminCheckStatus(t, asProject(t, srv, projectB, http.MethodGet, "/v1/b2b/organizations/acme", ""), 200)
-			adminCheckError(t, adminSend(t, srv, projectB, "b-new-secret", http.MethodGet, "/v1/b2b/organizations/acme", ""), 401, "unauthorized_credentials")
+			expectStatus(t, asProject(t, srv, projectB, http.MethodGet, "/v1/b2b/organizations/acme", ""), 200)
+			expectStytchError(t, send(t, srv, projectB, "b-new-secret", http.MethodGet, "/v1/b2b/organizations/acme", ""), 401, "unauthorized_credentials")
 			faults := srv.PendingFaults()
 			if len(faults) != 2 || faults[0].ProjectID != projectB || faults[1].ProjectID != "" {
 				t.Errorf("faults after A's reset: %+v, want B's and the one of every project", faults)
@@ -121,10 +121,10 @@ func TestProjectResetLeavesOtherProjects(t *testing.T) {
 func TestProjectRequestLog(t *testing.T) {
 	t.Parallel()
 	srv := mockserver.Start(t)
-	adminCheckStatus(t, createIn(t, srv, projectA, "a1"), 200)
-	adminCheckStatus(t, createIn(t, srv, projectB, "b1"), 200)
-	adminCheckStatus(t, createIn(t, srv, projectA, "a2"), 200)
-	adminSend(t, srv, "", "", http.MethodGet, "/v1/b2b/organizations/a1", "")
+	expectStatus(t, createIn(t, srv, projectA, "a1"), 200)
+	expectStatus(t, createIn(t, srv, projectB, "b1"), 200)
+	expectStatus(t, createIn(t, srv, projectA, "a2"), 200)
+	send(t, srv, "", "", http.MethodGet, "/v1/b2b/organizations/a1", "")
 
 	check := func(got []mockserver.RecordedRequest, want ...string) {
 		t.Helper()
@@ -144,14 +144,14 @@ func TestProjectRequestLog(t *testing.T) {
 	check(srv.ProjectRequests(projectB), "b1")
 	check(srv.Requests(), "a1", "b1", "a2", "")
 
-	r := adminCall(t, srv, http.MethodGet, "requests?project_id="+projectA, "")
+	r := callAdmin(t, srv, http.MethodGet, "requests?project_id="+projectA, "")
 	var logged []mockserver.RecordedRequest
 	if r.status != 200 || json.Unmarshal(r.body, &logged) != nil {
 		t.Fatalf("GET requests?project_id: %d %s", r.status, r.body)
 	}
 	check(logged, "a1", "a2")
 
-	adminCheckOK(t, adminCall(t, srv, http.MethodDelete, "requests?project_id="+projectA, ""))
+	expectStatusOK(t, callAdmin(t, srv, http.MethodDelete, "requests?project_id="+projectA, ""))
 	check(srv.ProjectRequests(projectA))
 	check(srv.Requests(), "b1", "")
 }
@@ -182,7 +182,7 @@ func TestProjectAdminInput(t *testing.T) {
 		{http.MethodPost, "sessions", `{"project_id":"project-test-` + strings.Repeat("x", 100) + `","member_id":"m","session_token":"t"}`, "invalid_project_id", "1 to 64"},
 		{http.MethodPost, "fixtures", `{"project_id":"project-nope"}`, "invalid_project_id", "project-test- or project-live-"},
 	} {
-		e := adminCheckError(t, adminCall(t, srv, tc.method, tc.path, tc.body), 400, tc.wantType)
+		e := expectStytchError(t, callAdmin(t, srv, tc.method, tc.path, tc.body), 400, tc.wantType)
 		if !strings.Contains(e.ErrorMessage, tc.wantInMessage) {
 			t.Errorf("%s %s: message %q does not mention %q", tc.method, tc.path, e.ErrorMessage, tc.wantInMessage)
 		}
@@ -194,9 +194,9 @@ func TestProjectAdminInput(t *testing.T) {
 		t.Errorf("refused faults were kept: %+v", f)
 	}
 	// A pinned id may have any shape, and scopes like any other.
-	adminCheckOK(t, adminCall(t, srv, http.MethodPost, "faults", `{"project_id":"custom-project","status":500}`))
-	adminCheckError(t, adminSend(t, srv, "custom-project", "s", http.MethodPost, "/v1/b2b/organizations/search", `{}`), 500, "internal_server_error")
-	adminCheckOK(t, adminCall(t, srv, http.MethodPost, "reset", `{"project_id":"custom-project"}`))
-	adminCheckOK(t, adminCall(t, srv, http.MethodPost, "reset-all", ""))
-	adminCheckOK(t, adminCall(t, srv, http.MethodPost, "reset-all", "{}"))
+	expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "faults", `{"project_id":"custom-project","status":500}`))
+	expectStytchError(t, send(t, srv, "custom-project", "s", http.MethodPost, "/v1/b2b/organizations/search", `{}`), 500, "internal_server_error")
+	expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "reset", `{"project_id":"custom-project"}`))
+	expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "reset-all", ""))
+	expectStatusOK(t, callAdmin(t, srv, http.MethodPost, "reset-all", "{}"))
 }
