@@ -37,3 +37,30 @@ func TestBasicAuthAgreesWithNetHTTP(t *testing.T) {
 		}
 	}
 }
+
+// Telling a credential header from another costs no allocation: it runs for every header of
+// every request.
+func TestCarriesCredentialAllocatesNothing(t *testing.T) {
+	for _, name := range []string{"Authorization", "Content-Type", "X-Stytch-Member-SessionJWT", "User-Agent"} {
+		if n := testing.AllocsPerRun(100, func() { carriesCredential(name) }); n > 0 {
+			t.Errorf("carriesCredential(%q) allocated %v times", name, n)
+		}
+	}
+	for name, want := range map[string]bool{"Authorization": true, "X-API-KEY": true, "Cookie": true, "Content-Type": false, "X-Stytch-Member-SessionJWT": true} {
+		if got := carriesCredential(name); got != want {
+			t.Errorf("carriesCredential(%q) = %v", name, got)
+		}
+	}
+}
+
+func TestValidProjectIDMatchesThePattern(t *testing.T) {
+	for _, id := range []string{
+		"project-test-a", "project-live-" + strings.Repeat("x", 64), "project-test-" + strings.Repeat("x", 65),
+		"project-test-", "project-live-a_b-C9", "project-test-a b", "project-test-é", "Project-test-a",
+		"project-tests-a", "xproject-test-a", "project-test-a\n", "", "project-test-\x00",
+	} {
+		if got, want := validProjectID(id), projectIDPattern.MatchString(id); got != want {
+			t.Errorf("validProjectID(%q) = %v, the pattern says %v", id, got, want)
+		}
+	}
+}

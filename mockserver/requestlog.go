@@ -63,6 +63,7 @@ type requestLog struct {
 
 	mu      sync.Mutex
 	entries []RecordedRequest // entries[head:] is the log, oldest first
+	costs   []int             // the cost of each entry, computed once
 	head    int
 	size    int // the cost of entries[head:]
 }
@@ -83,10 +84,10 @@ func (l *requestLog) add(e RecordedRequest) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.entries = append(l.entries, e)
+	l.entries, l.costs = append(l.entries, e), append(l.costs, c)
 	l.size += c
 	for l.size > l.budget {
-		l.size -= l.entries[l.head].cost()
+		l.size -= l.costs[l.head]
 		l.entries[l.head] = RecordedRequest{}
 		l.head++
 	}
@@ -94,8 +95,9 @@ func (l *requestLog) add(e RecordedRequest) {
 	// half of it, so that the slice does not grow without end.
 	if l.head > len(l.entries)/2 {
 		n := copy(l.entries, l.entries[l.head:])
+		copy(l.costs, l.costs[l.head:])
 		clear(l.entries[n:])
-		l.entries, l.head = l.entries[:n], 0
+		l.entries, l.costs, l.head = l.entries[:n], l.costs[:n], 0
 	}
 }
 
@@ -123,23 +125,24 @@ func (l *requestLog) project(projectID string) []RecordedRequest {
 func (l *requestLog) clear() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.entries, l.head, l.size = nil, 0, 0
+	l.entries, l.costs, l.head, l.size = nil, nil, 0, 0
 }
 
 // clearProject removes the entries of one project.
 func (l *requestLog) clearProject(projectID string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	kept := l.entries[:0]
-	for _, e := range l.entries[l.head:] {
+	kept, keptCosts := l.entries[:0], l.costs[:0]
+	for i, e := range l.entries[l.head:] {
+		c := l.costs[l.head+i]
 		if e.ProjectID == projectID {
-			l.size -= e.cost()
+			l.size -= c
 			continue
 		}
-		kept = append(kept, e)
+		kept, keptCosts = append(kept, e), append(keptCosts, c)
 	}
 	clear(l.entries[len(kept):])
-	l.entries, l.head = kept, 0
+	l.entries, l.costs, l.head = kept, keptCosts, 0
 }
 
 // writeJSON writes entries to w as a JSON array, one entry at a time, so that serving the log
@@ -203,19 +206,17 @@ func masked(n int) []string {
 var credentialWords = []string{"auth", "cookie", "session", "token", "secret", "passw", "jwt", "api-key", "apikey", "api_key", "credential", "signature"}
 
 func carriesCredential(name string) bool {
-	for _, w := range credentialWords {
-		if containsFold(name, w) {
-			return true
+	var buf [64]byte
+	if len(name) > len(buf) {
+		name = strings.ToLower(name)
+	} else {
+		for i := range len(name) {
+			buf[i] = lower(name[i])
 		}
+		name = string(buf[:len(name)]) // no allocation: the compiler sees it does not escape
 	}
-	return false
-}
-
-// containsFold reports whether s contains word (lowercase ASCII) without regard to ASCII case,
-// without allocating a lowercased copy of s.
-func containsFold(s, word string) bool {
-	for i := 0; i+len(word) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(word)], word) {
+	for _, w := range credentialWords {
+		if strings.Contains(name, w) {
 			return true
 		}
 	}
