@@ -18,7 +18,6 @@ import (
 // stays the authority and writes the messages.
 type Operation struct {
 	op             *openapi3.Operation
-	method, path   string
 	pattern        string // "METHOD /path template", as oapi-codegen's std-http server registers it
 	secured        bool   // needs Basic credentials
 	sessionHeaders bool   // takes the member-session headers
@@ -42,10 +41,6 @@ type paramCheck struct {
 // ID is the operation's operationId.
 func (o *Operation) ID() string { return o.op.OperationID }
 
-// Method and Path are the operation's HTTP method and path template (/v1/b2b/organizations/{organization_id}).
-func (o *Operation) Method() string { return o.method }
-func (o *Operation) Path() string   { return o.path }
-
 // Pattern is "METHOD /path template", the pattern oapi-codegen's std-http server registers the
 // operation's handler under.
 func (o *Operation) Pattern() string { return o.pattern }
@@ -59,7 +54,7 @@ func (o *Operation) Secured() bool { return o.secured }
 func (o *Operation) TakesMemberSession() bool { return o.sessionHeaders }
 
 func compileOperation(doc *openapi3.T, method, path string, item *openapi3.PathItem, op *openapi3.Operation) *Operation {
-	o := &Operation{op: op, method: method, path: path, pattern: method + " " + path, responses: map[int]*schemacheck.Checker{}}
+	o := &Operation{op: op, pattern: method + " " + path, responses: map[int]*schemacheck.Checker{}}
 	security := doc.Security
 	if op.Security != nil {
 		security = *op.Security
