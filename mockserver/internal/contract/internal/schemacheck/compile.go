@@ -1,8 +1,10 @@
 package schemacheck
 
 import (
+	"maps"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -139,19 +141,20 @@ func (c *compiler) fillObject(n *node, s *openapi3.Schema) bool {
 
 func (c *compiler) fillProperties(n *node, s *openapi3.Schema) bool {
 	n.props = make(map[string]property, len(s.Properties))
+	n.names = slices.Sorted(maps.Keys(s.Properties))
 	if c.opts.Request {
 		n.foldNames = make(map[string]bool, len(s.Properties))
 	}
-	i := 0
-	for name, ref := range s.Properties {
-		n.props[name] = property{node: c.compile(ref.Value), bit: 1 << i}
+	for i, name := range n.names {
+		p := property{node: c.compile(s.Properties[name].Value), bit: 1 << i, index: i}
+		n.props[name] = p
+		n.ordered = append(n.ordered, p)
 		if n.foldNames != nil {
 			if len(name) > maxFoldedName {
 				return false // foldsOntoProperty compares keys of at most that length
 			}
 			n.foldNames[strings.ToLower(name)] = true
 		}
-		i++
 	}
 	return true
 }

@@ -81,19 +81,34 @@ func (s *scanner) literal() bool {
 // str scans a string and returns its content when it holds no escape sequence and is valid
 // UTF-8; strings with escapes are left to kin-openapi (they are rare in API traffic).
 func (s *scanner) str() ([]byte, bool) {
-	start := s.pos + 1
+	start, ascii := s.pos+1, true
 	for i := start; i < len(s.data); i++ {
-		switch c := s.data[i]; {
+		c := s.data[i]
+		if !strSpecial[c] {
+			continue // most bytes: one table lookup
+		}
+		switch {
 		case c == '"':
 			content := s.data[start:i]
 			s.pos = i + 1
-			return content, utf8.Valid(content)
-		case c == '\\' || c < 0x20:
+			return content, ascii || utf8.Valid(content)
+		case c >= 0x80:
+			ascii = false
+		default: // a backslash or a control character
 			return nil, false
 		}
 	}
 	return nil, false
 }
+
+// strSpecial marks the bytes str must look at: the quote, the backslash, control characters,
+// and the bytes of non-ASCII characters, which need a UTF-8 check.
+var strSpecial = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c == '"' || c == '\\' || c < 0x20 || c >= 0x80
+	}
+	return t
+}()
 
 func (n *node) checkString(b []byte) bool {
 	if n.minLen > 0 || n.maxLen >= 0 {
@@ -312,14 +327,14 @@ func (s *scanner) array(n *node, depth int) bool {
 
 func (s *scanner) object(n *node, depth int) bool {
 	var seen uint64
-	count := 0
+	count, hint := 0, 0
 	if !s.open('}') {
 		for more := true; more; {
 			key, ok := s.member()
 			if !ok {
 				return false
 			}
-			child, bit := n.childFor(key)
+			child, bit := n.childFor(key, &hint)
 			if child == nil {
 				return false
 			}
@@ -341,12 +356,20 @@ func (s *scanner) object(n *node, depth int) bool {
 
 // childFor returns the node a property's value is checked against, or nil when the document is
 // not valid (or not surely valid) with this key, and the property's bit in the required mask
-// (0 for an undeclared key).
-func (n *node) childFor(key []byte) (*node, uint64) {
+// (0 for an undeclared key). hint is where in n.names the next key is likely to be: encoding/json
+// writes a struct's fields in order, and the generated structs declare them in the order of
+// n.names, so most keys are found by one comparison instead of a map lookup.
+func (n *node) childFor(key []byte, hint *int) (*node, uint64) {
 	if n.anything {
 		return anyNode, 0
 	}
+	if i := *hint; i < len(n.names) && n.names[i] == string(key) {
+		*hint = i + 1
+		p := n.ordered[i]
+		return p.node, p.bit
+	}
 	if p, ok := n.props[string(key)]; ok {
+		*hint = p.index + 1
 		return p.node, p.bit
 	}
 	if n.addlForbid {

@@ -75,8 +75,9 @@ const (
 // property is a declared property of an object schema: its schema and its bit in the mask of
 // required properties.
 type property struct {
-	node *node
-	bit  uint64
+	node  *node
+	bit   uint64
+	index int // in node.names
 }
 
 // node is one compiled schema.
@@ -88,6 +89,8 @@ type node struct {
 
 	// objects
 	props      map[string]property // declared properties: one lookup per key finds both
+	names      []string            // the declared properties' names, sorted
+	ordered    []property          // the declared properties, in the order of names
 	required   uint64
 	foldNames  map[string]bool // lowercased property names; only in request checkers
 	addl       *node           // additionalProperties schema; nil means any when addlAllowed
