@@ -37,7 +37,7 @@ func readBody(r *http.Request, limit int64) (body []byte, tooLarge bool, err err
 	if r.ContentLength >= 0 {
 		first = min(first, r.ContentLength)
 	}
-	buf := make([]byte, 0, first+bytes.MinRead) // + MinRead: reading the EOF needs no second buffer
+	buf := make([]byte, 0, first+1) // + 1: room to read the EOF in, without growing the buffer
 	for int64(len(buf)) <= limit {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)] // grow as append does
