@@ -42,10 +42,7 @@ func serveBench(b *testing.B, m *Mock, method, path, body string) {
 
 // BenchmarkCreateOrganization is one create through the whole handler, validation included.
 func BenchmarkCreateOrganization(b *testing.B) {
-	m, err := NewMock()
-	if err != nil {
-		b.Fatal(err)
-	}
+	m := setup(b)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
@@ -57,10 +54,7 @@ func BenchmarkCreateOrganization(b *testing.B) {
 
 // BenchmarkGetOrganization is one get by slug through the whole handler.
 func BenchmarkGetOrganization(b *testing.B) {
-	m, err := NewMock()
-	if err != nil {
-		b.Fatal(err)
-	}
+	m := setup(b)
 	benchResponse(b, m)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -70,9 +64,7 @@ func BenchmarkGetOrganization(b *testing.B) {
 
 // BenchmarkStartServer is New plus Close of an in-process server, after the first in the process.
 func BenchmarkStartServer(b *testing.B) {
-	if _, err := NewMock(); err != nil { // loads the spec, once per process
-		b.Fatal(err)
-	}
+	setup(b) // loads the spec, once per process
 	b.ReportAllocs()
 	for b.Loop() {
 		s, err := New()
@@ -105,10 +97,7 @@ func (w *discardWriter) reset() {
 // BenchmarkGetOrganizationHandler is BenchmarkGetOrganization without the cost of building a
 // request and a recorder for each one: the handler's own cost.
 func BenchmarkGetOrganizationHandler(b *testing.B) {
-	m, err := NewMock()
-	if err != nil {
-		b.Fatal(err)
-	}
+	m := setup(b)
 	benchResponse(b, m)
 	req := httptest.NewRequest(http.MethodGet, "/v1/b2b/organizations/acme-corp", nil)
 	req.SetBasicAuth("project-test-bench", "secret")
@@ -127,10 +116,7 @@ func BenchmarkGetOrganizationHandler(b *testing.B) {
 // BenchmarkCreateOrganizationHandler is BenchmarkCreateOrganization without the cost of
 // building a request and a recorder for each one: the handler's own cost.
 func BenchmarkCreateOrganizationHandler(b *testing.B) {
-	m, err := NewMock()
-	if err != nil {
-		b.Fatal(err)
-	}
+	m := setup(b)
 	req := httptest.NewRequest(http.MethodPost, "/v1/b2b/organizations", nil)
 	req.SetBasicAuth("project-test-bench", "secret")
 	req.Header.Set("Content-Type", "application/json")

@@ -30,10 +30,7 @@ var fuzzTargets = []struct {
 const fuzzProject = "project-test-fuzz"
 
 func fuzzMock(t testing.TB) *Mock {
-	m, err := NewMock()
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := setup(t)
 	seed := []byte(`{"project_id":"project-test-fuzz","organizations":[{"organization_name":"Acme","organization_slug":"acme","members":[
 		{"member_id":"member-test-00000000-0000-4000-8000-000000000001","email_address":"ada@acme.com","external_id":"emp-1","email_address_verified":true,"retired_email_addresses":["old@acme.com"]}]}]}`)
 	f, err := ParseFixture(seed)

@@ -51,10 +51,7 @@ func TestResponseThatBreaksTheSpecIsNeverSent(t *testing.T) {
 		}, "Content-Type"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			m, err := NewMock()
-			if err != nil {
-				t.Fatal(err)
-			}
+			m := setup(t)
 			m.routes["GET /v1/b2b/rbac/policy"] = tc.handler
 			status, body := getPolicy(t, m)
 			if status != 500 || body["error_type"] != "mock_response_invalid" {

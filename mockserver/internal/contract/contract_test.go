@@ -14,7 +14,8 @@ import (
 
 // These tests use the contract as a proxy would: any request and response, violations as data.
 
-func load(t *testing.T) *contract.Contract {
+// setup returns the contract of the embedded spec, failing the test if it does not load.
+func setup(t *testing.T) *contract.Contract {
 	t.Helper()
 	c, err := contract.Load()
 	if err != nil {
@@ -37,7 +38,7 @@ func route(t *testing.T, c *contract.Contract, method, path, body string) (contr
 }
 
 func TestRouteFindsTheOperationAndDecodesItsParameters(t *testing.T) {
-	c := load(t)
+	c := setup(t)
 	rt, _ := route(t, c, http.MethodGet, "/v1/b2b/organizations/org%2Fa/member?member_id=m", "")
 	if got := rt.Operation().ID(); got != "getMember" {
 		t.Errorf("operation %s", got)
@@ -57,7 +58,7 @@ func TestRouteFindsTheOperationAndDecodesItsParameters(t *testing.T) {
 }
 
 func TestCheckRequestNamesEachViolation(t *testing.T) {
-	c := load(t)
+	c := setup(t)
 	rt, _ := route(t, c, http.MethodPost, "/v1/b2b/organizations", `{"organization_name":5,"mfa_policy":"SOMETIMES"}`)
 	got := rt.CheckRequest([]byte(`{"organization_name":5,"mfa_policy":"SOMETIMES"}`))
 	for i := range got {
@@ -78,7 +79,7 @@ func TestCheckRequestNamesEachViolation(t *testing.T) {
 }
 
 func TestCheckRequestRefusesABodyThatIsNotOneJSONValue(t *testing.T) {
-	c := load(t)
+	c := setup(t)
 	for body, keyword := range map[string]string{
 		`{"organization_name":"A"} {}`:                    contract.KeywordNotJSON,
 		strings.Repeat("[", 40) + strings.Repeat("]", 40): contract.KeywordTooDeep,
@@ -92,7 +93,7 @@ func TestCheckRequestRefusesABodyThatIsNotOneJSONValue(t *testing.T) {
 }
 
 func TestCheckResponseNamesEachViolation(t *testing.T) {
-	c := load(t)
+	c := setup(t)
 	rt, _ := route(t, c, http.MethodGet, "/v1/b2b/rbac/policy", "")
 	json := http.Header{"Content-Type": {"application/json"}}
 	for name, tc := range map[string]struct {
@@ -122,7 +123,7 @@ func TestCheckResponseNamesEachViolation(t *testing.T) {
 }
 
 func TestCheckErrorBody(t *testing.T) {
-	c := load(t)
+	c := setup(t)
 	ok := `{"status_code":404,"request_id":"r","error_type":"route_not_found","error_message":"m","error_url":"u"}`
 	if vs := c.CheckErrorBody([]byte(ok)); vs != nil {
 		t.Errorf("a Stytch error: %v", vs)
