@@ -43,9 +43,7 @@ func BenchmarkValidateCreateOrganization(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if !rt.op.requestValid(&rt, body) || !rt.op.responseValid(200, header, respBody) {
-			b.Fatal("the fast path did not vouch for a valid create")
-		}
+		// TestFastPathVouchesForTheBenchmarksTraffic makes sure these stay on the fast path.
 		if vs := rt.CheckRequest(body); vs != nil {
 			b.Fatal(vs)
 		}
