@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/b2bkit/stytchorgs/internal/pager"
 )
 
 // Sentinel errors for errors.Is. An *Error matches the ones its status and error type stand for;
@@ -26,10 +24,6 @@ var (
 	// attempt that may have been carried out (see Error.EarlierAttemptMayHaveSucceeded).
 	ErrEarlierAttemptMayHaveSucceeded = errors.New("stytch: an earlier attempt may have succeeded")
 )
-
-// ErrCursorLoop ends a SearchAll whose server handed back a cursor it had already given, which
-// would otherwise page forever.
-var ErrCursorLoop = pager.ErrCursorNotAdvancing
 
 // conflictTypes are the 400 error types that mean "already used by another": Stytch reports
 // conflicts as 400, not 409.

@@ -92,7 +92,7 @@ func ExampleMetadataPatch() {
 		log.Fatal(err)
 	}
 	tier, _ := updated.TrustedMetadata.String("tier")
-	_, hasBilling := updated.TrustedMetadata.Get("billing_id")
+	_, hasBilling := updated.TrustedMetadata["billing_id"]
 	fmt.Println(tier, hasBilling, len(updated.TrustedMetadata))
 	// Apply predicts what Stytch stores.
 	fmt.Println(fmt.Sprint(org.TrustedMetadata.Apply(patch)) == fmt.Sprint(updated.TrustedMetadata))

@@ -78,7 +78,7 @@ func run(ctx context.Context) error {
 
 	// A request that breaks one of Stytch's rules is a 400 that is not a conflict.
 	section("A request Stytch refuses: auth_methods RESTRICTED without allowed_auth_methods")
-	_, err = c.Organizations.Update(ctx, "acme-corp", client.OrganizationUpdateParams{AuthMethods: client.Set(client.Restricted)})
+	_, err = c.Organizations.Update(ctx, "acme-corp", client.OrganizationUpdateParams{AuthMethods: client.Set(client.AccessRestricted)})
 	fmt.Printf("  err: %v\n", err)
 	fmt.Printf("  errors.Is(err, client.ErrInvalidRequest) %t, errors.Is(err, client.ErrConflict) %t\n",
 		errors.Is(err, client.ErrInvalidRequest), errors.Is(err, client.ErrConflict))

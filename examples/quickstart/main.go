@@ -91,9 +91,9 @@ func run(ctx context.Context) (err error) {
 	step(2, "Require MFA, restrict sign-in to SSO and magic links, allow a second domain")
 	update := client.OrganizationUpdateParams{
 		MFAPolicy:            client.Set(client.MFARequiredForAll),
-		AuthMethods:          client.Set(client.Restricted),
+		AuthMethods:          client.Set(client.AccessRestricted),
 		AllowedAuthMethods:   client.Set([]client.AuthMethod{client.AuthSSO, client.AuthMagicLink}),
-		EmailJITProvisioning: client.Set(client.Restricted), // people at allowed domains may join
+		EmailJITProvisioning: client.Set(client.AccessRestricted), // people at allowed domains may join
 		EmailAllowedDomains:  client.Set([]string{"acme.com", "acme.io"}),
 	}
 	sent("PUT /v1/b2b/organizations/"+org.Slug, update)
@@ -160,7 +160,7 @@ func run(ctx context.Context) (err error) {
 	tier, _ := org.TrustedMetadata.String("subscription_tier")
 	flags, _ := org.TrustedMetadata.Map("feature_flags")
 	auditLog, _ := flags.Bool("audit_log")
-	if _, has := org.TrustedMetadata.Get("billing_id"); tier != "enterprise" || !auditLog || has {
+	if _, has := org.TrustedMetadata["billing_id"]; tier != "enterprise" || !auditLog || has {
 		return fmt.Errorf("unexpected trusted metadata %v", org.TrustedMetadata)
 	}
 
