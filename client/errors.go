@@ -128,9 +128,10 @@ func (e *Error) Temporary() bool {
 const maxErrorBody = 64 << 10
 
 // newError builds the *Error for a response that is not a success. It never invents a status:
-// a body that is not Stytch's JSON keeps the real status and is kept raw.
-func newError(resp *http.Response, body []byte) *Error {
-	e := &Error{StatusCode: resp.StatusCode, RetryAfter: retryAfter(resp.Header, time.Now())}
+// a body that is not Stytch's JSON keeps the real status and is kept raw. now is the client's
+// clock (the retrier's), which an HTTP-date Retry-After is read against.
+func newError(resp *http.Response, body []byte, now time.Time) *Error {
+	e := &Error{StatusCode: resp.StatusCode, RetryAfter: retryAfter(resp.Header, now)}
 	if resp.Request != nil {
 		e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
 	}
