@@ -60,70 +60,100 @@ func (c *listFlag) Set(v string) error { *c = append(*c, v); return nil }
 
 // run serves until ctx ends, then shuts down gracefully.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("stytchmock", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:4010", "address to listen on (host:port; port 0 picks a free one, as in 127.0.0.1:0); an address beyond loopback, or none (:4010), lets other machines use the mock")
-	logFormat := fs.String("log-format", "text", "request log format: text, json, or none")
-	var creds listFlag
-	fs.Var(&creds, "credentials", "accept only this `project-id:secret` pair (repeatable); by default any project-test-/project-live- id (then 1-64 letters, digits, - or _) is accepted with the first secret used for it")
-	var fixtures listFlag
-	fs.Var(&fixtures, "fixture", "seed a JSON fixture `file` at start (repeatable)")
-	ids := fs.String("deterministic-ids", "", "derive ids and request ids from this `seed` and a counter instead of random UUIDs")
-	clock := fs.String("clock", "", "freeze the clock at this RFC 3339 `time` (for stable timestamps)")
-	var adminHosts listFlag
-	fs.Var(&adminHosts, "admin-host", "let the admin API answer requests addressed to this host `name` (repeatable), as well as IP addresses, localhost and the name in -addr: for a mock reached by a name, such as a container's")
-	logBytes := fs.Int("request-log-bytes", mockserver.DefaultRequestLogBytes, "keep the latest requests in the request log (GET /__stytchmock/requests) up to about this many `bytes` of memory; 0 keeps none")
-	if err := fs.Parse(args); err != nil {
+	f, err := parseFlags(args, stderr)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	opts, err := f.mockOptions(stderr)
+	if err != nil {
+		return err
 	}
+	mock, err := mockserver.NewMock(opts...)
+	if err != nil {
+		return err
+	}
+	ln, err := listen(f.addr, stderr)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, ln, mock, stdout, stderr)
+}
 
+// flags are the command line, parsed.
+type flags struct {
+	addr, logFormat, ids, clock string
+	creds, fixtures, adminHosts listFlag
+	logBytes                    int
+}
+
+// parseFlags parses the command line; a usage error is printed to stderr.
+func parseFlags(args []string, stderr io.Writer) (*flags, error) {
+	var f flags
+	fs := flag.NewFlagSet("stytchmock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:4010", "address to listen on (host:port; port 0 picks a free one, as in 127.0.0.1:0); an address beyond loopback, or none (:4010), lets other machines use the mock")
+	fs.StringVar(&f.logFormat, "log-format", "text", "request log format: text, json, or none")
+	fs.Var(&f.creds, "credentials", "accept only this `project-id:secret` pair (repeatable); by default any project-test-/project-live- id (then 1-64 letters, digits, - or _) is accepted with the first secret used for it")
+	fs.Var(&f.fixtures, "fixture", "seed a JSON fixture `file` at start (repeatable)")
+	fs.StringVar(&f.ids, "deterministic-ids", "", "derive ids and request ids from this `seed` and a counter instead of random UUIDs")
+	fs.StringVar(&f.clock, "clock", "", "freeze the clock at this RFC 3339 `time` (for stable timestamps)")
+	fs.Var(&f.adminHosts, "admin-host", "let the admin API answer requests addressed to this host `name` (repeatable), as well as IP addresses, localhost and the name in -addr: for a mock reached by a name, such as a container's")
+	fs.IntVar(&f.logBytes, "request-log-bytes", mockserver.DefaultRequestLogBytes, "keep the latest requests in the request log (GET /__stytchmock/requests) up to about this many `bytes` of memory; 0 keeps none")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return &f, nil
+}
+
+// mockOptions turns the flags into the mock's options; the request log goes to stderr.
+func (f *flags) mockOptions(stderr io.Writer) ([]mockserver.Option, error) {
 	var opts []mockserver.Option
-	switch *logFormat {
+	switch f.logFormat {
 	case "text":
 		opts = append(opts, mockserver.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))
 	case "json":
 		opts = append(opts, mockserver.WithLogger(slog.New(slog.NewJSONHandler(stderr, nil))))
 	case "none":
 	default:
-		return fmt.Errorf("-log-format must be text, json or none, not %q", *logFormat)
+		return nil, fmt.Errorf("-log-format must be text, json or none, not %q", f.logFormat)
 	}
-	for _, c := range creds {
+	for _, c := range f.creds {
 		id, secret, ok := strings.Cut(c, ":")
 		if !ok {
-			return fmt.Errorf("-credentials %q: want project-id:secret", c)
+			return nil, fmt.Errorf("-credentials %q: want project-id:secret", c)
 		}
 		opts = append(opts, mockserver.WithCredentials(id, secret))
 	}
-	for _, f := range fixtures {
-		opts = append(opts, mockserver.WithFixtureFile(f))
+	for _, file := range f.fixtures {
+		opts = append(opts, mockserver.WithFixtureFile(file))
 	}
-	if *ids != "" {
-		opts = append(opts, mockserver.WithDeterministicIDs(*ids))
+	if f.ids != "" {
+		opts = append(opts, mockserver.WithDeterministicIDs(f.ids))
 	}
-	if *clock != "" {
-		t, err := time.Parse(time.RFC3339, *clock)
+	if f.clock != "" {
+		t, err := time.Parse(time.RFC3339, f.clock)
 		if err != nil {
-			return fmt.Errorf("-clock: %w", err)
+			return nil, fmt.Errorf("-clock: %w", err)
 		}
 		opts = append(opts, mockserver.WithFixedClock(t))
 	}
 	// The name the mock is bound to is one it is addressed by.
-	if host, _, err := net.SplitHostPort(*addr); err == nil && host != "" && net.ParseIP(host) == nil {
+	adminHosts := f.adminHosts
+	if host, _, err := net.SplitHostPort(f.addr); err == nil && host != "" && net.ParseIP(host) == nil {
 		adminHosts = append(adminHosts, host)
 	}
-	opts = append(opts, mockserver.WithRequestLogBytes(*logBytes), mockserver.WithAdminHosts(adminHosts...),
-		mockserver.WithAPIReference(referencePage))
-	mock, err := mockserver.NewMock(opts...)
-	if err != nil {
-		return err
-	}
+	return append(opts, mockserver.WithRequestLogBytes(f.logBytes), mockserver.WithAdminHosts(adminHosts...),
+		mockserver.WithAPIReference(referencePage)), nil
+}
 
-	ln, err := net.Listen("tcp", *addr)
+// listen listens on addr, and warns on stderr when other machines can reach it.
+func listen(addr string, stderr io.Writer) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if a, ok := ln.Addr().(*net.TCPAddr); ok && !a.IP.IsLoopback() {
 		where := "an address other machines can reach"
@@ -133,8 +163,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "stytchmock: warning: listening on %s, %s: anyone who can reach it can use the mock, and its admin API takes no credentials; -addr 127.0.0.1:%d keeps it on this machine\n",
 			ln.Addr(), where, a.Port)
 	}
+	return ln, nil
+}
+
+// serve serves h on ln until ctx ends, then shuts down, waiting up to 10 seconds for the
+// requests in flight.
+func serve(ctx context.Context, ln net.Listener, h http.Handler, stdout, stderr io.Writer) error {
 	srv := &http.Server{
-		Handler: mock,
+		Handler: h,
 		// Slow clients cannot hold the server: a request must arrive, and an answer leave,
 		// in bounded time. Injected latency counts against WriteTimeout, hence its size.
 		ReadHeaderTimeout: 5 * time.Second,
