@@ -22,6 +22,7 @@ var snippetImports = map[string]string{
 	"os":         "os",
 	"testing":    "testing",
 	"client":     "github.com/b2bkit/stytchorgs/client",
+	"stytchorgs": "github.com/b2bkit/stytchorgs",
 	"mockserver": "github.com/b2bkit/stytchorgs/mockserver",
 }
 
