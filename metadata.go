@@ -29,28 +29,23 @@ const (
 // UnmarshalJSON decodes a JSON object (or null) as encoding/json does, except that integers
 // beyond ±2^53 keep every digit, as json.Number.
 func (m *Metadata) UnmarshalJSON(b []byte) error {
-	decoded := map[string]any(*m)
+	decoded := (*map[string]any)(m) // decoding into it keeps encoding/json's rules for a map
 	if !hasLongDigitRun(b) {
 		// No number long enough to lose digits: encoding/json's own decoding is exact.
-		if err := json.Unmarshal(b, &decoded); err != nil {
-			return err
-		}
-		*m = decoded
-		return nil
+		return json.Unmarshal(b, decoded)
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
-	if err := dec.Decode(&decoded); err != nil {
+	if err := dec.Decode(decoded); err != nil {
 		return err
 	}
-	for k, v := range decoded {
+	for k, v := range *decoded {
 		exact, err := exactNumbers(v)
 		if err != nil {
 			return err
 		}
-		decoded[k] = exact
+		(*decoded)[k] = exact
 	}
-	*m = decoded
 	return nil
 }
 

@@ -120,8 +120,9 @@
 //	})
 //
 // Metadata has typed getters (String, Bool, Int, Map), Decode into a struct, and Apply, which
-// computes what Stytch will store after a patch. A metadata object holds at most 20 top-level
-// keys and 4 KB; the client refuses, before sending, metadata that cannot fit.
+// computes what Stytch will store after a patch. Numbers decode as float64, except integers
+// beyond 2^53, which keep every digit as json.Number. A metadata object holds at most 20
+// top-level keys and 4 KB; the client refuses, before sending, metadata that cannot fit.
 //
 // # Testing
 //
