@@ -7,7 +7,7 @@
 // or [github.com/b2bkit/stytchorgs/mockserver], a stateful fake of the API for tests. Both use
 // the types of this package, so a value means the same on either side: an
 // OrganizationCreateParams is what the client sends and what a mock fixture seeds. The client
-// re-exports every name of this package (client.Organization is stytchorgs.Organization), so a
+// re-exports every noun of this package (client.Organization is stytchorgs.Organization), so a
 // program that only calls the API needs only the client's import.
 //
 // # Why the root package
@@ -18,7 +18,14 @@
 // neither the client nor the mock depends on the other for it. The costs were checked: a
 // program that imports only the client links neither the embedded spec (the linker drops the
 // unreferenced bytes of OpenAPISpec) nor anything of the mock, and the root package imports
-// nothing but the standard library and internal/metadata.
+// nothing but the standard library and internal/metadata (TestClientProgramsCarryNoSpec and
+// TestMockBinaryLinksNoClient hold both). A package of its own (stytch) would read a little
+// shorter at the call site, but users of the client need not name either.
+//
+// What configures one call rather than describing the API's data stays in the client: search
+// queries and their filters, the search params with their cursors, the pages, and the knobs of
+// single operations (DangerouslyGetParams, TokenParams). They have no JSON body of their own,
+// and the mock reads the same queries from the wire.
 //
 // # Results: pointers and values
 //
