@@ -1,11 +1,12 @@
 package store
 
+// Members: the stored record, its indexes and its view, and the member operations (create, get,
+// update, delete, reactivate, factor removal, email changes).
+
 import (
 	"slices"
-	"time"
 
 	"github.com/b2bkit/stytchorgs/internal/api"
-	"github.com/b2bkit/stytchorgs/internal/metadata"
 )
 
 // memberRec is a stored member. Its roles and is_admin are derived when it is read, because
@@ -38,127 +39,11 @@ const (
 
 func (m *memberRec) deleted() bool { return m.m.Status == statusDeleted }
 
-// ProviderTokens are the OAuth and OIDC tokens Stytch stored for a member. The mock cannot
-// obtain any (there is no sign-in); fixtures and the admin API seed them.
-type ProviderTokens struct {
-	Google    *api.GoogleOAuthTokensResponse    `json:"google,omitempty"`
-	Microsoft *api.MicrosoftOAuthTokensResponse `json:"microsoft,omitempty"`
-	Slack     []api.SlackProviderInfo           `json:"slack,omitempty"`
-	Hubspot   []api.HubspotProviderInfo         `json:"hubspot,omitempty"`
-	Github    []api.GithubProviderInfo          `json:"github,omitempty"`
-	OIDC      []api.OIDCProviderInfo            `json:"oidc,omitempty"`
-}
-
-// normalized returns a copy of t that shares nothing with it and holds [] for every absent list,
-// as the responses must.
-func (t ProviderTokens) normalized() ProviderTokens {
-	out := ProviderTokens{
-		Slack:   slices.Clone(t.Slack),
-		Hubspot: slices.Clone(t.Hubspot),
-		Github:  slices.Clone(t.Github),
-		OIDC:    slices.Clone(t.OIDC),
-	}
-	if t.Google != nil {
-		g := *t.Google
-		g.Scopes = nonNil(slices.Clone(g.Scopes))
-		out.Google = &g
-	}
-	if t.Microsoft != nil {
-		m := *t.Microsoft
-		m.Scopes = nonNil(slices.Clone(m.Scopes))
-		out.Microsoft = &m
-	}
-	for i := range out.Slack {
-		out.Slack[i].Scopes = nonNil(slices.Clone(out.Slack[i].Scopes))
-		out.Slack[i].BotScopes = nonNil(slices.Clone(out.Slack[i].BotScopes))
-	}
-	for i := range out.Hubspot {
-		out.Hubspot[i].Scopes = nonNil(slices.Clone(out.Hubspot[i].Scopes))
-	}
-	for i := range out.Github {
-		out.Github[i].Scopes = nonNil(slices.Clone(out.Github[i].Scopes))
-		out.Github[i].ProviderTenantIds = nonNil(slices.Clone(out.Github[i].ProviderTenantIds))
-	}
-	for i := range out.OIDC {
-		out.OIDC[i].Scopes = nonNil(slices.Clone(out.OIDC[i].Scopes))
-	}
-	return out
-}
-
-// normalizedSCIM returns a copy of a SCIM registration with [] for every absent list of its
-// attributes, as the responses must hold.
-func normalizedSCIM(r *api.SCIMRegistration) *api.SCIMRegistration {
-	if r == nil || r.SCIMAttributes == nil {
-		return r
-	}
-	out, a := *r, *r.SCIMAttributes
-	a.Groups = nonNil(slices.Clone(a.Groups))
-	a.Emails = nonNil(slices.Clone(a.Emails))
-	a.PhoneNumbers = nonNil(slices.Clone(a.PhoneNumbers))
-	a.Addresses = nonNil(slices.Clone(a.Addresses))
-	a.Ims = nonNil(slices.Clone(a.Ims))
-	a.Photos = nonNil(slices.Clone(a.Photos))
-	a.Entitlements = nonNil(slices.Clone(a.Entitlements))
-	a.Roles = nonNil(slices.Clone(a.Roles))
-	a.X509Certificates = nonNil(slices.Clone(a.X509Certificates))
-	out.SCIMAttributes = &a
-	return &out
-}
-
-// Grant is a member's authorization of a Connected App.
-type Grant struct {
-	ConnectedAppID string   `json:"connected_app_id"`
-	Scopes         []string `json:"scopes"`
-}
-
-// MemberSeed carries what a fixture may set on a member beyond the create request: state that
-// only sign-in flows, which the mock does not have, would produce.
-type MemberSeed struct {
-	ID                     string
-	CreatedAt              time.Time
-	Status                 api.MemberStatus
-	EmailAddressVerified   bool
-	MFAPhoneNumberVerified bool
-	MemberPasswordID       string
-	TOTPRegistrationID     string
-	DefaultMFAMethod       string
-	IsLocked               bool
-	SSORegistrations       []api.SSORegistration
-	OAuthRegistrations     []api.OAuthRegistration
-	SCIMRegistration       *api.SCIMRegistration
-	ExtraRoles             []api.MemberRole
-	RetiredEmails          []string
-	Tokens                 ProviderTokens
-	Grants                 []Grant
-}
-
 // MemberResult is a member together with its organization, the shape most member operations
 // answer with.
 type MemberResult struct {
 	Member       api.Member
 	Organization api.Organization
-}
-
-// actions a member may take on itself through the stytch.self resource.
-var selfActions = map[string]bool{}
-
-func init() {
-	for _, r := range defaultPolicy().resources {
-		if r.ResourceID == resSelf {
-			for _, a := range r.Actions {
-				selfActions[a] = true
-			}
-		}
-	}
-}
-
-// authorizeMember checks an action on stytch.member, letting members act on themselves through
-// stytch.self where Stytch allows it.
-func (p *Project) authorizeMember(actor *Actor, org *orgRec, action string, target *memberRec) *Error {
-	if !selfActions[action] {
-		target = nil
-	}
-	return p.authorize(actor, org, resMember, action, target)
 }
 
 // view returns the member as the API shows it.
@@ -171,61 +56,6 @@ func (p *Project) view(m *memberRec) api.Member {
 
 func (p *Project) result(m *memberRec) MemberResult {
 	return MemberResult{Member: p.view(m), Organization: m.org.org}
-}
-
-// memberRoles lists every role a member holds with its sources: stytch_member and the direct
-// assignments, the organization's implicit roles for the member's email domain, and
-// roles from SSO or SCIM.
-func (p *Project) memberRoles(m *memberRec) []api.MemberRole {
-	direct := func() []api.MemberRoleSource {
-		return []api.MemberRoleSource{{Type: sourceDirect, Details: &map[string]any{}}}
-	}
-	roles := []api.MemberRole{{RoleID: RoleMember, Sources: direct()}}
-	add := func(roleID string, src api.MemberRoleSource) {
-		for i := range roles {
-			if roles[i].RoleID == roleID {
-				roles[i].Sources = append(roles[i].Sources, src)
-				return
-			}
-		}
-		roles = append(roles, api.MemberRole{RoleID: roleID, Sources: []api.MemberRoleSource{src}})
-	}
-	for _, r := range m.directRoles {
-		add(r, direct()[0])
-	}
-	for _, roleID := range m.emailRoles() {
-		add(roleID, api.MemberRoleSource{Type: sourceEmail, Details: &map[string]any{"email_domain": emailDomain(m.m.EmailAddress)}})
-	}
-	for _, r := range m.extraRoles {
-		for _, src := range r.Sources {
-			add(r.RoleID, src)
-		}
-	}
-	return roles
-}
-
-// emailRoles lists the roles the organization grants implicitly to the member's email domain.
-// Stytch grants them to every member whose address has the domain, "regardless of their login
-// method": verification is not a condition.
-func (m *memberRec) emailRoles() []string {
-	domain := emailDomain(m.m.EmailAddress)
-	var ids []string
-	for _, a := range m.org.org.RBACEmailImplicitRoleAssignments {
-		if a.Domain == domain {
-			ids = append(ids, a.RoleID)
-		}
-	}
-	return ids
-}
-
-// roleIDs lists the ids of every role a member holds.
-func (m *memberRec) roleIDs() []string {
-	ids := append([]string{RoleMember}, m.directRoles...)
-	ids = append(ids, m.emailRoles()...)
-	for _, r := range m.extraRoles {
-		ids = append(ids, r.RoleID)
-	}
-	return ids
 }
 
 // findMember resolves a member of org by Stytch id or external id; deleted members are not
@@ -303,90 +133,6 @@ func (p *Project) replaceMember(m *memberRec, next api.Member) {
 	m.m = next
 	p.indexMember(m)
 	p.write()
-}
-
-// dropSessions forgets every session of the members whose ids are in gone, in one pass.
-func (p *Project) dropSessions(gone map[string]bool) {
-	for k, s := range p.sessions {
-		if gone[s.MemberID] {
-			delete(p.sessions, k)
-		}
-	}
-}
-
-// checkEmailFree checks that email may become m's address in org (m is nil for a new member).
-func (p *Project) checkEmailFree(org *orgRec, m *memberRec, email string) *Error {
-	if other := org.byEmail[email]; other != nil && other != m {
-		return invalid("duplicate_member_email", "A member with the email address %s already exists in the organization.", email)
-	}
-	if other := org.retired[email]; other != nil && other != m {
-		return invalid("retired_member_email", "%s is a retired email address of another member of the organization; unlink it first.", email)
-	}
-	if owner := p.claimedBy[emailDomain(email)]; owner != nil && owner != org {
-		return invalid("action_not_allowed_email_domain_is_claimed", "%s is in a domain claimed by another organization.", email)
-	}
-	return nil
-}
-
-// checkExtIDFree checks that ext is a well-formed external id that may become m's in org (m is
-// nil for a new member).
-func checkExtIDFree(org *orgRec, m *memberRec, ext string) *Error {
-	if !extIDPattern.MatchString(ext) {
-		return invalid("invalid_external_id", "external_id may only contain alphanumerics and the characters '.', '_', '-' and '|', and be at most 128 characters long.")
-	}
-	if other := org.byExtID[ext]; other != nil && other != m {
-		return invalid("duplicate_member_external_id", "A member with the external_id %s already exists in the organization.", ext)
-	}
-	return nil
-}
-
-// checkPhoneFree checks that no member of org uses phone as its MFA phone number. Only a member
-// without one may take one, so the member itself never holds it.
-func checkPhoneFree(org *orgRec, phone string) *Error {
-	if org.byPhone[phone] != nil {
-		return invalid("duplicate_member_phone_number", "Another member of the organization uses the MFA phone number %s.", phone)
-	}
-	return nil
-}
-
-// checkRoles validates explicitly assigned role ids and returns them without duplicates.
-func (p *Project) checkRoles(org *orgRec, roles []string) ([]string, *Error) {
-	out := make([]string, 0, len(roles))
-	for _, r := range roles {
-		switch {
-		case r == RoleMember:
-			return nil, invalid("cannot_assign_default_rbac_role_id", "stytch_member is assigned to every member implicitly and can't be assigned.")
-		case !p.roleExists(org, r):
-			return nil, invalid("invalid_role", "The role %s does not exist in the project or the organization's policy.", r)
-		case !slices.Contains(out, r):
-			out = append(out, r)
-		}
-	}
-	return out, nil
-}
-
-// checkMetadata checks a metadata object (nil: none) against Stytch's limits.
-func checkMetadata(field string, m *map[string]any) *Error {
-	if m == nil {
-		return nil
-	}
-	if err := metadata.Check(field, *m); err != nil {
-		return metadataError(err)
-	}
-	return nil
-}
-
-// checkName checks a member's name; "" is no name.
-func checkName(name string) *Error {
-	if name != "" && blank(name) {
-		return invalid("invalid_name", "name must hold a visible character, not only spaces or control characters; send \"\" for no name.")
-	}
-	return nil
-}
-
-func cannotUpdateTrustedMetadata() *Error {
-	return &Error{Kind: Unauthorized, Type: "cannot_update_trusted_metadata",
-		Message: "trusted_metadata can't be updated when authorizing with a member session; update it with the project secret alone."}
 }
 
 // CreateMember creates a member of an organization. seed may be nil.
@@ -480,72 +226,6 @@ func (p *Project) createMember(orgIdent string, req api.MemberCreateRequest, act
 	p.indexMember(rec)
 	p.write()
 	return p.result(rec), nil
-}
-
-// applyMemberSeed sets a fixture's extra state on a member being created.
-func (p *Project) applyMemberSeed(rec *memberRec, m *api.Member, s *MemberSeed) *Error {
-	if s.ID != "" {
-		if p.memberByID[s.ID] != nil {
-			return invalid("duplicate_member_id", "A member with id %s already exists.", s.ID)
-		}
-		m.MemberID = s.ID
-	}
-	if !s.CreatedAt.IsZero() {
-		t := s.CreatedAt.UTC().Truncate(time.Second)
-		m.CreatedAt, m.UpdatedAt = &t, &t
-	}
-	if s.Status != "" {
-		if !slices.Contains([]string{statusPending, "invited", statusActive, statusDeleted}, s.Status) {
-			return invalid("invalid_member_status", "status %q is not one of pending, invited, active, deleted.", s.Status)
-		}
-		m.Status = s.Status
-	}
-	if !slices.Contains([]string{"", mfaSMSOTP, mfaTOTP}, s.DefaultMFAMethod) {
-		return invalid("invalid_mfa_default_method", "default_mfa_method %q is not one of sms_otp, totp.", s.DefaultMFAMethod)
-	}
-	m.EmailAddressVerified = s.EmailAddressVerified
-	m.MFAPhoneNumberVerified = s.MFAPhoneNumberVerified && m.MFAPhoneNumber != ""
-	m.MemberPasswordID = s.MemberPasswordID
-	m.TOTPRegistrationID = s.TOTPRegistrationID
-	if s.DefaultMFAMethod != "" {
-		m.DefaultMFAMethod = s.DefaultMFAMethod
-	}
-	if s.IsLocked {
-		now := p.timestamp()
-		later := now.Add(time.Hour)
-		m.IsLocked, m.LockCreatedAt, m.LockExpiresAt = true, &now, &later
-	}
-	m.SSORegistrations = nonNil(s.SSORegistrations)
-	m.OauthRegistrations = nonNil(s.OAuthRegistrations)
-	m.SCIMRegistration = normalizedSCIM(s.SCIMRegistration)
-	for _, r := range s.RetiredEmails {
-		email, e := normalizeEmail("retired_emails", r)
-		if e != nil {
-			return e
-		}
-		if e := p.checkEmailFree(rec.org, nil, email); e != nil {
-			return e
-		}
-		m.RetiredEmailAddresses = append(m.RetiredEmailAddresses, api.RetiredEmail{EmailID: p.newID("email"), EmailAddress: email})
-	}
-	for _, r := range s.ExtraRoles {
-		if !p.roleExists(rec.org, r.RoleID) {
-			return invalid("invalid_role", "The role %s does not exist in the project or the organization's policy.", r.RoleID)
-		}
-		if len(r.Sources) == 0 {
-			return invalid("invalid_role", "provisioned role %s needs at least one source.", r.RoleID)
-		}
-	}
-	rec.extraRoles = slices.Clone(s.ExtraRoles)
-	rec.tokens = s.Tokens.normalized()
-	rec.grants = nil
-	for _, g := range s.Grants {
-		if _, ok := p.apps[g.ConnectedAppID]; !ok {
-			return notFound("connected_app_not_found", "Connected App %s could not be found; seed it first.", g.ConnectedAppID)
-		}
-		rec.grants = append(rec.grants, Grant{ConnectedAppID: g.ConnectedAppID, Scopes: nonNil(slices.Clone(g.Scopes))})
-	}
-	return nil
 }
 
 // GetMember returns a member of an organization by id or external id, or by email address;
@@ -909,15 +589,4 @@ func (p *Project) PendingEmail(memberID string) string {
 		return m.newEmail
 	}
 	return ""
-}
-
-// Tokens returns the provider tokens stored for a member.
-func (p *Project) Tokens(orgIdent, memberIdent string) (ProviderTokens, error) {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	_, rec, e := p.resolveMember(orgIdent, memberIdent)
-	if e != nil {
-		return ProviderTokens{}, e
-	}
-	return rec.tokens, nil
 }

@@ -1,5 +1,8 @@
 package store
 
+// RBAC: Stytch's default roles and resources, the project's policy, organizations' custom
+// roles, and the roles a member holds with their sources.
+
 import (
 	"slices"
 	"strings"
@@ -161,132 +164,57 @@ func (p *Project) checkCustomRoles(roles []api.PolicyRole) *Error {
 	return nil
 }
 
-// Session is a member session the mock accepts in the X-Stytch-Member-Session and
-// X-Stytch-Member-SessionJWT headers. The mock issues none itself; fixtures and the admin API
-// create them.
-type Session struct {
-	Token, JWT string
-	MemberID   string
-}
-
-// AddSession registers a session of an existing, not deleted member.
-func (p *Project) AddSession(s Session) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.addSession(s)
-}
-
-// addSession is AddSession for a caller that holds the lock.
-func (p *Project) addSession(s Session) error {
-	m := p.memberByID[s.MemberID]
-	if m == nil || m.deleted() {
-		return notFound("member_not_found", "Member could not be found.")
+// memberRoles lists every role a member holds with its sources: stytch_member and the direct
+// assignments, the organization's implicit roles for the member's email domain, and
+// roles from SSO or SCIM.
+func (p *Project) memberRoles(m *memberRec) []api.MemberRole {
+	direct := func() []api.MemberRoleSource {
+		return []api.MemberRoleSource{{Type: sourceDirect, Details: &map[string]any{}}}
 	}
-	if s.Token == "" && s.JWT == "" {
-		return invalid("invalid_session", "A session needs a session token, a session JWT, or both.")
-	}
-	keys := s.keys()
-	for _, k := range keys {
-		if other := p.sessions[k]; other != nil {
-			return invalid("duplicate_session", "That session token or JWT already belongs to a session of member %s.", other.MemberID)
-		}
-	}
-	ss := s
-	for _, k := range keys {
-		p.sessions[k] = &ss
-	}
-	return nil
-}
-
-// keys returns the keys a session is kept under: only those it has.
-func (s Session) keys() []string {
-	var keys []string
-	if s.Token != "" {
-		keys = append(keys, tokenKey(s.Token))
-	}
-	if s.JWT != "" {
-		keys = append(keys, jwtKey(s.JWT))
-	}
-	return keys
-}
-
-// Sessions are kept by header: a session token is not accepted as a JWT, nor the reverse.
-func tokenKey(token string) string { return "token:" + token }
-func jwtKey(jwt string) string     { return "jwt:" + jwt }
-
-// Actor is the member a request acts as when it carries a member session. A nil *Actor is the
-// project itself, authorized by its secret alone.
-type Actor struct {
-	session *Session
-}
-
-// Authenticate resolves the member-session headers of a request. Neither header gives a nil
-// Actor; both is an error, as is a session the project does not know.
-func (p *Project) Authenticate(token, jwt string) (*Actor, error) {
-	if token == "" && jwt == "" {
-		return nil, nil
-	}
-	if token != "" && jwt != "" {
-		return nil, invalid("too_many_session_arguments", "Send one of X-Stytch-Member-Session and X-Stytch-Member-SessionJWT, not both.")
-	}
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	s := p.sessions[tokenKey(token)]
-	if jwt != "" {
-		s = p.sessions[jwtKey(jwt)]
-	}
-	if s == nil {
-		return nil, notFound("session_not_found", "Session could not be found.")
-	}
-	return &Actor{session: s}, nil
-}
-
-// authorize checks that actor may take action on resource in org; target is the member acted
-// on, if any, for the stytch.self resource. A nil actor is always allowed. The caller holds the
-// lock.
-func (p *Project) authorize(actor *Actor, org *orgRec, resource, action string, target *memberRec) *Error {
-	if actor == nil {
-		return nil
-	}
-	m := p.memberByID[actor.session.MemberID]
-	if m == nil || m.deleted() {
-		return notFound("session_not_found", "Session could not be found.")
-	}
-	if m.org != org {
-		return &Error{Kind: Forbidden, Type: "unauthorized_action",
-			Message: "The member of the session belongs to another organization than the one in the request."}
-	}
-	if p.grants(m, resource, action) || (target == m && p.grants(m, resSelf, action)) {
-		return nil
-	}
-	return &Error{Kind: Forbidden, Type: "unauthorized_action",
-		Message: "The member is not authorized to take the " + action + " action on the " + resource + " resource."}
-}
-
-// grants reports whether any role of m grants action on resource.
-func (p *Project) grants(m *memberRec, resource, action string) bool {
-	for _, roleID := range m.roleIDs() {
-		role := p.findRole(m.org, roleID)
-		if role == nil {
-			continue
-		}
-		for _, perm := range role.Permissions {
-			if perm.ResourceID == resource && (slices.Contains(perm.Actions, "*") || slices.Contains(perm.Actions, action)) {
-				return true
+	roles := []api.MemberRole{{RoleID: RoleMember, Sources: direct()}}
+	add := func(roleID string, src api.MemberRoleSource) {
+		for i := range roles {
+			if roles[i].RoleID == roleID {
+				roles[i].Sources = append(roles[i].Sources, src)
+				return
 			}
 		}
+		roles = append(roles, api.MemberRole{RoleID: roleID, Sources: []api.MemberRoleSource{src}})
 	}
-	return false
+	for _, r := range m.directRoles {
+		add(r, direct()[0])
+	}
+	for _, roleID := range m.emailRoles() {
+		add(roleID, api.MemberRoleSource{Type: sourceEmail, Details: &map[string]any{"email_domain": emailDomain(m.m.EmailAddress)}})
+	}
+	for _, r := range m.extraRoles {
+		for _, src := range r.Sources {
+			add(r.RoleID, src)
+		}
+	}
+	return roles
 }
 
-// isMember reports whether the actor is the member m.
-func (a *Actor) isMember(m *memberRec) bool {
-	return a != nil && a.session.MemberID == m.m.MemberID
+// emailRoles lists the roles the organization grants implicitly to the member's email domain.
+// Stytch grants them to every member whose address has the domain, "regardless of their login
+// method": verification is not a condition.
+func (m *memberRec) emailRoles() []string {
+	domain := emailDomain(m.m.EmailAddress)
+	var ids []string
+	for _, a := range m.org.org.RBACEmailImplicitRoleAssignments {
+		if a.Domain == domain {
+			ids = append(ids, a.RoleID)
+		}
+	}
+	return ids
 }
 
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
+// roleIDs lists the ids of every role a member holds.
+func (m *memberRec) roleIDs() []string {
+	ids := append([]string{RoleMember}, m.directRoles...)
+	ids = append(ids, m.emailRoles()...)
+	for _, r := range m.extraRoles {
+		ids = append(ids, r.RoleID)
 	}
-	return s
+	return ids
 }
