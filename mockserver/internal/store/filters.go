@@ -213,7 +213,7 @@ func (p *Project) memberFilter(op api.MemberSearchOperand, inOrgs func(*memberRe
 				}
 			}
 		} else {
-			e = exact(v.FilterValue, false, func(m *memberRec) string { return deref(m.m.ExternalID) })
+			e = exact(v.FilterValue, false, func(m *memberRec) string { return Deref(m.m.ExternalID) })
 		}
 	case api.MemberEmailsFilter:
 		e = exact(v.FilterValue, true, func(m *memberRec) string { return m.m.EmailAddress })

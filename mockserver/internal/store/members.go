@@ -166,10 +166,10 @@ func (p *Project) createMember(orgIdent string, req api.MemberCreateRequest, act
 			return MemberResult{}, e
 		}
 	}
-	if e := checkName(deref(req.Name)); e != nil {
+	if e := checkName(Deref(req.Name)); e != nil {
 		return MemberResult{}, e
 	}
-	phone := deref(req.MFAPhoneNumber)
+	phone := Deref(req.MFAPhoneNumber)
 	if phone != "" {
 		if e := checkPhone(phone); e != nil {
 			return MemberResult{}, e
@@ -178,7 +178,7 @@ func (p *Project) createMember(orgIdent string, req api.MemberCreateRequest, act
 			return MemberResult{}, e
 		}
 	}
-	roles, e := p.checkRoles(org, deref(req.Roles))
+	roles, e := p.checkRoles(org, Deref(req.Roles))
 	if e != nil {
 		return MemberResult{}, e
 	}
@@ -195,13 +195,13 @@ func (p *Project) createMember(orgIdent string, req api.MemberCreateRequest, act
 		MemberID:              p.newID("member"),
 		EmailAddress:          email,
 		Status:                statusActive,
-		Name:                  deref(req.Name),
+		Name:                  Deref(req.Name),
 		SSORegistrations:      []api.SSORegistration{},
-		IsBreakglass:          deref(req.IsBreakglass),
+		IsBreakglass:          Deref(req.IsBreakglass),
 		OauthRegistrations:    []api.OAuthRegistration{},
 		TOTPRegistrationID:    "",
 		RetiredEmailAddresses: []api.RetiredEmail{},
-		MFAEnrolled:           deref(req.MFAEnrolled),
+		MFAEnrolled:           Deref(req.MFAEnrolled),
 		MFAPhoneNumber:        phone,
 		DefaultMFAMethod:      "",
 		ExternalID:            req.ExternalID,
@@ -210,7 +210,7 @@ func (p *Project) createMember(orgIdent string, req api.MemberCreateRequest, act
 		CreatedAt:             &now,
 		UpdatedAt:             &now,
 	}
-	if deref(req.CreateMemberAsPending) {
+	if Deref(req.CreateMemberAsPending) {
 		m.Status = statusPending
 	}
 	rec := &memberRec{org: org, directRoles: roles}
@@ -353,7 +353,7 @@ func (p *Project) UpdateMember(orgIdent, memberIdent string, req api.MemberUpdat
 				return MemberResult{}, e
 			}
 			retired := slices.DeleteFunc(slices.Clone(m.RetiredEmailAddresses), func(r api.RetiredEmail) bool { return r.EmailAddress == email })
-			if !deref(req.UnlinkEmail) {
+			if !Deref(req.UnlinkEmail) {
 				retired = append(retired, api.RetiredEmail{EmailID: p.newID("email"), EmailAddress: m.EmailAddress})
 			}
 			m.RetiredEmailAddresses = retired

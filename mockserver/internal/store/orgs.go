@@ -74,7 +74,7 @@ func (p *Project) createOrganization(req api.OrganizationCreateRequest, seed *Or
 	o := api.Organization{
 		OrganizationID:                       p.newID("organization"),
 		OrganizationName:                     req.OrganizationName,
-		OrganizationLogoURL:                  deref(req.OrganizationLogoURL),
+		OrganizationLogoURL:                  Deref(req.OrganizationLogoURL),
 		OrganizationExternalID:               req.OrganizationExternalID,
 		SSOJITProvisioning:                   orDefault(req.SSOJITProvisioning, allAllowed),
 		SSOJITProvisioningAllowedConnections: []string{},

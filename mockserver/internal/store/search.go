@@ -279,7 +279,7 @@ func isAnd(op api.SearchOperator) (bool, *Error) {
 
 // readCursor decodes a search request's cursor for query; nil and "" ask for the first page.
 func (p *Project) readCursor(c *string, query uint64) (*cursor, *Error) {
-	if s := deref(c); s != "" {
+	if s := Deref(c); s != "" {
 		return p.cursors.decode(s, query)
 	}
 	return nil, nil
@@ -292,7 +292,7 @@ func (p *Project) SearchOrganizations(req api.OrganizationSearchRequest) (Organi
 		return OrganizationPage{}, e
 	}
 	if q := req.Query; q != nil {
-		if e := checkOperands("organization_search", len(deref(q.Operands))); e != nil {
+		if e := checkOperands("organization_search", len(Deref(q.Operands))); e != nil {
 			return OrganizationPage{}, e
 		}
 	}
@@ -307,7 +307,7 @@ func (p *Project) SearchOrganizations(req api.OrganizationSearchRequest) (Organi
 			return OrganizationPage{}, e
 		}
 		hashParts = append(hashParts, string(q.Operator))
-		for _, op := range deref(q.Operands) {
+		for _, op := range Deref(q.Operands) {
 			f, part, e := p.orgFilter(op)
 			if e != nil {
 				return OrganizationPage{}, e
@@ -348,7 +348,7 @@ func (p *Project) SearchMembers(req api.MemberSearchRequest, actor *Actor) (Memb
 		return MemberPage{}, invalid("member_search_organization_ids_empty", "organization_ids must contain at least one organization.")
 	}
 	if q := req.Query; q != nil {
-		if e := checkOperands("member_search", len(deref(q.Operands))); e != nil {
+		if e := checkOperands("member_search", len(Deref(q.Operands))); e != nil {
 			return MemberPage{}, e
 		}
 	}
@@ -383,7 +383,7 @@ func (p *Project) SearchMembers(req api.MemberSearchRequest, actor *Actor) (Memb
 			return MemberPage{}, e
 		}
 		hashParts = append(hashParts, string(q.Operator))
-		for _, op := range deref(q.Operands) {
+		for _, op := range Deref(q.Operands) {
 			f, part, deleted, e := p.memberFilter(op, inOrgs)
 			if e != nil {
 				return MemberPage{}, e

@@ -3,7 +3,10 @@ package store
 // Member sessions and authorization: the sessions a project accepts, the Actor a request acts as,
 // and whether the actor's roles allow an action.
 
-import "slices"
+import (
+	"slices"
+	"sync"
+)
 
 // Session is a member session the mock accepts in the X-Stytch-Member-Session and
 // X-Stytch-Member-SessionJWT headers. The mock issues none itself; fixtures and the admin API
@@ -112,23 +115,24 @@ func (a *Actor) isMember(m *memberRec) bool {
 	return a != nil && a.session.MemberID == m.m.MemberID
 }
 
-// actions a member may take on itself through the stytch.self resource.
-var selfActions = map[string]bool{}
-
-func init() {
+// selfActions are the actions a member may take on itself through the stytch.self resource: those
+// of stytch.self in the default policy, in every project. Computed once, on first use.
+var selfActions = sync.OnceValue(func() map[string]bool {
+	actions := map[string]bool{}
 	for _, r := range defaultPolicy().resources {
 		if r.ResourceID == resSelf {
 			for _, a := range r.Actions {
-				selfActions[a] = true
+				actions[a] = true
 			}
 		}
 	}
-}
+	return actions
+})
 
 // authorizeMember checks an action on stytch.member, letting members act on themselves through
 // stytch.self where Stytch allows it.
 func (p *Project) authorizeMember(actor *Actor, org *orgRec, action string, target *memberRec) *Error {
-	if !selfActions[action] {
+	if !selfActions()[action] {
 		target = nil
 	}
 	return p.authorize(actor, org, resMember, action, target)

@@ -10,39 +10,22 @@ import (
 	"github.com/b2bkit/stytchorgs/internal/metadata"
 )
 
-func metadataError(err error) *Error {
-	if le, ok := err.(*metadata.LimitError); ok {
-		return invalid(le.ErrorType, "%s", le.Error())
-	}
-	return invalid("metadata_invalid_format", "%s", err.Error())
-}
-
-func deref[T any](p *T) T {
-	var zero T
+// Deref is the value p points to, or T's zero value when p is nil: an optional request field
+// read with its default. The mock's handlers use it too.
+func Deref[T any](p *T) T {
 	if p == nil {
+		var zero T
 		return zero
 	}
 	return *p
 }
 
+// derefSlice is a copy of an optional request list; absent is empty.
 func derefSlice[T any](p *[]T) []T {
 	if p == nil || *p == nil {
 		return []T{}
 	}
 	return slices.Clone(*p)
-}
-
-// mergeMetadata returns stored (nil: none) with patch applied by Stytch's rules, as a new object.
-func mergeMetadata(stored *map[string]any, patch api.MetadataPatch) *map[string]any {
-	merged := metadata.Merge(derefMap(stored), patch)
-	return &merged
-}
-
-func derefMap(p *map[string]any) map[string]any {
-	if p == nil {
-		return nil
-	}
-	return *p
 }
 
 // orDefault is the string value of an optional request setting, or def when it is absent.
@@ -51,13 +34,6 @@ func orDefault[T ~string](p *T, def string) string {
 		return def
 	}
 	return string(*p)
-}
-
-// setString sets a response setting from an optional request setting, when it is present.
-func setString[T ~string](dst *string, src *T) {
-	if src != nil {
-		*dst = string(*src)
-	}
 }
 
 // stringList is an optional list of request values as the response's strings; absent is empty.
@@ -72,18 +48,36 @@ func stringList[T ~string](p *[]T) []string {
 	return out
 }
 
+// set sets a response field from an optional request field, when it is present.
 func set[T any](dst *T, src *T) {
 	if src != nil {
 		*dst = *src
 	}
 }
 
+// setString sets a response setting from an optional request setting, when it is present.
+func setString[T ~string](dst *string, src *T) {
+	if src != nil {
+		*dst = string(*src)
+	}
+}
+
+// setSlice sets a response list to a copy of an optional request list, when it is present.
 func setSlice[T any](dst *[]T, src *[]T) {
 	if src != nil {
 		*dst = derefSlice(src)
 	}
 }
 
+// nonNil is s, or an empty slice when s is nil: responses hold [] for an empty list, not null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// metadataOrEmpty is a copy of an optional metadata object from a request; absent is empty.
 func metadataOrEmpty(m *map[string]any) *map[string]any {
 	out := map[string]any{}
 	if m != nil {
@@ -94,6 +88,7 @@ func metadataOrEmpty(m *map[string]any) *map[string]any {
 	return &out
 }
 
+// orEmptyTenants is an optional allowed_oauth_tenants setting from a request; absent is empty.
 func orEmptyTenants(t *api.AllowedOAuthTenants) *api.AllowedOAuthTenants {
 	if t == nil {
 		return &api.AllowedOAuthTenants{}
@@ -102,9 +97,16 @@ func orEmptyTenants(t *api.AllowedOAuthTenants) *api.AllowedOAuthTenants {
 	return &c
 }
 
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
+// mergeMetadata returns stored (nil: none) with patch applied by Stytch's rules, as a new object.
+func mergeMetadata(stored *map[string]any, patch api.MetadataPatch) *map[string]any {
+	merged := metadata.Merge(Deref(stored), patch)
+	return &merged
+}
+
+// metadataError is the store's error for metadata that breaks Stytch's limits or is no JSON.
+func metadataError(err error) *Error {
+	if le, ok := err.(*metadata.LimitError); ok {
+		return invalid(le.ErrorType, "%s", le.Error())
 	}
-	return s
+	return invalid("metadata_invalid_format", "%s", err.Error())
 }
