@@ -63,6 +63,9 @@ type filter[T any] struct {
 	// liveOnly: the candidates come from an index of members that are not deleted, so they
 	// answer only a search that leaves deleted members out.
 	liveOnly bool
+	// withDeleted: the operand admits deleted members to a member search (a statuses operand
+	// listing deleted).
+	withDeleted bool
 }
 
 // plan combines parsed operands under an operator into candidates (nil: every item) and one
@@ -285,36 +288,47 @@ func (p *Project) readCursor(c *string, query uint64) (*cursor, *Error) {
 	return nil, nil
 }
 
+// parseQuery reads a search query: its operator, and one filter per operand made with the
+// constructors of table. parts are the query's parts of the search's fingerprint.
+func parseQuery[T any, O searchOperand](p *Project, prefix string, table map[string]filterFunc[T], operator api.SearchOperator, operands []O) (and bool, filters []filter[T], parts []string, e *Error) {
+	if and, e = isAnd(operator); e != nil {
+		return false, nil, nil, e
+	}
+	parts = append(parts, string(operator))
+	for _, o := range operands {
+		f, part, e := parseFilter(p, prefix, table, o)
+		if e != nil {
+			return false, nil, nil, e
+		}
+		filters = append(filters, f)
+		parts = append(parts, part)
+	}
+	return and, filters, parts, nil
+}
+
 // SearchOrganizations runs an organization search.
 func (p *Project) SearchOrganizations(req api.OrganizationSearchRequest) (OrganizationPage, error) {
+	const prefix = "organization_search"
 	limit, e := pageLimit(req.Limit)
 	if e != nil {
 		return OrganizationPage{}, e
 	}
 	if q := req.Query; q != nil {
-		if e := checkOperands("organization_search", len(Deref(q.Operands))); e != nil {
+		if e := checkOperands(prefix, len(Deref(q.Operands))); e != nil {
 			return OrganizationPage{}, e
 		}
 	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 
-	and := true
+	and, hashParts := true, []string{"organizations"}
 	var filters []filter[*orgRec]
-	hashParts := []string{"organizations"}
 	if q := req.Query; q != nil {
-		if and, e = isAnd(q.Operator); e != nil {
+		var parts []string
+		if and, filters, parts, e = parseQuery(p, prefix, orgFilters, q.Operator, Deref(q.Operands)); e != nil {
 			return OrganizationPage{}, e
 		}
-		hashParts = append(hashParts, string(q.Operator))
-		for _, op := range Deref(q.Operands) {
-			f, part, e := p.orgFilter(op)
-			if e != nil {
-				return OrganizationPage{}, e
-			}
-			filters = append(filters, f)
-			hashParts = append(hashParts, part)
-		}
+		hashParts = append(hashParts, parts...)
 	}
 	query := p.cursors.queryHash(hashParts...)
 	cur, e := p.readCursor(req.Cursor, query)
@@ -340,6 +354,7 @@ func (p *Project) SearchOrganizations(req api.OrganizationSearchRequest) (Organi
 
 // SearchMembers runs a member search across some organizations.
 func (p *Project) SearchMembers(req api.MemberSearchRequest, actor *Actor) (MemberPage, error) {
+	const prefix = "member_search"
 	limit, e := pageLimit(req.Limit)
 	if e != nil {
 		return MemberPage{}, e
@@ -348,76 +363,33 @@ func (p *Project) SearchMembers(req api.MemberSearchRequest, actor *Actor) (Memb
 		return MemberPage{}, invalid("member_search_organization_ids_empty", "organization_ids must contain at least one organization.")
 	}
 	if q := req.Query; q != nil {
-		if e := checkOperands("member_search", len(Deref(q.Operands))); e != nil {
+		if e := checkOperands(prefix, len(Deref(q.Operands))); e != nil {
 			return MemberPage{}, e
 		}
 	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 
-	// orgs in request order without repeats; inOrg is the same as a set, so that a search over
-	// many organizations does not cost the square of their number.
-	var orgs []*orgRec
-	inOrg := make(map[*orgRec]bool, len(req.OrganizationIds))
-	hashParts := []string{"members"}
-	for _, ident := range req.OrganizationIds {
-		org, e := p.resolveOrg(ident)
-		if e != nil {
-			return MemberPage{}, e
-		}
-		if e := p.authorize(actor, org, resMember, "search", nil); e != nil {
-			return MemberPage{}, e
-		}
-		if !inOrg[org] {
-			inOrg[org] = true
-			orgs = append(orgs, org)
-			hashParts = append(hashParts, org.org.OrganizationID)
-		}
+	orgs, inOrgs, hashParts, e := p.searchedOrgs(req.OrganizationIds, actor)
+	if e != nil {
+		return MemberPage{}, e
 	}
-	inOrgs := func(m *memberRec) bool { return inOrg[m.org] }
-
-	and, withDeleted := true, false
+	and := true
 	var filters []filter[*memberRec]
 	if q := req.Query; q != nil {
-		if and, e = isAnd(q.Operator); e != nil {
+		var parts []string
+		if and, filters, parts, e = parseQuery(p, prefix, memberFilters, q.Operator, Deref(q.Operands)); e != nil {
 			return MemberPage{}, e
 		}
-		hashParts = append(hashParts, string(q.Operator))
-		for _, op := range Deref(q.Operands) {
-			f, part, deleted, e := p.memberFilter(op, inOrgs)
-			if e != nil {
-				return MemberPage{}, e
-			}
-			withDeleted = withDeleted || deleted
-			filters = append(filters, f)
-			hashParts = append(hashParts, part)
-		}
+		hashParts = append(hashParts, parts...)
 	}
 	query := p.cursors.queryHash(hashParts...)
 	cur, e := p.readCursor(req.Cursor, query)
 	if e != nil {
 		return MemberPage{}, e
 	}
-	if withDeleted {
-		for i := range filters {
-			if filters[i].liveOnly {
-				filters[i].candidates, filters[i].indexed = nil, false
-			}
-		}
-	}
-	candidates, indexed, match := plan(and, filters)
-	visible := func(m *memberRec) bool { return (withDeleted || !m.deleted()) && match(m) }
-	source := func(after uint64, yield func(*memberRec) bool) {
-		lists := make([][]*memberRec, len(orgs))
-		for i, o := range orgs {
-			lists[i] = o.members
-		}
-		fromSorted(memberSeq, lists...)(after, yield)
-	}
-	if indexed {
-		source = fromSorted(memberSeq, sortedUnique(slices.DeleteFunc(candidates, func(m *memberRec) bool { return !inOrgs(m) }), memberSeq))
-	}
-	recs, next, total := page(p, source, memberSeq, visible, limit, cur, query)
+	source, match := memberPlan(orgs, inOrgs, and, filters)
+	recs, next, total := page(p, source, memberSeq, match, limit, cur, query)
 	// An organization searched may be deleted while the scan lets writes in (see walk); the
 	// search then answers as it would have after the delete.
 	if slices.ContainsFunc(orgs, func(o *orgRec) bool { return o.gone }) {
@@ -429,4 +401,54 @@ func (p *Project) SearchMembers(req api.MemberSearchRequest, actor *Actor) (Memb
 		out.Organizations[m.org.org.OrganizationID] = m.org.org
 	}
 	return out, nil
+}
+
+// searchedOrgs resolves the organizations a member search names, checking that the actor may
+// search each: orgs in request order without repeats, inOrgs reporting whether a member belongs
+// to one of them (through a set, so that a search over many organizations does not cost the
+// square of their number), and the search's fingerprint so far. The caller holds the lock.
+func (p *Project) searchedOrgs(idents []string, actor *Actor) (orgs []*orgRec, inOrgs func(*memberRec) bool, parts []string, e *Error) {
+	in := make(map[*orgRec]bool, len(idents))
+	parts = []string{"members"}
+	for _, ident := range idents {
+		org, e := p.resolveOrg(ident)
+		if e != nil {
+			return nil, nil, nil, e
+		}
+		if e := p.authorize(actor, org, resMember, "search", nil); e != nil {
+			return nil, nil, nil, e
+		}
+		if !in[org] {
+			in[org] = true
+			orgs = append(orgs, org)
+			parts = append(parts, org.org.OrganizationID)
+		}
+	}
+	return orgs, func(m *memberRec) bool { return in[m.org] }, parts, nil
+}
+
+// memberPlan combines a member search's filters into the source of the members to visit and the
+// predicate they must pass. Deleted members are left out unless an operand admits them, and then
+// no index of members that are not deleted may supply the candidates.
+func memberPlan(orgs []*orgRec, inOrgs func(*memberRec) bool, and bool, filters []filter[*memberRec]) (func(after uint64, yield func(*memberRec) bool), func(*memberRec) bool) {
+	withDeleted := slices.ContainsFunc(filters, func(f filter[*memberRec]) bool { return f.withDeleted })
+	for i := range filters {
+		f := &filters[i]
+		if withDeleted && f.liveOnly {
+			f.candidates, f.indexed = nil, false
+		}
+		f.candidates = slices.DeleteFunc(f.candidates, func(m *memberRec) bool { return !inOrgs(m) })
+	}
+	candidates, indexed, match := plan(and, filters)
+	visible := func(m *memberRec) bool { return (withDeleted || !m.deleted()) && match(m) }
+	if indexed {
+		return fromSorted(memberSeq, sortedUnique(candidates, memberSeq)), visible
+	}
+	return func(after uint64, yield func(*memberRec) bool) {
+		lists := make([][]*memberRec, len(orgs))
+		for i, o := range orgs {
+			lists[i] = o.members
+		}
+		fromSorted(memberSeq, lists...)(after, yield)
+	}, visible
 }
