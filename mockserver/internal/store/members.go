@@ -154,41 +154,63 @@ func (p *Project) createMember(orgIdent string, req api.MemberCreateRequest, act
 	if e := p.authorize(actor, org, resMember, "create", nil); e != nil {
 		return MemberResult{}, e
 	}
-	email, e := normalizeEmail("email_address", req.EmailAddress)
+	email, roles, e := p.checkNewMember(org, &req)
 	if e != nil {
 		return MemberResult{}, e
 	}
+	rec := &memberRec{org: org, directRoles: roles, m: p.newMember(org, email, &req)}
+	if seed != nil {
+		if e := p.applyMemberSeed(rec, seed); e != nil {
+			return MemberResult{}, e
+		}
+	}
+	rec.seq = p.nextSeq()
+	org.members = append(org.members, rec)
+	p.memberByID[rec.m.MemberID] = rec
+	p.indexMember(rec)
+	p.write()
+	return p.result(rec), nil
+}
+
+// checkNewMember applies the rules a create request must pass in org, and returns the member's
+// email address, normalized, and its direct roles without repeats.
+func (p *Project) checkNewMember(org *orgRec, req *api.MemberCreateRequest) (email string, roles []string, e *Error) {
+	if email, e = normalizeEmail("email_address", req.EmailAddress); e != nil {
+		return "", nil, e
+	}
 	if e := p.checkEmailFree(org, nil, email); e != nil {
-		return MemberResult{}, e
+		return "", nil, e
 	}
 	if ext := req.ExternalID; ext != nil {
 		if e := checkExtIDFree(org, nil, *ext); e != nil {
-			return MemberResult{}, e
+			return "", nil, e
 		}
 	}
 	if e := checkName(Deref(req.Name)); e != nil {
-		return MemberResult{}, e
+		return "", nil, e
 	}
-	phone := Deref(req.MFAPhoneNumber)
-	if phone != "" {
+	if phone := Deref(req.MFAPhoneNumber); phone != "" {
 		if e := checkPhone(phone); e != nil {
-			return MemberResult{}, e
+			return "", nil, e
 		}
 		if e := checkPhoneFree(org, phone); e != nil {
-			return MemberResult{}, e
+			return "", nil, e
 		}
 	}
-	roles, e := p.checkRoles(org, Deref(req.Roles))
-	if e != nil {
-		return MemberResult{}, e
+	if roles, e = p.checkRoles(org, Deref(req.Roles)); e != nil {
+		return "", nil, e
 	}
 	if e := checkMetadata("trusted_metadata", (*map[string]any)(req.TrustedMetadata)); e != nil {
-		return MemberResult{}, e
+		return "", nil, e
 	}
 	if e := checkMetadata("untrusted_metadata", (*map[string]any)(req.UntrustedMetadata)); e != nil {
-		return MemberResult{}, e
+		return "", nil, e
 	}
+	return email, roles, nil
+}
 
+// newMember is the member a checked create request makes, with a new id.
+func (p *Project) newMember(org *orgRec, email string, req *api.MemberCreateRequest) api.Member {
 	now := p.timestamp()
 	m := api.Member{
 		OrganizationID:        org.org.OrganizationID,
@@ -202,7 +224,7 @@ func (p *Project) createMember(orgIdent string, req api.MemberCreateRequest, act
 		TOTPRegistrationID:    "",
 		RetiredEmailAddresses: []api.RetiredEmail{},
 		MFAEnrolled:           Deref(req.MFAEnrolled),
-		MFAPhoneNumber:        phone,
+		MFAPhoneNumber:        Deref(req.MFAPhoneNumber),
 		DefaultMFAMethod:      "",
 		ExternalID:            req.ExternalID,
 		TrustedMetadata:       metadataOrEmpty((*map[string]any)(req.TrustedMetadata)),
@@ -213,19 +235,7 @@ func (p *Project) createMember(orgIdent string, req api.MemberCreateRequest, act
 	if Deref(req.CreateMemberAsPending) {
 		m.Status = statusPending
 	}
-	rec := &memberRec{org: org, directRoles: roles}
-	if seed != nil {
-		if e := p.applyMemberSeed(rec, &m, seed); e != nil {
-			return MemberResult{}, e
-		}
-	}
-	rec.seq = p.nextSeq()
-	rec.m = m
-	org.members = append(org.members, rec)
-	p.memberByID[m.MemberID] = rec
-	p.indexMember(rec)
-	p.write()
-	return p.result(rec), nil
+	return m
 }
 
 // GetMember returns a member of an organization by id or external id, or by email address;
@@ -279,91 +289,146 @@ func (p *Project) UpdateMember(orgIdent, memberIdent string, req api.MemberUpdat
 	if e != nil {
 		return MemberResult{}, e
 	}
-	if actor != nil && req.TrustedMetadata != nil {
-		return MemberResult{}, cannotUpdateTrustedMetadata()
+	if e := p.authorizeMemberUpdate(actor, org, rec, &req); e != nil {
+		return MemberResult{}, e
 	}
-	for _, action := range memberUpdateActions(&req) {
+	m, roles, e := p.updatedMember(org, rec, &req)
+	if e != nil {
+		return MemberResult{}, e
+	}
+	if m.EmailAddress != rec.m.EmailAddress {
+		rec.newEmail = "" // a started email update ends when the address changes
+	}
+	rec.directRoles = roles
+	p.replaceMember(rec, m)
+	return p.result(rec), nil
+}
+
+// authorizeMemberUpdate checks that actor may make every change of a member update.
+func (p *Project) authorizeMemberUpdate(actor *Actor, org *orgRec, rec *memberRec, req *api.MemberUpdateRequest) *Error {
+	if actor != nil && req.TrustedMetadata != nil {
+		return cannotUpdateTrustedMetadata()
+	}
+	for _, action := range memberUpdateActions(req) {
 		if e := p.authorizeMember(actor, org, action, rec); e != nil {
-			return MemberResult{}, e
+			return e
 		}
 	}
 	if actor.isMember(rec) && req.EmailAddress != nil {
-		return MemberResult{}, invalid("member_cannot_update_their_email_address", "Members can't change their own email address.")
+		return invalid("member_cannot_update_their_email_address", "Members can't change their own email address.")
 	}
+	return nil
+}
 
+// updatedMember returns rec's member with an update's changes, and its direct roles after the
+// update, or the first rule a change breaks. rec is not changed.
+func (p *Project) updatedMember(org *orgRec, rec *memberRec, req *api.MemberUpdateRequest) (api.Member, []string, *Error) {
+	m := rec.m // a copy; slices are replaced, never changed in place
 	if req.Name != nil {
 		if e := checkName(*req.Name); e != nil {
-			return MemberResult{}, e
+			return m, nil, e
 		}
 	}
-	m := rec.m
 	set(&m.Name, req.Name)
 	set(&m.IsBreakglass, req.IsBreakglass)
 	set(&m.MFAEnrolled, req.MFAEnrolled)
 	if ext := req.ExternalID; ext != nil {
 		if e := checkExtIDFree(org, rec, *ext); e != nil {
-			return MemberResult{}, e
+			return m, nil, e
 		}
 		m.ExternalID = ext
 	}
-	if phone := req.MFAPhoneNumber; phone != nil && *phone != m.MFAPhoneNumber {
-		if e := checkPhone(*phone); e != nil {
-			return MemberResult{}, e
-		}
-		if m.MFAPhoneNumber != "" {
-			return MemberResult{}, invalid("duplicate_member_phone_number_for_member", "The member already has an MFA phone number; delete it before setting another.")
-		}
-		if e := checkPhoneFree(org, *phone); e != nil {
-			return MemberResult{}, e
-		}
-		m.MFAPhoneNumber, m.MFAPhoneNumberVerified = *phone, false
+	if e := setMFAPhone(org, &m, req.MFAPhoneNumber); e != nil {
+		return m, nil, e
 	}
-	if req.DefaultMFAMethod != nil {
-		method := string(*req.DefaultMFAMethod)
-		if (method == mfaSMSOTP && m.MFAPhoneNumber == "") || (method == mfaTOTP && m.TOTPRegistrationID == "") {
-			return MemberResult{}, invalid("default_mfa_member_missing_factor", "The member has no %s factor to make its default.", method)
-		}
-		m.DefaultMFAMethod = method
+	if e := setDefaultMFAMethod(&m, req.DefaultMFAMethod); e != nil {
+		return m, nil, e
 	}
-	directRoles := rec.directRoles
+	roles := rec.directRoles
 	if req.Roles != nil {
-		if directRoles, e = p.checkRoles(org, *req.Roles); e != nil {
-			return MemberResult{}, e
+		var e *Error
+		if roles, e = p.checkRoles(org, *req.Roles); e != nil {
+			return m, nil, e
 		}
 	}
+	if e := mergeMemberMetadata(&m, req); e != nil {
+		return m, nil, e
+	}
+	if req.EmailAddress != nil {
+		if e := p.changeEmail(org, rec, &m, *req.EmailAddress, Deref(req.UnlinkEmail)); e != nil {
+			return m, nil, e
+		}
+	}
+	return m, roles, nil
+}
+
+// setMFAPhone gives m an MFA phone number, unverified. A member may take one only when it has
+// none, and only one no other member of org uses.
+func setMFAPhone(org *orgRec, m *api.Member, phone *string) *Error {
+	if phone == nil || *phone == m.MFAPhoneNumber {
+		return nil
+	}
+	if e := checkPhone(*phone); e != nil {
+		return e
+	}
+	if m.MFAPhoneNumber != "" {
+		return invalid("duplicate_member_phone_number_for_member", "The member already has an MFA phone number; delete it before setting another.")
+	}
+	if e := checkPhoneFree(org, *phone); e != nil {
+		return e
+	}
+	m.MFAPhoneNumber, m.MFAPhoneNumberVerified = *phone, false
+	return nil
+}
+
+// setDefaultMFAMethod makes one of m's MFA factors its default; m must have that factor.
+func setDefaultMFAMethod(m *api.Member, method *api.MFAMethodPreference) *Error {
+	if method == nil {
+		return nil
+	}
+	mm := string(*method)
+	if (mm == mfaSMSOTP && m.MFAPhoneNumber == "") || (mm == mfaTOTP && m.TOTPRegistrationID == "") {
+		return invalid("default_mfa_member_missing_factor", "The member has no %s factor to make its default.", mm)
+	}
+	m.DefaultMFAMethod = mm
+	return nil
+}
+
+// mergeMemberMetadata applies an update's metadata patches to m and checks what they make.
+func mergeMemberMetadata(m *api.Member, req *api.MemberUpdateRequest) *Error {
 	if req.TrustedMetadata != nil {
 		m.TrustedMetadata = mergeMetadata(m.TrustedMetadata, *req.TrustedMetadata)
 		if e := checkMetadata("trusted_metadata", m.TrustedMetadata); e != nil {
-			return MemberResult{}, e
+			return e
 		}
 	}
 	if req.UntrustedMetadata != nil {
 		m.UntrustedMetadata = mergeMetadata(m.UntrustedMetadata, *req.UntrustedMetadata)
 		if e := checkMetadata("untrusted_metadata", m.UntrustedMetadata); e != nil {
-			return MemberResult{}, e
+			return e
 		}
 	}
-	if req.EmailAddress != nil {
-		email, e := normalizeEmail("email_address", *req.EmailAddress)
-		if e != nil {
-			return MemberResult{}, e
-		}
-		if email != m.EmailAddress {
-			if e := p.checkEmailFree(org, rec, email); e != nil {
-				return MemberResult{}, e
-			}
-			retired := slices.DeleteFunc(slices.Clone(m.RetiredEmailAddresses), func(r api.RetiredEmail) bool { return r.EmailAddress == email })
-			if !Deref(req.UnlinkEmail) {
-				retired = append(retired, api.RetiredEmail{EmailID: p.newID("email"), EmailAddress: m.EmailAddress})
-			}
-			m.RetiredEmailAddresses = retired
-			m.EmailAddress, m.EmailAddressVerified, m.MemberPasswordID = email, false, ""
-			rec.newEmail = ""
-		}
+	return nil
+}
+
+// changeEmail gives m, the next state of rec, a new email address, unverified and without a
+// password. The old address is retired unless unlink says to forget it; the new one stops being
+// one of m's retired addresses.
+func (p *Project) changeEmail(org *orgRec, rec *memberRec, m *api.Member, address string, unlink bool) *Error {
+	email, e := normalizeEmail("email_address", address)
+	if e != nil || email == m.EmailAddress {
+		return e
 	}
-	rec.directRoles = directRoles
-	p.replaceMember(rec, m)
-	return p.result(rec), nil
+	if e := p.checkEmailFree(org, rec, email); e != nil {
+		return e
+	}
+	retired := slices.DeleteFunc(slices.Clone(m.RetiredEmailAddresses), func(r api.RetiredEmail) bool { return r.EmailAddress == email })
+	if !unlink {
+		retired = append(retired, api.RetiredEmail{EmailID: p.newID("email"), EmailAddress: m.EmailAddress})
+	}
+	m.RetiredEmailAddresses = retired
+	m.EmailAddress, m.EmailAddressVerified, m.MemberPasswordID = email, false, ""
+	return nil
 }
 
 // DeleteMember marks a member deleted and returns its id.

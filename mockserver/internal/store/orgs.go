@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/b2bkit/stytchorgs/internal/api"
 )
@@ -70,6 +69,46 @@ func (p *Project) CreateOrganization(req api.OrganizationCreateRequest, seed *Or
 
 // createOrganization is CreateOrganization for a caller that holds the lock.
 func (p *Project) createOrganization(req api.OrganizationCreateRequest, seed *OrgSeed) (api.Organization, error) {
+	o := p.newOrganization(&req)
+	if seed != nil {
+		if e := p.applyOrgSeed(&o, seed); e != nil {
+			return api.Organization{}, e
+		}
+	}
+	if e := setDomains(&o, req.EmailAllowedDomains, req.ClaimedEmailDomains); e != nil {
+		return api.Organization{}, e
+	}
+	if req.RBACEmailImplicitRoleAssignments != nil {
+		var e *Error
+		if o.RBACEmailImplicitRoleAssignments, e = p.implicitRoles(nil, o.CustomRoles, *req.RBACEmailImplicitRoleAssignments); e != nil {
+			return api.Organization{}, e
+		}
+	}
+	if req.OrganizationSlug != nil {
+		o.OrganizationSlug = *req.OrganizationSlug
+	} else {
+		o.OrganizationSlug = p.freeSlug(deriveSlug(o.OrganizationName), o.OrganizationID)
+	}
+	if e := p.checkOrganization(nil, &o); e != nil {
+		return api.Organization{}, e
+	}
+	rec := &orgRec{
+		seq:     p.nextSeq(),
+		byEmail: map[string]*memberRec{},
+		byExtID: map[string]*memberRec{},
+		retired: map[string]*memberRec{},
+		byPhone: map[string]*memberRec{},
+	}
+	p.storeOrg(rec, o)
+	p.orgs = append(p.orgs, rec)
+	p.write()
+	return o, nil
+}
+
+// newOrganization is the organization a create request makes, with a new id and Stytch's
+// defaults for every setting the request leaves out. Its lists of domains and implicit roles are
+// empty and its slug is unset: they need checks that may refuse the request.
+func (p *Project) newOrganization(req *api.OrganizationCreateRequest) api.Organization {
 	now := p.timestamp()
 	o := api.Organization{
 		OrganizationID:                       p.newID("organization"),
@@ -103,65 +142,27 @@ func (p *Project) createOrganization(req api.OrganizationCreateRequest, seed *Or
 	switch {
 	case req.EmailInvites != nil:
 		o.EmailInvites = string(*req.EmailInvites)
-	case hasAuthSetting(&req):
+	case hasAuthSetting(req):
 		o.EmailInvites = notAllowed
 	}
-	if seed != nil {
-		if seed.ID != "" {
-			if p.orgByID[seed.ID] != nil {
-				return api.Organization{}, invalid("duplicate_organization_id", "An organization with id %s already exists.", seed.ID)
-			}
-			o.OrganizationID = seed.ID
-		}
-		if !seed.CreatedAt.IsZero() {
-			t := seed.CreatedAt.UTC().Truncate(time.Second)
-			o.CreatedAt, o.UpdatedAt = &t, &t
-		}
-		o.SSOActiveConnections = nonNil(seed.SSOConnections)
-		o.SCIMActiveConnection = seed.SCIMConnection
-		if seed.DefaultConnection != "" {
-			o.SSODefaultConnectionID = &seed.DefaultConnection
-		}
-		if e := p.checkCustomRoles(seed.CustomRoles); e != nil {
-			return api.Organization{}, e
-		}
-		o.CustomRoles = nonNil(seed.CustomRoles)
-	}
+	return o
+}
+
+// setDomains sets an organization's allowed and claimed email domains from a request's lists,
+// lowercased and checked, when the request sends them.
+func setDomains(o *api.Organization, allowed, claimed *[]string) *Error {
 	var e *Error
-	if req.EmailAllowedDomains != nil {
-		if o.EmailAllowedDomains, e = normalizeDomains(allowedDomains, *req.EmailAllowedDomains); e != nil {
-			return api.Organization{}, e
+	if allowed != nil {
+		if o.EmailAllowedDomains, e = normalizeDomains(allowedDomains, *allowed); e != nil {
+			return e
 		}
 	}
-	if req.ClaimedEmailDomains != nil {
-		if o.ClaimedEmailDomains, e = normalizeDomains(claimedDomains, *req.ClaimedEmailDomains); e != nil {
-			return api.Organization{}, e
+	if claimed != nil {
+		if o.ClaimedEmailDomains, e = normalizeDomains(claimedDomains, *claimed); e != nil {
+			return e
 		}
 	}
-	if req.RBACEmailImplicitRoleAssignments != nil {
-		if o.RBACEmailImplicitRoleAssignments, e = p.implicitRoles(nil, o.CustomRoles, *req.RBACEmailImplicitRoleAssignments); e != nil {
-			return api.Organization{}, e
-		}
-	}
-	if req.OrganizationSlug != nil {
-		o.OrganizationSlug = *req.OrganizationSlug
-	} else {
-		o.OrganizationSlug = p.freeSlug(deriveSlug(o.OrganizationName), o.OrganizationID)
-	}
-	if e := p.checkOrganization(nil, &o); e != nil {
-		return api.Organization{}, e
-	}
-	rec := &orgRec{
-		seq:     p.nextSeq(),
-		byEmail: map[string]*memberRec{},
-		byExtID: map[string]*memberRec{},
-		retired: map[string]*memberRec{},
-		byPhone: map[string]*memberRec{},
-	}
-	p.storeOrg(rec, o)
-	p.orgs = append(p.orgs, rec)
-	p.write()
-	return o, nil
+	return nil
 }
 
 // freeSlug returns the derived slug, or a fallback when the name gives none, with -2, -3, …
@@ -279,7 +280,23 @@ func (p *Project) UpdateOrganization(ident string, req api.OrganizationUpdateReq
 			return api.Organization{}, e
 		}
 	}
+	o, e := p.updatedOrganization(rec, &req)
+	if e != nil {
+		return api.Organization{}, e
+	}
+	if e := p.checkOrganization(rec, &o); e != nil {
+		return api.Organization{}, e
+	}
+	now := p.timestamp()
+	o.UpdatedAt = &now
+	p.storeOrg(rec, o)
+	p.write()
+	return o, nil
+}
 
+// updatedOrganization returns rec's organization with an update's changes, or the first rule a
+// change of a list breaks (checkOrganization checks the rest). rec is not changed.
+func (p *Project) updatedOrganization(rec *orgRec, req *api.OrganizationUpdateRequest) (api.Organization, *Error) {
 	o := rec.org // a copy; slices are replaced, never changed in place
 	set(&o.OrganizationName, req.OrganizationName)
 	set(&o.OrganizationSlug, req.OrganizationSlug)
@@ -287,11 +304,10 @@ func (p *Project) UpdateOrganization(ident string, req api.OrganizationUpdateReq
 	if req.OrganizationExternalID != nil {
 		o.OrganizationExternalID = req.OrganizationExternalID
 	}
-	if req.SSODefaultConnectionID != nil {
-		if *req.SSODefaultConnectionID == "" {
+	if id := req.SSODefaultConnectionID; id != nil {
+		o.SSODefaultConnectionID = id
+		if *id == "" {
 			o.SSODefaultConnectionID = nil
-		} else {
-			o.SSODefaultConnectionID = req.SSODefaultConnectionID
 		}
 	}
 	setString(&o.SSOJITProvisioning, req.SSOJITProvisioning)
@@ -304,8 +320,9 @@ func (p *Project) UpdateOrganization(ident string, req api.OrganizationUpdateReq
 	}
 	setString(&o.MFAPolicy, req.MFAPolicy)
 	if req.RBACEmailImplicitRoleAssignments != nil {
+		var e *Error
 		if o.RBACEmailImplicitRoleAssignments, e = p.implicitRoles(rec, o.CustomRoles, *req.RBACEmailImplicitRoleAssignments); e != nil {
-			return api.Organization{}, e
+			return o, e
 		}
 	}
 	setString(&o.MFAMethods, req.MFAMethods)
@@ -320,26 +337,12 @@ func (p *Project) UpdateOrganization(ident string, req api.OrganizationUpdateReq
 	setSlice(&o.AllowedFirstPartyConnectedApps, req.AllowedFirstPartyConnectedApps)
 	setString(&o.ThirdPartyConnectedAppsAllowedType, req.ThirdPartyConnectedAppsAllowedType)
 	setSlice(&o.AllowedThirdPartyConnectedApps, req.AllowedThirdPartyConnectedApps)
-	if req.EmailAllowedDomains != nil {
-		if o.EmailAllowedDomains, e = normalizeDomains(allowedDomains, *req.EmailAllowedDomains); e != nil {
-			return api.Organization{}, e
-		}
-	}
-	if req.ClaimedEmailDomains != nil {
-		if o.ClaimedEmailDomains, e = normalizeDomains(claimedDomains, *req.ClaimedEmailDomains); e != nil {
-			return api.Organization{}, e
-		}
+	if e := setDomains(&o, req.EmailAllowedDomains, req.ClaimedEmailDomains); e != nil {
+		return o, e
 	}
 	if req.TrustedMetadata != nil {
 		o.TrustedMetadata = mergeMetadata(rec.org.TrustedMetadata, *req.TrustedMetadata)
 	}
-	if e := p.checkOrganization(rec, &o); e != nil {
-		return api.Organization{}, e
-	}
-	now := p.timestamp()
-	o.UpdatedAt = &now
-	p.storeOrg(rec, o)
-	p.write()
 	return o, nil
 }
 

@@ -258,12 +258,35 @@ func cannotUpdateTrustedMetadata() *Error {
 // checkOrganization applies the rules every organization must satisfy, to o as it would be
 // after a create (old == nil) or an update of old. The caller holds the lock.
 func (p *Project) checkOrganization(old *orgRec, o *api.Organization) *Error {
+	if e := checkOrgName(o.OrganizationName); e != nil {
+		return e
+	}
+	if e := p.checkOrgIdentifiers(old, o); e != nil {
+		return e
+	}
+	if e := checkOrgSettings(o); e != nil {
+		return e
+	}
+	// Metadata an update leaves alone was checked when it was stored.
+	if old == nil || o.TrustedMetadata != old.org.TrustedMetadata {
+		return checkMetadata("trusted_metadata", o.TrustedMetadata)
+	}
+	return nil
+}
+
+func checkOrgName(name string) *Error {
 	switch {
-	case o.OrganizationName == "" || utf8.RuneCountInString(o.OrganizationName) > 128:
+	case name == "" || utf8.RuneCountInString(name) > 128:
 		return invalid("invalid_organization_name", "organization_name must be 1 to 128 characters long.")
-	case blank(o.OrganizationName):
+	case blank(name):
 		return invalid("invalid_organization_name", "organization_name must hold a visible character, not only spaces or control characters.")
 	}
+	return nil
+}
+
+// checkOrgIdentifiers checks what must be unique to o (or old, the same organization) in the
+// project: its slug, its external id and its claimed domains.
+func (p *Project) checkOrgIdentifiers(old *orgRec, o *api.Organization) *Error {
 	if e := checkSlug(o.OrganizationSlug); e != nil {
 		return e
 	}
@@ -285,6 +308,11 @@ func (p *Project) checkOrganization(old *orgRec, o *api.Organization) *Error {
 			return invalid("organization_settings_claimed_domain_already_claimed", "claimed_email_domains: %s is already claimed by another organization.", d)
 		}
 	}
+	return nil
+}
+
+// checkOrgSettings checks that o's settings agree with each other.
+func checkOrgSettings(o *api.Organization) *Error {
 	switch {
 	case o.AuthMethods == restricted && len(o.AllowedAuthMethods) == 0:
 		return invalid("allowed_auth_methods_required_for_restricted", "Allowed auth methods must be set for 'RESTRICTED' auth methods.")
@@ -294,10 +322,6 @@ func (p *Project) checkOrganization(old *orgRec, o *api.Organization) *Error {
 		return invalid("invalid_restricted_email_setting", "email_invites and email_jit_provisioning can only be 'RESTRICTED' when email_allowed_domains is not empty.")
 	case o.SSOJITProvisioning == notAllowed && o.EmailJITProvisioning == notAllowed && o.EmailInvites == notAllowed:
 		return invalid("invalid_organization_auth_factor_setting", "sso_jit_provisioning, email_jit_provisioning and email_invites can't all be 'NOT_ALLOWED'.")
-	}
-	// Metadata an update leaves alone was checked when it was stored.
-	if old == nil || o.TrustedMetadata != old.org.TrustedMetadata {
-		return checkMetadata("trusted_metadata", o.TrustedMetadata)
 	}
 	return nil
 }

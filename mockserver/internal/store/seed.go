@@ -136,8 +136,33 @@ type MemberSeed struct {
 	Grants                 []Grant
 }
 
+// applyOrgSeed sets a fixture's extra state on an organization being created.
+func (p *Project) applyOrgSeed(o *api.Organization, seed *OrgSeed) *Error {
+	if seed.ID != "" {
+		if p.orgByID[seed.ID] != nil {
+			return invalid("duplicate_organization_id", "An organization with id %s already exists.", seed.ID)
+		}
+		o.OrganizationID = seed.ID
+	}
+	if !seed.CreatedAt.IsZero() {
+		t := seed.CreatedAt.UTC().Truncate(time.Second)
+		o.CreatedAt, o.UpdatedAt = &t, &t
+	}
+	o.SSOActiveConnections = nonNil(seed.SSOConnections)
+	o.SCIMActiveConnection = seed.SCIMConnection
+	if seed.DefaultConnection != "" {
+		o.SSODefaultConnectionID = &seed.DefaultConnection
+	}
+	if e := p.checkCustomRoles(seed.CustomRoles); e != nil {
+		return e
+	}
+	o.CustomRoles = nonNil(seed.CustomRoles)
+	return nil
+}
+
 // applyMemberSeed sets a fixture's extra state on a member being created.
-func (p *Project) applyMemberSeed(rec *memberRec, m *api.Member, s *MemberSeed) *Error {
+func (p *Project) applyMemberSeed(rec *memberRec, s *MemberSeed) *Error {
+	m := &rec.m
 	if s.ID != "" {
 		if p.memberByID[s.ID] != nil {
 			return invalid("duplicate_member_id", "A member with id %s already exists.", s.ID)
