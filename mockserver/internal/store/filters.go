@@ -310,7 +310,7 @@ func memberIsBreakglass(m *memberRec) bool { return m.m.IsBreakglass }
 func memberHasPassword(m *memberRec) bool  { return m.m.MemberPasswordID != "" }
 
 func memberHoldsRole(m *memberRec, roles valueSet) bool {
-	return slices.ContainsFunc(m.roleIDs(), func(r string) bool { return roles[r] })
+	return m.anyRole(func(r string) bool { return roles[r] })
 }
 
 // The indexes exact filters draw their candidates from.

@@ -49,7 +49,7 @@ type MemberResult struct {
 // view returns the member as the API shows it.
 func (p *Project) view(m *memberRec) api.Member {
 	v := m.m
-	v.Roles = p.memberRoles(m)
+	v.Roles = m.roles()
 	v.IsAdmin = slices.ContainsFunc(v.Roles, func(r api.MemberRole) bool { return r.RoleID == RoleAdmin })
 	return v
 }
@@ -86,17 +86,25 @@ func (p *Project) indexMember(m *memberRec) {
 		return
 	}
 	org, email := m.org, m.m.EmailAddress
-	org.byEmail[email] = m
+	put(&org.byEmail, email, m)
 	if m.m.ExternalID != nil {
-		org.byExtID[*m.m.ExternalID] = m
+		put(&org.byExtID, *m.m.ExternalID, m)
 	}
 	for _, r := range m.m.RetiredEmailAddresses {
-		org.retired[r.EmailAddress] = m
+		put(&org.retired, r.EmailAddress, m)
 	}
 	if m.m.MFAPhoneNumber != "" {
-		org.byPhone[m.m.MFAPhoneNumber] = m
+		put(&org.byPhone, m.m.MFAPhoneNumber, m)
 	}
 	p.membersByMail[email] = append(p.membersByMail[email], m)
+}
+
+// put adds a member to an index of its organization, making the index on first use.
+func put(index *map[string]*memberRec, key string, m *memberRec) {
+	if *index == nil {
+		*index = map[string]*memberRec{}
+	}
+	(*index)[key] = m
 }
 
 // unindexMember removes a member from the lookup indexes.

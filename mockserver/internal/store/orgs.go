@@ -19,6 +19,10 @@ type orgRec struct {
 	nameLower string
 	slugLower string
 
+	// emailSources are the role sources of org's email implicit role assignments, one each.
+	emailSources []api.MemberRoleSource
+
+	// The member indexes are made on first use (see put): many organizations never need some.
 	members []*memberRec          // creation order, deleted members included
 	byEmail map[string]*memberRec // lowercased email of members not deleted
 	byExtID map[string]*memberRec // external id of members not deleted
@@ -92,13 +96,7 @@ func (p *Project) createOrganization(req api.OrganizationCreateRequest, seed *Or
 	if e := p.checkOrganization(nil, &o); e != nil {
 		return api.Organization{}, e
 	}
-	rec := &orgRec{
-		seq:     p.nextSeq(),
-		byEmail: map[string]*memberRec{},
-		byExtID: map[string]*memberRec{},
-		retired: map[string]*memberRec{},
-		byPhone: map[string]*memberRec{},
-	}
+	rec := &orgRec{seq: p.nextSeq()}
 	p.storeOrg(rec, o)
 	p.orgs = append(p.orgs, rec)
 	p.write()
@@ -211,6 +209,7 @@ func (p *Project) storeOrg(rec *orgRec, o api.Organization) {
 		p.unindexOrg(rec)
 	}
 	rec.org = o
+	rec.emailSources = emailSources(o.RBACEmailImplicitRoleAssignments)
 	rec.nameLower = strings.ToLower(o.OrganizationName)
 	rec.slugLower = strings.ToLower(o.OrganizationSlug)
 	p.orgByID[o.OrganizationID] = rec

@@ -164,57 +164,78 @@ func (p *Project) checkCustomRoles(roles []api.PolicyRole) *Error {
 	return nil
 }
 
-// memberRoles lists every role a member holds with its sources: stytch_member and the direct
-// assignments, the organization's implicit roles for the member's email domain, and
-// roles from SSO or SCIM.
-func (p *Project) memberRoles(m *memberRec) []api.MemberRole {
-	direct := func() []api.MemberRoleSource {
-		return []api.MemberRoleSource{{Type: sourceDirect, Details: &map[string]any{}}}
+// directSource is the source of stytch_member and of every role assigned directly; its details
+// are empty.
+var directSource = api.MemberRoleSource{Type: sourceDirect, Details: &map[string]any{}}
+
+// roles lists every role m holds with its sources, each role once, in the order of its first
+// source: stytch_member and the direct assignments, the organization's implicit roles for m's
+// email domain, and roles from SSO or SCIM. The roles share one slice of sources, so a view costs
+// two allocations however many roles the member holds.
+//
+// Stytch grants the implicit roles to every member whose address has the domain, "regardless of
+// their login method": verification is not a condition.
+func (m *memberRec) roles() []api.MemberRole {
+	type held struct {
+		roleID string
+		src    api.MemberRoleSource
 	}
-	roles := []api.MemberRole{{RoleID: RoleMember, Sources: direct()}}
-	add := func(roleID string, src api.MemberRoleSource) {
-		for i := range roles {
-			if roles[i].RoleID == roleID {
-				roles[i].Sources = append(roles[i].Sources, src)
-				return
-			}
-		}
-		roles = append(roles, api.MemberRole{RoleID: roleID, Sources: []api.MemberRoleSource{src}})
-	}
+	var buf [8]held
+	all := append(buf[:0], held{RoleMember, directSource})
 	for _, r := range m.directRoles {
-		add(r, direct()[0])
+		all = append(all, held{r, directSource})
 	}
-	for _, roleID := range m.emailRoles() {
-		add(roleID, api.MemberRoleSource{Type: sourceEmail, Details: &map[string]any{"email_domain": emailDomain(m.m.EmailAddress)}})
+	domain := emailDomain(m.m.EmailAddress)
+	for i, a := range m.org.org.RBACEmailImplicitRoleAssignments {
+		if a.Domain == domain {
+			all = append(all, held{a.RoleID, m.org.emailSources[i]})
+		}
 	}
 	for _, r := range m.extraRoles {
 		for _, src := range r.Sources {
-			add(r.RoleID, src)
+			all = append(all, held{r.RoleID, src})
 		}
+	}
+	roles := make([]api.MemberRole, 0, len(all))
+	sources := make([]api.MemberRoleSource, 0, len(all))
+	for i, h := range all {
+		if slices.ContainsFunc(all[:i], func(x held) bool { return x.roleID == h.roleID }) {
+			continue // listed at its first source
+		}
+		first := len(sources)
+		for _, x := range all[i:] {
+			if x.roleID == h.roleID {
+				sources = append(sources, x.src)
+			}
+		}
+		roles = append(roles, api.MemberRole{RoleID: h.roleID, Sources: sources[first:len(sources):len(sources)]})
 	}
 	return roles
 }
 
-// emailRoles lists the roles the organization grants implicitly to the member's email domain.
-// Stytch grants them to every member whose address has the domain, "regardless of their login
-// method": verification is not a condition.
-func (m *memberRec) emailRoles() []string {
+// anyRole reports whether f holds for any role m holds (see roles).
+func (m *memberRec) anyRole(f func(roleID string) bool) bool {
+	if f(RoleMember) || slices.ContainsFunc(m.directRoles, f) {
+		return true
+	}
 	domain := emailDomain(m.m.EmailAddress)
-	var ids []string
 	for _, a := range m.org.org.RBACEmailImplicitRoleAssignments {
-		if a.Domain == domain {
-			ids = append(ids, a.RoleID)
+		if a.Domain == domain && f(a.RoleID) {
+			return true
 		}
 	}
-	return ids
+	return slices.ContainsFunc(m.extraRoles, func(r api.MemberRole) bool { return f(r.RoleID) })
 }
 
-// roleIDs lists the ids of every role a member holds.
-func (m *memberRec) roleIDs() []string {
-	ids := append([]string{RoleMember}, m.directRoles...)
-	ids = append(ids, m.emailRoles()...)
-	for _, r := range m.extraRoles {
-		ids = append(ids, r.RoleID)
+// emailSources are the sources of the roles an organization's email implicit role assignments
+// grant, one per assignment.
+func emailSources(assignments []api.EmailImplicitRoleAssignment) []api.MemberRoleSource {
+	if len(assignments) == 0 {
+		return nil
 	}
-	return ids
+	out := make([]api.MemberRoleSource, len(assignments))
+	for i, a := range assignments {
+		out[i] = api.MemberRoleSource{Type: sourceEmail, Details: &map[string]any{"email_domain": a.Domain}}
+	}
+	return out
 }

@@ -5,6 +5,8 @@ package store
 // member's email, external id, phone number, roles and metadata against its organization.
 
 import (
+	"encoding/json"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -30,6 +32,8 @@ var (
 	slugPattern   = regexp.MustCompile(`^[A-Za-z0-9._~-]*[A-Za-z0-9][A-Za-z0-9._~-]*$`)
 	extIDPattern  = regexp.MustCompile(`^[A-Za-z0-9._|-]{1,128}$`)
 	phonePattern  = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
+	// numberPattern is a JSON number, which encoding/json checks a json.Number against.
+	numberPattern = regexp.MustCompile(`^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$`)
 )
 
 // commonEmailProviders are the public email providers Stytch refuses as an organization's
@@ -54,17 +58,15 @@ var disposableDomains = map[string]bool{
 // followed by a top-level domain (gmail.com, gmx.de) or a country's second-level domain
 // (yahoo.co.uk, uol.com.br), and nothing else (so mail.acme.com and me.ibm.com are not).
 func isCommonDomain(domain string) bool {
-	labels := strings.Split(domain, ".")
-	if !commonEmailProviders[labels[0]] {
+	provider, rest, ok := strings.Cut(domain, ".")
+	if !ok || !commonEmailProviders[provider] {
 		return false
 	}
-	switch len(labels) {
-	case 2:
-		return true
-	case 3:
-		return secondLevelDomains[labels[1]] && len(labels[2]) == 2
+	second, tld, ok := strings.Cut(rest, ".")
+	if !ok {
+		return true // gmail.com
 	}
-	return false
+	return secondLevelDomains[second] && len(tld) == 2 && !strings.Contains(tld, ".") // yahoo.co.uk
 }
 
 // secondLevelDomains are the labels countries put under their top-level domain for public
@@ -233,13 +235,65 @@ func (p *Project) checkRoles(org *orgRec, roles []string) ([]string, *Error) {
 
 // checkMetadata checks a metadata object (nil: none) against Stytch's limits.
 func checkMetadata(field string, m *map[string]any) *Error {
-	if m == nil {
+	if m == nil || metadataFits(*m) {
 		return nil
 	}
 	if err := metadata.Check(field, *m); err != nil {
 		return metadataError(err)
 	}
 	return nil
+}
+
+// metadataFits reports whether m is surely within Stytch's limits without encoding it: it has at
+// most MaxKeys keys, and its JSON would be within MaxBytes even if every byte of every string took
+// the longest escape. False means "not sure": metadata.Check then decides, exactly, by encoding m,
+// which costs allocations that the usual small object need not pay on every create and update.
+func metadataFits(m map[string]any) bool {
+	return len(m) <= metadata.MaxKeys && jsonBound(m, metadata.MaxBytes) <= metadata.MaxBytes
+}
+
+// jsonBound returns at least the length of v's compact JSON, or more than limit once the bound
+// passes it or v holds what it cannot bound: a type JSON decoding does not make, a float JSON
+// cannot hold, a json.Number that is no number.
+func jsonBound(v any, limit int) int {
+	const escaped = 6 // the longest escape of one byte, \u00XX (\ufffd for a byte of bad UTF-8)
+	switch v := v.(type) {
+	case nil:
+		return len("null")
+	case bool:
+		return len("false")
+	case string:
+		return escaped*len(v) + 2
+	case float64:
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return limit + 1
+		}
+		return 32 // encoding/json writes at most 25 characters
+	case json.Number:
+		if v != "" && !numberPattern.MatchString(string(v)) {
+			return limit + 1
+		}
+		return max(len(v), 1) // "" is written as 0
+	case []any:
+		n := 2 + len(v) // brackets and commas
+		for _, x := range v {
+			if n > limit {
+				break
+			}
+			n += jsonBound(x, limit-n)
+		}
+		return n
+	case map[string]any:
+		n := 2 + len(v) // braces and commas
+		for k, x := range v {
+			if n += escaped*len(k) + 3; n > limit { // the key, its quotes and a colon
+				break
+			}
+			n += jsonBound(x, limit-n)
+		}
+		return n
+	}
+	return limit + 1
 }
 
 // checkName checks a member's name; "" is no name.

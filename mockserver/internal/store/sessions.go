@@ -6,6 +6,8 @@ package store
 import (
 	"slices"
 	"sync"
+
+	"github.com/b2bkit/stytchorgs/internal/api"
 )
 
 // Session is a member session the mock accepts in the X-Stytch-Member-Session and
@@ -140,18 +142,12 @@ func (p *Project) authorizeMember(actor *Actor, org *orgRec, action string, targ
 
 // grants reports whether any role of m grants action on resource.
 func (p *Project) grants(m *memberRec, resource, action string) bool {
-	for _, roleID := range m.roleIDs() {
+	return m.anyRole(func(roleID string) bool {
 		role := p.findRole(m.org, roleID)
-		if role == nil {
-			continue
-		}
-		for _, perm := range role.Permissions {
-			if perm.ResourceID == resource && (slices.Contains(perm.Actions, "*") || slices.Contains(perm.Actions, action)) {
-				return true
-			}
-		}
-	}
-	return false
+		return role != nil && slices.ContainsFunc(role.Permissions, func(perm api.PolicyPermission) bool {
+			return perm.ResourceID == resource && (slices.Contains(perm.Actions, "*") || slices.Contains(perm.Actions, action))
+		})
+	})
 }
 
 // dropSessions forgets every session of the members whose ids are in gone, in one pass.

@@ -3,8 +3,17 @@
 // handlers turn its *Error values into Stytch error responses.
 //
 // Values the store returns (api.Organization, api.Member, …) share slices and maps with the
-// stored state. The store never changes a slice or map it has handed out (an update stores new
-// ones), so callers may read and encode them freely but must not modify them.
+// stored state, and with each other (an empty metadata object, a role's empty details). The store
+// never changes a slice or map it has handed out (an update stores new ones), so callers may read
+// and encode them freely but must not modify them. In the same way the store keeps what a request
+// points to (metadata objects, external ids, allowed_oauth_tenants) rather than copying it: a
+// caller hands a request over and must not change it afterwards.
+//
+// Where things are: store.go (this file) holds the Store, its projects and errors; orgs.go and
+// members.go the operations on organizations and members; rules.go Stytch's rules on values;
+// rbac.go the policy and the roles members hold; sessions.go member sessions and authorization;
+// search.go, filters.go and cursor.go searches; apps.go Connected Apps; tokens.go provider
+// tokens; seed.go fixtures; values.go the value helpers they share.
 package store
 
 import (
@@ -13,8 +22,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // Kind classifies an Error the way HTTP statuses do.
@@ -73,9 +80,6 @@ func New(opts Options) *Store {
 	s := &Store{now: opts.Now, newUUID: opts.NewUUID, cursorKey: opts.CursorKey, projects: map[string]*Project{}}
 	if s.now == nil {
 		s.now = time.Now
-	}
-	if s.newUUID == nil {
-		s.newUUID = func() string { return uuid.NewString() }
 	}
 	if s.cursorKey == nil {
 		s.cursorKey = make([]byte, 32)
@@ -178,9 +182,35 @@ func (p *Project) ID() string { return p.id }
 // Env returns "test" or "live".
 func (p *Project) Env() string { return p.env }
 
-// newID returns a Stytch-style id such as organization-test-<uuid>.
+// newID returns a Stytch-style id such as organization-test-<uuid>, in one allocation when the
+// UUIDs are the store's own.
 func (p *Project) newID(kind string) string {
-	return kind + "-" + p.env + "-" + p.newUUID()
+	if p.newUUID != nil {
+		return kind + "-" + p.env + "-" + p.newUUID()
+	}
+	var id [36]byte
+	randomUUID(&id)
+	return kind + "-" + p.env + "-" + string(id[:])
+}
+
+const hexDigits = "0123456789abcdef"
+
+// randomUUID writes a random (version 4) UUID in its canonical form, as uuid.NewString would,
+// without the allocations of going through it.
+func randomUUID(dst *[36]byte) {
+	var u [16]byte
+	_, _ = rand.Read(u[:])  // never returns an error
+	u[6] = u[6]&0x0f | 0x40 // version 4
+	u[8] = u[8]&0x3f | 0x80 // variant 10
+	j := 0
+	for i, b := range u {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			dst[j] = '-'
+			j++
+		}
+		dst[j], dst[j+1] = hexDigits[b>>4], hexDigits[b&0x0f]
+		j += 2
+	}
 }
 
 // timestamp returns the current time as Stytch shows it: UTC, whole seconds.

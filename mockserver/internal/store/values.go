@@ -77,24 +77,28 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-// metadataOrEmpty is a copy of an optional metadata object from a request; absent is empty.
+// Empty values for the objects a request leaves out, one for every organization and member:
+// like everything the store hands out they are never modified.
+var (
+	noMetadata = &map[string]any{}
+	noTenants  = &api.AllowedOAuthTenants{}
+)
+
+// metadataOrEmpty is a request's metadata object, kept as it is (the store takes over what a
+// request points to, see the package doc); absent is empty.
 func metadataOrEmpty(m *map[string]any) *map[string]any {
-	out := map[string]any{}
-	if m != nil {
-		for k, v := range *m {
-			out[k] = v
-		}
+	if m == nil || *m == nil {
+		return noMetadata
 	}
-	return &out
+	return m
 }
 
-// orEmptyTenants is an optional allowed_oauth_tenants setting from a request; absent is empty.
+// orEmptyTenants is a request's allowed_oauth_tenants object, kept as it is; absent is empty.
 func orEmptyTenants(t *api.AllowedOAuthTenants) *api.AllowedOAuthTenants {
 	if t == nil {
-		return &api.AllowedOAuthTenants{}
+		return noTenants
 	}
-	c := *t
-	return &c
+	return t
 }
 
 // mergeMetadata returns stored (nil: none) with patch applied by Stytch's rules, as a new object.
