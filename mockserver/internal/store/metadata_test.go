@@ -28,7 +28,7 @@ func compactSize(v any) int {
 var metadataBoundCases = []any{
 	nil, true, false, "", "plain", `"quoted" \back\slash`, "\x00\x01\x1f\t\n\r", "<&>", "\u2028\u2029",
 	"bad utf-8: \xff\xfe\xc3", strings.Repeat("\x01", 700), "日本語",
-	0.0, -0.0, 1.0, -1.5, 1e20, 1e21, -1e21, 1e-6, 1e-7, 123456789012345678901.0, 0.000001234567890123456789, -0.000001234567890123456789,
+	0.0, math.Copysign(0, -1), 1.0, -1.5, 1e20, 1e21, -1e21, 1e-6, 1e-7, 123456789012345678901.0, 0.000001234567890123456789, -0.000001234567890123456789,
 	-1.2345678901234567e-308, math.MaxFloat64, -math.MaxFloat64, math.SmallestNonzeroFloat64, 5e-324,
 	json.Number(""), json.Number("0"), json.Number("-12.5e+30"), json.Number("12345678901234567890123"),
 	[]any{}, []any{1.0, "a", nil, []any{true}}, map[string]any{}, map[string]any{"k\"ey": map[string]any{"\x00": []any{}}},

@@ -22,7 +22,8 @@ type orgRec struct {
 	// emailSources are the role sources of org's email implicit role assignments, one each.
 	emailSources []api.MemberRoleSource
 
-	// The member indexes are made on first use (see put): many organizations never need some.
+	// The member indexes (byEmail, byExtID, retired, byPhone) are made on first use (see put):
+	// many organizations never need some of them.
 	members []*memberRec          // creation order, deleted members included
 	byEmail map[string]*memberRec // lowercased email of members not deleted
 	byExtID map[string]*memberRec // external id of members not deleted

@@ -1,8 +1,8 @@
 package store
 
 // Stytch's rules on values, apart from RBAC: the shapes of emails, domains, slugs, external ids,
-// phone numbers and names, the checks every organization must pass, and the checks of a
-// member's email, external id, phone number, roles and metadata against its organization.
+// phone numbers and names, the checks every organization must pass, the checks of a member's
+// email, external id, phone number and roles against its organization, and metadata's limits.
 
 import (
 	"encoding/json"

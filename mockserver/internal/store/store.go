@@ -9,11 +9,11 @@
 // points to (metadata objects, external ids, allowed_oauth_tenants) rather than copying it: a
 // caller hands a request over and must not change it afterwards.
 //
-// Where things are: store.go (this file) holds the Store, its projects and errors; orgs.go and
-// members.go the operations on organizations and members; rules.go Stytch's rules on values;
-// rbac.go the policy and the roles members hold; sessions.go member sessions and authorization;
-// search.go, filters.go and cursor.go searches; apps.go Connected Apps; tokens.go provider
-// tokens; seed.go fixtures; values.go the value helpers they share.
+// Where things are: store.go (this file) holds the Store, its projects and errors; orgs.go,
+// members.go and factors.go the operations on organizations and members; rules.go Stytch's rules
+// on values; rbac.go the policy and the roles members hold; sessions.go member sessions and
+// authorization; search.go, filters.go and cursor.go searches; apps.go Connected Apps; tokens.go
+// provider tokens; seed.go fixtures; values.go the value helpers they share.
 package store
 
 import (
