@@ -22,6 +22,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // Kind classifies an Error the way HTTP statuses do.
@@ -80,6 +82,9 @@ func New(opts Options) *Store {
 	s := &Store{now: opts.Now, newUUID: opts.NewUUID, cursorKey: opts.CursorKey, projects: map[string]*Project{}}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.newUUID == nil {
+		s.newUUID = func() string { return uuid.NewString() }
 	}
 	if s.cursorKey == nil {
 		s.cursorKey = make([]byte, 32)
@@ -182,35 +187,9 @@ func (p *Project) ID() string { return p.id }
 // Env returns "test" or "live".
 func (p *Project) Env() string { return p.env }
 
-// newID returns a Stytch-style id such as organization-test-<uuid>, in one allocation when the
-// UUIDs are the store's own.
+// newID returns a Stytch-style id such as organization-test-<uuid>.
 func (p *Project) newID(kind string) string {
-	if p.newUUID != nil {
-		return kind + "-" + p.env + "-" + p.newUUID()
-	}
-	var id [36]byte
-	randomUUID(&id)
-	return kind + "-" + p.env + "-" + string(id[:])
-}
-
-const hexDigits = "0123456789abcdef"
-
-// randomUUID writes a random (version 4) UUID in its canonical form, as uuid.NewString would,
-// without the allocations of going through it.
-func randomUUID(dst *[36]byte) {
-	var u [16]byte
-	_, _ = rand.Read(u[:])  // never returns an error
-	u[6] = u[6]&0x0f | 0x40 // version 4
-	u[8] = u[8]&0x3f | 0x80 // variant 10
-	j := 0
-	for i, b := range u {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			dst[j] = '-'
-			j++
-		}
-		dst[j], dst[j+1] = hexDigits[b>>4], hexDigits[b&0x0f]
-		j += 2
-	}
+	return kind + "-" + p.env + "-" + p.newUUID()
 }
 
 // timestamp returns the current time as Stytch shows it: UTC, whole seconds.
