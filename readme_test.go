@@ -22,13 +22,15 @@ var snippetImports = map[string]string{
 	"os":         "os",
 	"testing":    "testing",
 	"client":     "github.com/b2bkit/stytchorgs/client",
+	"stytchorgs": "github.com/b2bkit/stytchorgs",
 	"mockserver": "github.com/b2bkit/stytchorgs/mockserver",
 }
 
 // TestReadmeSnippetsCompile type-checks every Go block of README.md that declares functions, so
-// the README cannot drift from the API it shows. Each block becomes a test file of a package
-// of its own inside the module (under build/, which git ignores), given the imports it uses,
-// and go vet checks it.
+// the README cannot drift from the API it shows. Each block becomes a test file of a package of
+// its own, given the imports it uses, and go vet checks it. The packages live in a module of
+// their own in the test's temporary directory, which requires this module from its directory
+// (a replace directive), so nothing is written into the module.
 func TestReadmeSnippetsCompile(t *testing.T) {
 	readme, err := os.ReadFile("README.md")
 	if err != nil {
@@ -38,14 +40,7 @@ func TestReadmeSnippetsCompile(t *testing.T) {
 	if len(blocks) < 2 {
 		t.Fatalf("README.md has %d Go blocks; it should show the client and the mock", len(blocks))
 	}
-	if err := os.MkdirAll("build", 0o755); err != nil {
-		t.Fatal(err)
-	}
-	dir, err := os.MkdirTemp("build", "readme-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	dir := snippetModule(t)
 	checked := 0
 	for i, b := range blocks {
 		code := string(b[1])
@@ -70,10 +65,45 @@ func TestReadmeSnippetsCompile(t *testing.T) {
 	if checked < 2 {
 		t.Fatalf("only %d README blocks declare functions", checked)
 	}
-	out, err := exec.Command("go", "vet", "./"+filepath.ToSlash(dir)+"/...").CombinedOutput()
-	if err != nil {
+	cmd := exec.Command("go", "vet", "./...")
+	// -mod=mod lets the go command write the snippets' module's requirements, which are this
+	// module's; the module cache already holds them.
+	cmd.Dir, cmd.Env = dir, append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("README snippets do not compile:\n%s", out)
 	}
+}
+
+// snippetModule makes a module in a temporary directory that requires this one, found in the
+// test's working directory (the module's root), and returns its directory.
+func snippetModule(t *testing.T) string {
+	t.Helper()
+	root, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gomod, err := os.ReadFile("go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	goVersion := regexp.MustCompile(`(?m)^go (\S+)$`).FindSubmatch(gomod)
+	if goVersion == nil {
+		t.Fatal("go.mod has no go directive")
+	}
+	gosum, err := os.ReadFile("go.sum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	mod := fmt.Sprintf("module readmesnippets\n\ngo %s\n\nrequire github.com/b2bkit/stytchorgs v0.0.0\n\nreplace github.com/b2bkit/stytchorgs => %s\n",
+		goVersion[1], root)
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(mod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.sum"), gosum, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // usedImports returns the import paths of the packages code refers to (pkg.Name selectors).

@@ -1,8 +1,3 @@
-// Package stytchorgs holds the OpenAPI document of Stytch's B2B Organizations API that the rest
-// of this module is generated from or checked against.
-//
-// Most programs want one of its sub-packages instead: [github.com/b2bkit/stytchorgs/client], the
-// SDK, or [github.com/b2bkit/stytchorgs/mockserver], a stateful fake of the API for tests.
 package stytchorgs
 
 import _ "embed"
@@ -11,7 +6,8 @@ import _ "embed"
 var openAPIYAML []byte
 
 // OpenAPISpec returns the OpenAPI 3.0 document, in YAML, that the client is generated from and
-// the mock server validates against. The caller owns the returned slice.
+// the mock server validates against. The caller owns the returned slice. A program that never
+// calls it does not carry the document: the linker drops the unreferenced bytes.
 func OpenAPISpec() []byte {
 	return append([]byte(nil), openAPIYAML...)
 }

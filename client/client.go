@@ -180,7 +180,7 @@ func (c *Client) execute(ctx context.Context, op string, req *http.Request, opts
 	if err != nil {
 		return err
 	}
-	e := newError(resp, body)
+	e := newError(resp, body, c.retrier.now())
 	e.Attempts, e.EarlierAttemptMayHaveSucceeded = tries.sent(), tries.uncertain
 	return e
 }

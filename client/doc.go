@@ -12,6 +12,13 @@
 // and returns its result and an error. Each method's documentation names the HTTP operation it
 // calls.
 //
+// The API's nouns (Organization, Member, the params of creates and updates, Optional, Metadata)
+// are declared in the root package [github.com/b2bkit/stytchorgs], which the mock server shares,
+// and re-exported here under the same names as the same types: client.Organization is
+// stytchorgs.Organization, so either import works. A method returns an organization, a member
+// or a policy by pointer, alone or in a page; small records that come in lists (connected apps,
+// tokens, keys) are values.
+//
 // # Authentication
 //
 // New takes the project id and secret from Stytch's dashboard and sends them with HTTP Basic
@@ -113,8 +120,9 @@
 //	})
 //
 // Metadata has typed getters (String, Bool, Int, Map), Decode into a struct, and Apply, which
-// computes what Stytch will store after a patch. A metadata object holds at most 20 top-level
-// keys and 4 KB; the client refuses, before sending, metadata that cannot fit.
+// computes what Stytch will store after a patch. Numbers decode as float64, except integers
+// beyond 2^53, which keep every digit as json.Number. A metadata object holds at most 20
+// top-level keys and 4 KB; the client refuses, before sending, metadata that cannot fit.
 //
 // # Testing
 //

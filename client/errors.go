@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/b2bkit/stytchorgs/internal/pager"
 )
 
 // Sentinel errors for errors.Is. An *Error matches the ones its status and error type stand for;
@@ -26,10 +24,6 @@ var (
 	// attempt that may have been carried out (see Error.EarlierAttemptMayHaveSucceeded).
 	ErrEarlierAttemptMayHaveSucceeded = errors.New("stytch: an earlier attempt may have succeeded")
 )
-
-// ErrCursorLoop ends a SearchAll whose server handed back a cursor it had already given, which
-// would otherwise page forever.
-var ErrCursorLoop = pager.ErrCursorNotAdvancing
 
 // conflictTypes are the 400 error types that mean "already used by another": Stytch reports
 // conflicts as 400, not 409.
@@ -134,9 +128,10 @@ func (e *Error) Temporary() bool {
 const maxErrorBody = 64 << 10
 
 // newError builds the *Error for a response that is not a success. It never invents a status:
-// a body that is not Stytch's JSON keeps the real status and is kept raw.
-func newError(resp *http.Response, body []byte) *Error {
-	e := &Error{StatusCode: resp.StatusCode, RetryAfter: retryAfter(resp.Header, time.Now())}
+// a body that is not Stytch's JSON keeps the real status and is kept raw. now is the client's
+// clock (the retrier's), which an HTTP-date Retry-After is read against.
+func newError(resp *http.Response, body []byte, now time.Time) *Error {
+	e := &Error{StatusCode: resp.StatusCode, RetryAfter: retryAfter(resp.Header, now)}
 	if resp.Request != nil {
 		e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
 	}

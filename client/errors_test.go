@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -19,7 +20,7 @@ func response(status int, header http.Header) *http.Response {
 
 func TestNewErrorFromStytchJSON(t *testing.T) {
 	body := `{"status_code":400,"request_id":"request-id-test-1","error_type":"organization_slug_already_used","error_message":"taken","error_url":"https://stytch.com/docs/b2b/api/errors/400#organization_slug_already_used","error_details":{"field":"organization_slug"}}`
-	e := newError(response(400, nil), []byte(body))
+	e := newError(response(400, nil), []byte(body), time.Now())
 	if e.StatusCode != 400 || e.RequestID != "request-id-test-1" || e.ErrorType != "organization_slug_already_used" ||
 		e.ErrorMessage != "taken" || e.ErrorDetails["field"] != "organization_slug" || e.Body != nil {
 		t.Errorf("error = %+v", e)
@@ -43,7 +44,7 @@ func TestNewErrorFromStytchJSON(t *testing.T) {
 // A body that is not Stytch's JSON keeps its real status: no invented 500.
 func TestNewErrorFromAProxyPage(t *testing.T) {
 	html := "<html>\n<h1>504 Gateway Time-out</h1>\n</html>"
-	e := newError(response(504, http.Header{"Retry-After": {"7"}}), []byte(html))
+	e := newError(response(504, http.Header{"Retry-After": {"7"}}), []byte(html), time.Now())
 	if e.StatusCode != 504 || e.ErrorType != "" || string(e.Body) != html || e.RetryAfter != 7*time.Second {
 		t.Errorf("error = %+v", e)
 	}
@@ -54,11 +55,11 @@ func TestNewErrorFromAProxyPage(t *testing.T) {
 		t.Errorf("message %q", msg)
 	}
 	// JSON that is not a Stytch error is kept raw too.
-	other := newError(response(502, nil), []byte(`{"message":"upstream"}`))
+	other := newError(response(502, nil), []byte(`{"message":"upstream"}`), time.Now())
 	if other.ErrorType != "" || string(other.Body) != `{"message":"upstream"}` {
 		t.Errorf("error = %+v", other)
 	}
-	huge := newError(response(500, nil), []byte(strings.Repeat("x", 2*maxErrorBody)))
+	huge := newError(response(500, nil), []byte(strings.Repeat("x", 2*maxErrorBody)), time.Now())
 	if len(huge.Body) != maxErrorBody {
 		t.Errorf("body kept %d bytes", len(huge.Body))
 	}
@@ -94,5 +95,20 @@ func TestErrorSentinels(t *testing.T) {
 	ve := &ValidationError{Field: "trusted_metadata", Reason: "too big"}
 	if !errors.Is(ve, ErrInvalidRequest) || errors.Is(ve, ErrConflict) || !strings.Contains(ve.Error(), "trusted_metadata") {
 		t.Errorf("validation error %v", ve)
+	}
+}
+
+// An HTTP-date Retry-After is read against the client's clock, the one its retries use, not the
+// machine's.
+func TestErrorReadsRetryAfterOnTheClientsClock(t *testing.T) {
+	e := setup(t)
+	now := time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC)
+	e.c.retrier.now = func() time.Time { return now }
+	e.mt.RegisterResponder("GET", orgURL, stytchErr(429, "too_many_requests").
+		HeaderSet(http.Header{"Retry-After": {now.Add(90 * time.Second).Format(http.TimeFormat)}}))
+	_, err := e.c.Organizations.Get(context.Background(), "acme", WithRequestMaxRetries(0))
+	var se *Error
+	if !errors.As(err, &se) || se.RetryAfter != 90*time.Second {
+		t.Errorf("got %#v, want a 429 whose RetryAfter is 90s on the client's clock", err)
 	}
 }

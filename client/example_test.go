@@ -11,24 +11,19 @@ import (
 	"github.com/b2bkit/stytchorgs/mockserver"
 )
 
-// exampleClient starts a mock server with fixed ids and clock, so that the examples' output is
-// the same on every run, and a client pointed at it.
-func exampleClient() (*client.Client, func()) {
+func Example() {
+	// A mock server with fixed ids and clock, so that the output is the same on every run;
+	// against Stytch, leave out WithBaseURL.
 	srv, err := mockserver.New(mockserver.WithDeterministicIDs("example"),
 		mockserver.WithFixedClock(time.Date(2026, 11, 2, 9, 15, 0, 0, time.UTC)))
 	if err != nil {
 		log.Fatal(err)
 	}
+	defer srv.Close()
 	c, err := client.New("project-test-example", "secret-example", client.WithBaseURL(srv.URL))
 	if err != nil {
 		log.Fatal(err)
 	}
-	return c, srv.Close
-}
-
-func Example() {
-	c, done := exampleClient()
-	defer done()
 	ctx := context.Background()
 
 	org, err := c.Organizations.Create(ctx, client.OrganizationCreateParams{
@@ -55,8 +50,15 @@ func Example() {
 }
 
 func ExampleOrganizationsService_Update() {
-	c, done := exampleClient()
-	defer done()
+	srv, err := mockserver.New() // against Stytch, leave out the mock and WithBaseURL
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	c, err := client.New("project-test-example", "secret-example", client.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
 	if _, err := c.Organizations.Create(ctx, client.OrganizationCreateParams{Name: "Acme", Slug: "acme",
 		EmailAllowedDomains: []string{"acme.com"}, MFAPolicy: client.MFARequiredForAll}); err != nil {
@@ -76,8 +78,15 @@ func ExampleOrganizationsService_Update() {
 }
 
 func ExampleMetadataPatch() {
-	c, done := exampleClient()
-	defer done()
+	srv, err := mockserver.New() // against Stytch, leave out the mock and WithBaseURL
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	c, err := client.New("project-test-example", "secret-example", client.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
 	org, err := c.Organizations.Create(ctx, client.OrganizationCreateParams{Name: "Acme", TrustedMetadata: client.Metadata{
 		"tier": "growth", "billing_id": "cus_1", "flags": map[string]any{"audit": true},
@@ -92,7 +101,7 @@ func ExampleMetadataPatch() {
 		log.Fatal(err)
 	}
 	tier, _ := updated.TrustedMetadata.String("tier")
-	_, hasBilling := updated.TrustedMetadata.Get("billing_id")
+	_, hasBilling := updated.TrustedMetadata["billing_id"]
 	fmt.Println(tier, hasBilling, len(updated.TrustedMetadata))
 	// Apply predicts what Stytch stores.
 	fmt.Println(fmt.Sprint(org.TrustedMetadata.Apply(patch)) == fmt.Sprint(updated.TrustedMetadata))
@@ -102,8 +111,15 @@ func ExampleMetadataPatch() {
 }
 
 func ExampleOrganizationsService_SearchAll() {
-	c, done := exampleClient()
-	defer done()
+	srv, err := mockserver.New() // against Stytch, leave out the mock and WithBaseURL
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	c, err := client.New("project-test-example", "secret-example", client.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
 	for _, name := range []string{"Acme Rockets", "Globex", "Acme Anvils", "Initech"} {
 		if _, err := c.Organizations.Create(ctx, client.OrganizationCreateParams{Name: name}); err != nil {
@@ -123,14 +139,21 @@ func ExampleOrganizationsService_SearchAll() {
 }
 
 func ExampleError() {
-	c, done := exampleClient()
-	defer done()
+	srv, err := mockserver.New() // against Stytch, leave out the mock and WithBaseURL
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	c, err := client.New("project-test-example", "secret-example", client.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
 	params := client.OrganizationCreateParams{Name: "Acme", Slug: "acme"}
 	if _, err := c.Organizations.Create(ctx, params); err != nil {
 		log.Fatal(err)
 	}
-	_, err := c.Organizations.Create(ctx, params)
+	_, err = c.Organizations.Create(ctx, params)
 	fmt.Println(errors.Is(err, client.ErrConflict), errors.Is(err, client.ErrInvalidRequest))
 	var se *client.Error
 	if errors.As(err, &se) {
@@ -145,8 +168,15 @@ func ExampleError() {
 }
 
 func ExampleMembersService_Create() {
-	c, done := exampleClient()
-	defer done()
+	srv, err := mockserver.New() // against Stytch, leave out the mock and WithBaseURL
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	c, err := client.New("project-test-example", "secret-example", client.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
 	if _, err := c.Organizations.Create(ctx, client.OrganizationCreateParams{Name: "Acme", Slug: "acme"}); err != nil {
 		log.Fatal(err)

@@ -8,9 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,45 +21,27 @@ import (
 	"github.com/b2bkit/stytchorgs/client"
 )
 
-// leakOrgJSON is an organization as the API answers it, with only the fields the tests read.
-func leakOrgJSON(id string) string {
+// orgJSON is an organization as the API answers it, with only the fields the tests read.
+func orgJSON(id string) string {
 	return fmt.Sprintf(`{"organization_id":%q,"organization_name":"Acme","organization_slug":%q,"trusted_metadata":{}}`, id, id)
 }
 
-func leakWriteOrg(w http.ResponseWriter, id string) {
+func writeOrg(w http.ResponseWriter, id string) {
 	w.Header().Set("Content-Type", "application/json")
-	fmt.Fprintf(w, `{"status_code":200,"request_id":"request-id-test-1","organization":%s}`, leakOrgJSON(id))
+	fmt.Fprintf(w, `{"status_code":200,"request_id":"request-id-test-1","organization":%s}`, orgJSON(id))
 }
 
-func leakWriteError(w http.ResponseWriter, status int, errorType string) {
+func writeError(w http.ResponseWriter, status int, errorType string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	fmt.Fprintf(w, `{"status_code":%d,"request_id":"request-id-test-1","error_type":%q,"error_message":"Injected by the test.","error_url":"https://stytch.com/docs/api/errors/%d"}`,
 		status, errorType, status)
 }
 
-// leakServer is an httptest.Server that counts the requests it handles.
-type leakServer struct {
-	*httptest.Server
-	requests atomic.Int32
-}
-
-func leakStart(t *testing.T, h func(n int32, w http.ResponseWriter, r *http.Request)) *leakServer {
-	t.Helper()
-	s := &leakServer{}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h(s.requests.Add(1), w, r)
-	}))
-	return s
-}
-
-func leakClient(t *testing.T, baseURL string, opts ...client.Option) *client.Client {
-	t.Helper()
-	c, err := client.New("project-test-leak", "secret", append([]client.Option{client.WithBaseURL(baseURL), client.WithRetryWaits(0, 0)}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+// countRequests is a handler that numbers each request it passes to h, from 1.
+func countRequests(h func(n int32, w http.ResponseWriter, r *http.Request)) (http.Handler, *atomic.Int32) {
+	var n atomic.Int32
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h(n.Add(1), w, r) }), &n
 }
 
 func TestClientLeaksNoGoroutines(t *testing.T) {
@@ -69,45 +49,45 @@ func TestClientLeaksNoGoroutines(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("success", func(t *testing.T) {
-		srv := leakStart(t, func(_ int32, w http.ResponseWriter, _ *http.Request) { leakWriteOrg(w, "organization-test-1") })
-		defer srv.Close()
-		c := leakClient(t, srv.URL)
+		h, _ := countRequests(func(_ int32, w http.ResponseWriter, _ *http.Request) { writeOrg(w, "organization-test-1") })
+		e := setup(t)
+		e.serve(h)
 		for range 5 {
-			if _, err := c.Organizations.Get(ctx, "organization-test-1"); err != nil {
+			if _, err := e.c.Organizations.Get(ctx, "organization-test-1"); err != nil {
 				t.Fatal(err)
 			}
 		}
 	})
 
 	t.Run("503 then 200", func(t *testing.T) {
-		srv := leakStart(t, func(n int32, w http.ResponseWriter, _ *http.Request) {
+		h, requests := countRequests(func(n int32, w http.ResponseWriter, _ *http.Request) {
 			if n == 1 {
-				leakWriteError(w, http.StatusServiceUnavailable, "service_unavailable")
+				writeError(w, http.StatusServiceUnavailable, "service_unavailable")
 				return
 			}
-			leakWriteOrg(w, "organization-test-1")
+			writeOrg(w, "organization-test-1")
 		})
-		defer srv.Close()
-		c := leakClient(t, srv.URL)
-		if _, err := c.Organizations.Get(ctx, "organization-test-1"); err != nil {
+		e := setup(t)
+		e.serve(h)
+		if _, err := e.c.Organizations.Get(ctx, "organization-test-1"); err != nil {
 			t.Fatal(err)
 		}
-		if n := srv.requests.Load(); n != 2 {
+		if n := requests.Load(); n != 2 {
 			t.Errorf("%d requests, want 2 (a 503 and its retry)", n)
 		}
 	})
 
 	t.Run("cancelled while waiting to retry", func(t *testing.T) {
 		first := make(chan struct{}, 1)
-		srv := leakStart(t, func(_ int32, w http.ResponseWriter, _ *http.Request) {
-			leakWriteError(w, http.StatusServiceUnavailable, "service_unavailable")
+		h, requests := countRequests(func(_ int32, w http.ResponseWriter, _ *http.Request) {
+			writeError(w, http.StatusServiceUnavailable, "service_unavailable")
 			select {
 			case first <- struct{}{}:
 			default:
 			}
 		})
-		defer srv.Close()
-		c := leakClient(t, srv.URL, client.WithRetryWaits(10*time.Second, 10*time.Second))
+		e := setup(t, client.WithRetryWaits(10*time.Second, 10*time.Second))
+		e.serve(h)
 		cctx, cancel := context.WithCancel(ctx)
 		go func() {
 			<-first
@@ -115,7 +95,7 @@ func TestClientLeaksNoGoroutines(t *testing.T) {
 			cancel()
 		}()
 		start := time.Now()
-		_, err := c.Organizations.Get(cctx, "organization-test-1")
+		_, err := e.c.Organizations.Get(cctx, "organization-test-1")
 		cancel()
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("got %v, want context.Canceled", err)
@@ -123,7 +103,7 @@ func TestClientLeaksNoGoroutines(t *testing.T) {
 		if d := time.Since(start); d > 5*time.Second {
 			t.Errorf("the call returned after %v; cancelling must end the wait", d)
 		}
-		if n := srv.requests.Load(); n != 1 {
+		if n := requests.Load(); n != 1 {
 			t.Errorf("%d requests, want 1", n)
 		}
 	})
@@ -131,65 +111,65 @@ func TestClientLeaksNoGoroutines(t *testing.T) {
 	t.Run("cancelled during an attempt", func(t *testing.T) {
 		arrived := make(chan struct{}, 1)
 		release := make(chan struct{})
-		srv := leakStart(t, func(_ int32, w http.ResponseWriter, r *http.Request) {
+		h, requests := countRequests(func(_ int32, w http.ResponseWriter, r *http.Request) {
 			arrived <- struct{}{}
 			select {
 			case <-r.Context().Done():
 			case <-release:
 			}
-			leakWriteError(w, http.StatusServiceUnavailable, "service_unavailable")
+			writeError(w, http.StatusServiceUnavailable, "service_unavailable")
 		})
-		defer srv.Close()
 		defer close(release)
-		c := leakClient(t, srv.URL)
+		e := setup(t)
+		e.serve(h)
 		cctx, cancel := context.WithCancel(ctx)
 		go func() {
 			<-arrived
 			cancel()
 		}()
-		_, err := c.Organizations.Get(cctx, "organization-test-1")
+		_, err := e.c.Organizations.Get(cctx, "organization-test-1")
 		cancel()
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("got %v, want context.Canceled", err)
 		}
-		if n := srv.requests.Load(); n != 1 {
+		if n := requests.Load(); n != 1 {
 			t.Errorf("%d requests, want 1 (a cancelled call is not retried)", n)
 		}
 	})
 
 	t.Run("retries exhausted", func(t *testing.T) {
-		srv := leakStart(t, func(_ int32, w http.ResponseWriter, _ *http.Request) {
-			leakWriteError(w, http.StatusServiceUnavailable, "service_unavailable")
+		h, requests := countRequests(func(_ int32, w http.ResponseWriter, _ *http.Request) {
+			writeError(w, http.StatusServiceUnavailable, "service_unavailable")
 		})
-		defer srv.Close()
-		c := leakClient(t, srv.URL, client.WithMaxRetries(2))
-		_, err := c.Organizations.Get(ctx, "organization-test-1")
+		e := setup(t, client.WithMaxRetries(2))
+		e.serve(h)
+		_, err := e.c.Organizations.Get(ctx, "organization-test-1")
 		var se *client.Error
 		if !errors.As(err, &se) || se.StatusCode != http.StatusServiceUnavailable || !errors.Is(err, client.ErrServer) {
 			t.Errorf("got %v, want the last 503 as a *client.Error", err)
 		}
-		if n := srv.requests.Load(); n != 3 {
+		if n := requests.Load(); n != 3 {
 			t.Errorf("%d requests, want 3 (the call and 2 retries)", n)
 		}
 	})
 
 	t.Run("SearchAll left early", func(t *testing.T) {
 		// An endless search: every page holds 3 organizations and a next cursor.
-		srv := leakStart(t, func(n int32, w http.ResponseWriter, _ *http.Request) {
+		h, requests := countRequests(func(n int32, w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			orgs := make([]string, 3)
 			for i := range orgs {
-				orgs[i] = leakOrgJSON(fmt.Sprintf("organization-test-%d-%d", n, i))
+				orgs[i] = orgJSON(fmt.Sprintf("organization-test-%d-%d", n, i))
 			}
 			fmt.Fprintf(w, `{"status_code":200,"request_id":"r","organizations":[%s],"results_metadata":{"total":1000000,"next_cursor":"cursor-%d"}}`,
 				strings.Join(orgs, ","), n)
 		})
-		defer srv.Close()
-		c := leakClient(t, srv.URL)
+		e := setup(t)
+		e.serve(h)
 		for _, stopAfter := range []int{2, 5} {
-			before := srv.requests.Load()
+			before := requests.Load()
 			n := 0
-			for _, err := range c.Organizations.SearchAll(ctx, client.OrganizationSearchParams{}) {
+			for _, err := range e.c.Organizations.SearchAll(ctx, client.OrganizationSearchParams{}) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -198,7 +178,7 @@ func TestClientLeaksNoGoroutines(t *testing.T) {
 				}
 			}
 			time.Sleep(20 * time.Millisecond) // nothing may go on fetching in the background
-			if got, want := srv.requests.Load()-before, int32((stopAfter+2)/3); got != want {
+			if got, want := requests.Load()-before, int32((stopAfter+2)/3); got != want {
 				t.Errorf("stopping after %d results fetched %d pages, want %d", stopAfter, got, want)
 			}
 		}
@@ -207,79 +187,72 @@ func TestClientLeaksNoGoroutines(t *testing.T) {
 	goleak.VerifyNone(t, ignore)
 }
 
-// leakConnServer is an httptest.Server that counts the connections clients open to it. Each
-// call names itself in the X-Leak-Call header, so the handler can fail its first attempts.
-type leakConnServer struct {
-	*httptest.Server
-	conns    atomic.Int32
+// callAttempts is a handler that numbers the attempts of each call, which names itself in the
+// X-Test-Call header, so that h can fail a call's first attempts.
+type callAttempts struct {
+	h        func(attempt int, w http.ResponseWriter, r *http.Request)
 	mu       sync.Mutex
 	attempts map[string]int
 }
 
-func leakStartConns(t *testing.T, h func(attempt int, w http.ResponseWriter, r *http.Request)) *leakConnServer {
-	t.Helper()
-	s := &leakConnServer{attempts: map[string]int{}}
-	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		call := r.Header.Get("X-Leak-Call")
-		s.attempts[call]++
-		n := s.attempts[call]
-		s.mu.Unlock()
-		h(n, w, r)
-	}))
-	s.Config.ConnState = func(_ net.Conn, state http.ConnState) {
-		if state == http.StateNew {
-			s.conns.Add(1)
-		}
-	}
-	s.Start()
-	t.Cleanup(s.Close)
-	return s
+func countAttempts(h func(attempt int, w http.ResponseWriter, r *http.Request)) *callAttempts {
+	return &callAttempts{h: h, attempts: map[string]int{}}
 }
 
-func (s *leakConnServer) attemptsOf(call string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.attempts[call]
+func (c *callAttempts) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c.mu.Lock()
+	call := r.Header.Get("X-Test-Call")
+	c.attempts[call]++
+	n := c.attempts[call]
+	c.mu.Unlock()
+	c.h(n, w, r)
+}
+
+func (c *callAttempts) of(call string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.attempts[call]
 }
 
 // Fifty sequential calls, a third of them retried after 5xx or 429 answers with Stytch's error
 // bodies, and some ending in an error, must all go over one connection (two at most): every
 // response body, of a failed attempt too, is read to its end and closed.
 func TestClientReusesConnections(t *testing.T) {
-	srv := leakStartConns(t, func(attempt int, w http.ResponseWriter, r *http.Request) {
-		switch r.Header.Get("X-Leak-Kind") {
+	srv := countAttempts(func(attempt int, w http.ResponseWriter, r *http.Request) {
+		switch r.Header.Get("X-Test-Kind") {
 		case "retried":
 			if attempt == 1 {
-				leakWriteError(w, http.StatusServiceUnavailable, "service_unavailable")
+				writeError(w, http.StatusServiceUnavailable, "service_unavailable")
 				return
 			}
 		case "retried-twice":
 			if attempt <= 2 {
 				status := []int{http.StatusInternalServerError, http.StatusBadGateway}[attempt-1]
-				leakWriteError(w, status, "internal_server_error")
+				writeError(w, status, "internal_server_error")
 				return
 			}
 		case "rate-limited":
 			if attempt == 1 {
 				w.Header().Set("Retry-After", "0")
-				leakWriteError(w, http.StatusTooManyRequests, "too_many_requests")
+				writeError(w, http.StatusTooManyRequests, "too_many_requests")
 				return
 			}
 		case "not-found":
-			leakWriteError(w, http.StatusNotFound, "organization_not_found")
+			writeError(w, http.StatusNotFound, "organization_not_found")
 			return
 		}
-		leakWriteOrg(w, "organization-test-1")
+		writeOrg(w, "organization-test-1")
 	})
-	c := leakClient(t, srv.URL)
+	e := setup(t)
+	e.serve(srv)
+	c := e.c
 	ctx := context.Background()
 	kinds := []string{"ok", "retried", "retried-twice", "rate-limited", "not-found"}
 	attempts := 0
 	for i := range 50 {
 		kind := kinds[i%len(kinds)]
 		call := strconv.Itoa(i)
-		opts := []client.RequestOption{client.WithHeader("X-Leak-Call", call), client.WithHeader("X-Leak-Kind", kind)}
+		opts := []client.RequestOption{client.WithHeader("X-Test-Call", call), client.WithHeader("X-Test-Kind", kind)}
 		var err error
 		wantAttempts := 1
 		switch kind {
@@ -302,13 +275,13 @@ func TestClientReusesConnections(t *testing.T) {
 		} else if err != nil {
 			t.Errorf("call %d (%s): %v", i, kind, err)
 		}
-		got := srv.attemptsOf(call)
+		got := srv.of(call)
 		if got != wantAttempts {
 			t.Errorf("call %d (%s): %d attempts, want %d", i, kind, got, wantAttempts)
 		}
 		attempts += got
 	}
-	if n := srv.conns.Load(); n > 2 {
+	if n := e.conns.Load(); n > 2 {
 		t.Errorf("50 sequential calls opened %d connections, want at most 2: some response body was not drained", n)
 	} else {
 		t.Logf("50 sequential calls (%d attempts) used %d connection(s)", attempts, n)
@@ -320,16 +293,18 @@ func TestClientReusesConnections(t *testing.T) {
 // whole app, each such failure would make every later call open a new connection (a new TLS
 // handshake, against Stytch).
 func TestClientKeepsIdleConnectionsWhenACallFails(t *testing.T) {
-	srv := leakStartConns(t, func(attempt int, w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("X-Leak-Kind") == "unavailable" {
-			leakWriteError(w, http.StatusServiceUnavailable, "service_unavailable")
+	srv := countAttempts(func(attempt int, w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Test-Kind") == "unavailable" {
+			writeError(w, http.StatusServiceUnavailable, "service_unavailable")
 			return
 		}
-		leakWriteOrg(w, "organization-test-1")
+		writeOrg(w, "organization-test-1")
 	})
-	c := leakClient(t, srv.URL, client.WithRetryWaits(time.Minute, time.Minute))
+	e := setup(t, client.WithRetryWaits(time.Minute, time.Minute))
+	e.serve(srv)
+	c := e.c
 	get := func(ctx context.Context, call, kind string) error {
-		_, err := c.Organizations.Get(ctx, "organization-test-1", client.WithHeader("X-Leak-Call", call), client.WithHeader("X-Leak-Kind", kind))
+		_, err := c.Organizations.Get(ctx, "organization-test-1", client.WithHeader("X-Test-Call", call), client.WithHeader("X-Test-Kind", kind))
 		return err
 	}
 	if err := get(context.Background(), "warm", "ok"); err != nil {
@@ -346,7 +321,7 @@ func TestClientKeepsIdleConnectionsWhenACallFails(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := srv.conns.Load(); n != 1 {
+	if n := e.conns.Load(); n != 1 {
 		t.Errorf("%d connections for 7 sequential calls, want 1: a failed call closed the idle ones", n)
 	}
 }
@@ -356,8 +331,8 @@ func TestClientKeepsIdleConnectionsWhenACallFails(t *testing.T) {
 // a Content-Length) and a large final error. The connection must survive them too.
 func TestClientReusesConnectionsAfterLargeBodies(t *testing.T) {
 	page := strings.Repeat("<p>The upstream server is temporarily unavailable.</p>\n", 150) // ~8 KB
-	srv := leakStartConns(t, func(attempt int, w http.ResponseWriter, r *http.Request) {
-		switch r.Header.Get("X-Leak-Kind") {
+	srv := countAttempts(func(attempt int, w http.ResponseWriter, r *http.Request) {
+		switch r.Header.Get("X-Test-Kind") {
 		case "html-502":
 			if attempt == 1 {
 				w.Header().Set("Content-Type", "text/html")
@@ -369,7 +344,7 @@ func TestClientReusesConnectionsAfterLargeBodies(t *testing.T) {
 			w.Header().Set("Content-Type", "application/json")
 			orgs := make([]string, 60)
 			for i := range orgs {
-				orgs[i] = leakOrgJSON(fmt.Sprintf("organization-test-%04d", i))
+				orgs[i] = orgJSON(fmt.Sprintf("organization-test-%04d", i))
 			}
 			fmt.Fprintf(w, `{"status_code":200,"request_id":"r","organizations":[%s],"results_metadata":{"total":60,"next_cursor":null}}`, strings.Join(orgs, ","))
 			return
@@ -379,13 +354,15 @@ func TestClientReusesConnectionsAfterLargeBodies(t *testing.T) {
 			fmt.Fprint(w, page)
 			return
 		}
-		leakWriteOrg(w, "organization-test-1")
+		writeOrg(w, "organization-test-1")
 	})
-	c := leakClient(t, srv.URL)
+	e := setup(t)
+	e.serve(srv)
+	c := e.c
 	ctx := context.Background()
 	for i := range 30 {
 		kind := []string{"html-502", "big-search", "html-404"}[i%3]
-		opts := []client.RequestOption{client.WithHeader("X-Leak-Call", strconv.Itoa(i)), client.WithHeader("X-Leak-Kind", kind)}
+		opts := []client.RequestOption{client.WithHeader("X-Test-Call", strconv.Itoa(i)), client.WithHeader("X-Test-Kind", kind)}
 		var err error
 		switch kind {
 		case "html-502":
@@ -406,7 +383,7 @@ func TestClientReusesConnectionsAfterLargeBodies(t *testing.T) {
 			t.Errorf("call %d (%s): %v", i, kind, err)
 		}
 	}
-	if n := srv.conns.Load(); n > 2 {
+	if n := e.conns.Load(); n > 2 {
 		t.Errorf("30 sequential calls opened %d connections, want at most 2: some response body was not drained", n)
 	} else {
 		t.Logf("30 sequential calls used %d connection(s)", n)
@@ -416,7 +393,8 @@ func TestClientReusesConnectionsAfterLargeBodies(t *testing.T) {
 // Close closes the idle connections of the pool the client made for itself, so that a
 // discarded client holds none; it leaves a caller's *http.Client alone.
 func TestCloseClosesOnlyTheClientsOwnConnections(t *testing.T) {
-	srv := leakStartConns(t, func(_ int, w http.ResponseWriter, _ *http.Request) { leakWriteOrg(w, "organization-test-1") })
+	e := setup(t)
+	e.serve(countAttempts(func(_ int, w http.ResponseWriter, _ *http.Request) { writeOrg(w, "organization-test-1") }))
 	get := func(c *client.Client) {
 		t.Helper()
 		if _, err := c.Organizations.Get(context.Background(), "organization-test-1"); err != nil {
@@ -424,22 +402,22 @@ func TestCloseClosesOnlyTheClientsOwnConnections(t *testing.T) {
 		}
 	}
 
-	own := leakClient(t, srv.URL)
+	own := e.c
 	get(own)
 	own.Close()
 	get(own) // still usable, on a new connection
-	if n := srv.conns.Load(); n != 2 {
+	if n := e.conns.Load(); n != 2 {
 		t.Errorf("the client's own pool: %d connections for a call, Close and a call; want 2 (Close closes the idle one)", n)
 	}
 	own.Close()
 
 	theirs := &http.Client{Transport: &http.Transport{}}
 	t.Cleanup(theirs.CloseIdleConnections)
-	caller := leakClient(t, srv.URL, client.WithHTTPClient(theirs))
+	caller := e.newClient(t, e.project, secret, client.WithHTTPClient(theirs))
 	get(caller)
 	caller.Close()
 	get(caller)
-	if n := srv.conns.Load(); n != 3 {
+	if n := e.conns.Load(); n != 3 {
 		t.Errorf("a caller's client: %d connections in all, want 3 (Close leaves the caller's idle connection open)", n)
 	}
 }

@@ -23,15 +23,15 @@ import (
 // exactly one exported method of a service, named in that method's "API: METHOD /path" doc line,
 // whose request is built by that operation's generated builder and sent under its operationId.
 
-// specServices are the service types whose exported methods are the SDK's operations.
-var specServices = []string{"OrganizationsService", "MembersService", "RBACService", "SessionsService"}
+// services are the service types whose exported methods are the SDK's operations.
+var services = []string{"OrganizationsService", "MembersService", "RBACService", "SessionsService"}
 
-// specWrappers are the exported service methods that have no "API:" line because they add no
+// wrappers are the exported service methods that have no "API:" line because they add no
 // operation of their own: each is a documented convenience over the method it wraps. The test
 // checks each entry: the wrapper must exist, must have no API line (else the operation would be
 // named twice), and must reach the API only through the wrapped method or through the very
 // generated calls the wrapped method makes. Add to this list only methods of that kind.
-var specWrappers = map[string]struct {
+var wrappers = map[string]struct {
 	wraps string // "Service.Method" the wrapper calls into
 	why   string
 }{
@@ -45,14 +45,14 @@ var specWrappers = map[string]struct {
 }
 
 var (
-	// specAPILine matches a doc line that claims to name an operation, well-formed or not.
-	specAPILine = regexp.MustCompile(`(?m)^\s*API:(.*)$`)
-	// specAPIForm is the form such a line must have: "API: METHOD /path".
-	specAPIForm = regexp.MustCompile(`^ (GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS|TRACE) (/\S+)$`)
+	// apiLine matches a doc line that claims to name an operation, well-formed or not.
+	apiLine = regexp.MustCompile(`(?m)^\s*API:(.*)$`)
+	// apiForm is the form such a line must have: "API: METHOD /path".
+	apiForm = regexp.MustCompile(`^ (GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS|TRACE) (/\S+)$`)
 )
 
-// specMethod is one method declared on a service type, as go/ast sees it.
-type specMethod struct {
+// sourceMethod is one method declared on a service type, as go/ast sees it.
+type sourceMethod struct {
 	recv, name string // receiver type without '*', method name
 	pos        token.Position
 	decl       *ast.FuncDecl
@@ -60,16 +60,16 @@ type specMethod struct {
 	apiLines   []string // the text after "API:" of every API line of the doc
 }
 
-func (m *specMethod) key() string { return m.recv + "." + m.name }
+func (m *sourceMethod) key() string { return m.recv + "." + m.name }
 
-// specClientSource is the client package's non-test source.
-type specClientSource struct {
-	methods map[string]*specMethod // by "Recv.Name", exported and unexported
-	types   map[string]bool        // every type the package declares
+// clientSource is the client package's non-test source.
+type clientSource struct {
+	methods map[string]*sourceMethod // by "Recv.Name", exported and unexported
+	types   map[string]bool          // every type the package declares
 }
 
-// specLoadDoc loads openapi.yaml as the module embeds it, with every $ref resolved.
-func specLoadDoc(t *testing.T) *openapi3.T {
+// loadSpec loads openapi.yaml as the module embeds it, with every $ref resolved.
+func loadSpec(t *testing.T) *openapi3.T {
 	t.Helper()
 	doc, err := openapi3.NewLoader().LoadFromData(stytchorgs.OpenAPISpec())
 	if err != nil {
@@ -78,15 +78,15 @@ func specLoadDoc(t *testing.T) *openapi3.T {
 	return doc
 }
 
-// specParseClient parses the client package's non-test .go files (tests run in the package
+// parseClient parses the client package's non-test .go files (tests run in the package
 // directory).
-func specParseClient(t *testing.T) *specClientSource {
+func parseClient(t *testing.T) *clientSource {
 	t.Helper()
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := &specClientSource{methods: map[string]*specMethod{}, types: map[string]bool{}}
+	src := &clientSource{methods: map[string]*sourceMethod{}, types: map[string]bool{}}
 	fset := token.NewFileSet()
 	parsed := 0
 	for _, name := range files {
@@ -113,14 +113,14 @@ func specParseClient(t *testing.T) *specClientSource {
 				if d.Recv == nil || len(d.Recv.List) != 1 {
 					continue
 				}
-				recv := specReceiverType(d.Recv.List[0].Type)
+				recv := receiverType(d.Recv.List[0].Type)
 				if recv == "" {
 					continue
 				}
-				m := &specMethod{recv: recv, name: d.Name.Name, pos: fset.Position(d.Pos()), decl: d}
+				m := &sourceMethod{recv: recv, name: d.Name.Name, pos: fset.Position(d.Pos()), decl: d}
 				if d.Doc != nil {
 					m.doc = d.Doc.Text()
-					for _, sub := range specAPILine.FindAllStringSubmatch(m.doc, -1) {
+					for _, sub := range apiLine.FindAllStringSubmatch(m.doc, -1) {
 						m.apiLines = append(m.apiLines, sub[1])
 					}
 				}
@@ -134,8 +134,8 @@ func specParseClient(t *testing.T) *specClientSource {
 	return src
 }
 
-// specReceiverType returns the type name of a receiver, T or *T.
-func specReceiverType(e ast.Expr) string {
+// receiverType returns the type name of a receiver, T or *T.
+func receiverType(e ast.Expr) string {
 	if s, ok := e.(*ast.StarExpr); ok {
 		e = s.X
 	}
@@ -146,10 +146,10 @@ func specReceiverType(e ast.Expr) string {
 }
 
 // exportedServiceMethods returns the exported methods of the service types, sorted.
-func (src *specClientSource) exportedServiceMethods() []*specMethod {
-	var out []*specMethod
+func (src *clientSource) exportedServiceMethods() []*sourceMethod {
+	var out []*sourceMethod
 	for _, m := range src.methods {
-		if slices.Contains(specServices, m.recv) && ast.IsExported(m.name) {
+		if slices.Contains(services, m.recv) && ast.IsExported(m.name) {
 			out = append(out, m)
 		}
 	}
@@ -161,11 +161,11 @@ func (src *specClientSource) exportedServiceMethods() []*specMethod {
 // api.NewXRequestWithBody, as X) a method calls, and the operationIds it passes to call, directly
 // or through unexported methods of the same receiver type; and the receiver's methods it calls
 // directly.
-func (src *specClientSource) generatedCalls(m *specMethod) (api, opIDs, direct map[string]bool) {
+func (src *clientSource) generatedCalls(m *sourceMethod) (api, opIDs, direct map[string]bool) {
 	api, opIDs, direct = map[string]bool{}, map[string]bool{}, map[string]bool{}
 	seen := map[string]bool{}
-	var walk func(m *specMethod, top bool)
-	walk = func(m *specMethod, top bool) {
+	var walk func(m *sourceMethod, top bool)
+	walk = func(m *sourceMethod, top bool) {
 		if seen[m.key()] || m.decl.Body == nil {
 			return
 		}
@@ -179,7 +179,7 @@ func (src *specClientSource) generatedCalls(m *specMethod) (api, opIDs, direct m
 			if !ok {
 				return true
 			}
-			if id := specCallOperationID(c); id != "" {
+			if id := callOperationID(c); id != "" {
 				opIDs[id] = true
 				return true
 			}
@@ -210,8 +210,8 @@ func (src *specClientSource) generatedCalls(m *specMethod) (api, opIDs, direct m
 	return api, opIDs, direct
 }
 
-// specCallOperationID is the operationId literal of a call[T](ctx, c, "operationId", …), or "".
-func specCallOperationID(c *ast.CallExpr) string {
+// callOperationID is the operationId literal of a call[T](ctx, c, "operationId", …), or "".
+func callOperationID(c *ast.CallExpr) string {
 	fun := c.Fun
 	if ix, ok := fun.(*ast.IndexExpr); ok {
 		fun = ix.X
@@ -230,26 +230,26 @@ func specCallOperationID(c *ast.CallExpr) string {
 	return id
 }
 
-// specOperation is one operation of the spec.
-type specOperation struct {
+// operation is one operation of the spec.
+type operation struct {
 	route string // "METHOD /path"
 	id    string // operationId
 }
 
-func specOperations(doc *openapi3.T) map[string]specOperation {
-	ops := map[string]specOperation{}
+func operations(doc *openapi3.T) map[string]operation {
+	ops := map[string]operation{}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			route := strings.ToUpper(method) + " " + path
-			ops[route] = specOperation{route: route, id: op.OperationID}
+			ops[route] = operation{route: route, id: op.OperationID}
 		}
 	}
 	return ops
 }
 
-// specGeneratedName is the name oapi-codegen gives an operation in internal/api (its request
+// generatedName is the name oapi-codegen gives an operation in internal/api (its request
 // builders are NewXRequest and NewXRequestWithBody).
-func specGeneratedName(operationID string) string {
+func generatedName(operationID string) string {
 	r := []rune(operationID)
 	if len(r) == 0 {
 		return ""
@@ -259,17 +259,17 @@ func specGeneratedName(operationID string) string {
 }
 
 // TestSpecServicesAreKnown guards the inputs of the mapping test: a service type added to the
-// client without being added to specServices would escape every check below.
+// client without being added to services would escape every check below.
 func TestSpecServicesAreKnown(t *testing.T) {
-	src := specParseClient(t)
-	for _, s := range specServices {
+	src := parseClient(t)
+	for _, s := range services {
 		if !src.types[s] {
-			t.Errorf("service type %s is listed in specServices but the client package does not declare it", s)
+			t.Errorf("service type %s is listed in services but the client package does not declare it", s)
 		}
 	}
 	for name := range src.types {
-		if ast.IsExported(name) && strings.HasSuffix(name, "Service") && !slices.Contains(specServices, name) {
-			t.Errorf("the client package declares %s, which is not in specServices: add it so its methods are mapped to the spec", name)
+		if ast.IsExported(name) && strings.HasSuffix(name, "Service") && !slices.Contains(services, name) {
+			t.Errorf("the client package declares %s, which is not in services: add it so its methods are mapped to the spec", name)
 		}
 	}
 }
@@ -277,9 +277,9 @@ func TestSpecServicesAreKnown(t *testing.T) {
 // TestSpecEveryOperationHasExactlyOneMethod maps the spec's operations to the client's methods
 // through the methods' "API: METHOD /path" doc lines.
 func TestSpecEveryOperationHasExactlyOneMethod(t *testing.T) {
-	doc := specLoadDoc(t)
-	src := specParseClient(t)
-	ops := specOperations(doc)
+	doc := loadSpec(t)
+	src := parseClient(t)
+	ops := operations(doc)
 	if len(ops) == 0 {
 		t.Fatal("openapi.yaml has no operations")
 	}
@@ -287,20 +287,20 @@ func TestSpecEveryOperationHasExactlyOneMethod(t *testing.T) {
 	namedBy := map[string][]string{} // route -> methods whose API line names it
 	for _, m := range src.exportedServiceMethods() {
 		where := m.key() + " (" + m.pos.String() + ")"
-		wrapper, isWrapper := specWrappers[m.key()]
+		wrapper, isWrapper := wrappers[m.key()]
 		switch {
 		case isWrapper && len(m.apiLines) > 0:
-			t.Errorf("%s: is allow-listed in specWrappers as a wrapper of %s, but has an API line %q; a wrapper must not name an operation (remove the line, or remove it from specWrappers if it now calls an operation of its own)", where, wrapper.wraps, strings.TrimSpace(m.apiLines[0]))
+			t.Errorf("%s: is allow-listed in wrappers as a wrapper of %s, but has an API line %q; a wrapper must not name an operation (remove the line, or remove it from wrappers if it now calls an operation of its own)", where, wrapper.wraps, strings.TrimSpace(m.apiLines[0]))
 		case isWrapper:
 			continue // checked by TestSpecWrappersWrap
 		case len(m.apiLines) == 0:
-			t.Errorf("%s: exported service method has no \"API: METHOD /path\" line in its doc comment; add one naming the operation it calls (or, if it only wraps another method, allow-list it in specWrappers)", where)
+			t.Errorf("%s: exported service method has no \"API: METHOD /path\" line in its doc comment; add one naming the operation it calls (or, if it only wraps another method, allow-list it in wrappers)", where)
 			continue
 		case len(m.apiLines) > 1:
 			t.Errorf("%s: has %d API lines; a method calls exactly one operation", where, len(m.apiLines))
 			continue
 		}
-		sub := specAPIForm.FindStringSubmatch(m.apiLines[0])
+		sub := apiForm.FindStringSubmatch(m.apiLines[0])
 		if sub == nil {
 			t.Errorf("%s: API line %q is not of the form \"API: METHOD /path\" (one space after the colon, an upper-case method, one space, the spec's path)", where, "API:"+m.apiLines[0])
 			continue
@@ -316,7 +316,7 @@ func TestSpecEveryOperationHasExactlyOneMethod(t *testing.T) {
 		// The API line must agree with the request builder the method calls, and with the
 		// operationId it passes to call, which picks the retry class.
 		calls, opIDs, _ := src.generatedCalls(m)
-		want := specGeneratedName(op.id)
+		want := generatedName(op.id)
 		if !calls[want] {
 			t.Errorf("%s: API line names %s (operationId %s), but the method never calls api.New%sRequest or api.New%sRequestWithBody (it builds %v)", where, route, op.id, want, want, slices.Sorted(maps.Keys(calls)))
 		}
@@ -333,35 +333,35 @@ func TestSpecEveryOperationHasExactlyOneMethod(t *testing.T) {
 	for _, route := range slices.Sorted(maps.Keys(ops)) {
 		switch methods := namedBy[route]; len(methods) {
 		case 0:
-			t.Errorf("operation %s (operationId %s) has no client method: no exported method of %s has the doc line \"API: %s\"", route, ops[route].id, strings.Join(specServices, ", "), route)
+			t.Errorf("operation %s (operationId %s) has no client method: no exported method of %s has the doc line \"API: %s\"", route, ops[route].id, strings.Join(services, ", "), route)
 		case 1:
 		default:
 			sort.Strings(methods)
-			t.Errorf("operation %s (operationId %s) is named by %d methods (%s); exactly one method may name it, and convenience wrappers belong in specWrappers", route, ops[route].id, len(methods), strings.Join(methods, ", "))
+			t.Errorf("operation %s (operationId %s) is named by %d methods (%s); exactly one method may name it, and convenience wrappers belong in wrappers", route, ops[route].id, len(methods), strings.Join(methods, ", "))
 		}
 	}
 }
 
 // TestSpecWrappersWrap checks each allow-listed wrapper really only wraps its target.
 func TestSpecWrappersWrap(t *testing.T) {
-	src := specParseClient(t)
-	for _, key := range slices.Sorted(maps.Keys(specWrappers)) {
-		w := specWrappers[key]
+	src := parseClient(t)
+	for _, key := range slices.Sorted(maps.Keys(wrappers)) {
+		w := wrappers[key]
 		m := src.methods[key]
 		if m == nil {
-			t.Errorf("specWrappers lists %s, which no longer exists; remove the entry", key)
+			t.Errorf("wrappers lists %s, which no longer exists; remove the entry", key)
 			continue
 		}
 		target := src.methods[w.wraps]
 		if target == nil {
-			t.Errorf("%s: specWrappers says it wraps %s, which does not exist", key, w.wraps)
+			t.Errorf("%s: wrappers says it wraps %s, which does not exist", key, w.wraps)
 			continue
 		}
 		if target.recv != m.recv {
 			t.Errorf("%s: wraps %s, a method of another service", key, w.wraps)
 			continue
 		}
-		if _, isWrapper := specWrappers[w.wraps]; isWrapper || len(target.apiLines) != 1 {
+		if _, isWrapper := wrappers[w.wraps]; isWrapper || len(target.apiLines) != 1 {
 			t.Errorf("%s: wraps %s, which is not a method with one API line", key, w.wraps)
 			continue
 		}
@@ -381,7 +381,7 @@ func TestSpecWrappersWrap(t *testing.T) {
 // TestSpecMethodDocsStartWithName checks the go doc convention: a method's doc comment is a
 // sentence whose first word is the method's name.
 func TestSpecMethodDocsStartWithName(t *testing.T) {
-	src := specParseClient(t)
+	src := parseClient(t)
 	for _, m := range src.exportedServiceMethods() {
 		switch {
 		case strings.TrimSpace(m.doc) == "":
@@ -390,5 +390,24 @@ func TestSpecMethodDocsStartWithName(t *testing.T) {
 			first, _, _ := strings.Cut(m.doc, "\n")
 			t.Errorf("%s (%s): doc comment must start with the method name %q, got %q", m.key(), m.pos, m.name, first)
 		}
+	}
+}
+
+// TestSpecEveryMethodMeetsFaults requires a row of methodCalls (methods_test.go), which runs the
+// method against injected faults, for every exported method of a service.
+func TestSpecEveryMethodMeetsFaults(t *testing.T) {
+	src := parseClient(t)
+	rows := map[string]bool{}
+	for _, m := range methodCalls {
+		rows[m.method] = true
+	}
+	for _, m := range src.exportedServiceMethods() {
+		if !rows[m.key()] {
+			t.Errorf("%s (%s) has no row in methodCalls: add one, so that its errors and retries are tested", m.key(), m.pos)
+		}
+		delete(rows, m.key())
+	}
+	for _, name := range slices.Sorted(maps.Keys(rows)) {
+		t.Errorf("methodCalls has a row for %s, which is not an exported method of a service", name)
 	}
 }

@@ -6,47 +6,12 @@ import (
 	"net/http"
 
 	"github.com/b2bkit/stytchorgs/internal/api"
-	"github.com/b2bkit/stytchorgs/internal/pager"
 )
 
 // MembersService manages the members of organizations. Wherever it takes an organization id,
 // the organization's slug or external id works too; wherever it takes a member id, the member's
 // external id works too, except where a method says otherwise.
 type MembersService struct{ c *Client }
-
-// MemberCreateParams are the fields of a new member. Only EmailAddress is required.
-type MemberCreateParams struct {
-	EmailAddress      string   `json:"email_address"`
-	Name              string   `json:"name,omitempty"`
-	ExternalID        string   `json:"external_id,omitempty"`
-	Roles             []string `json:"roles,omitempty"` // stytch_member is implied; do not list it
-	TrustedMetadata   Metadata `json:"trusted_metadata,omitempty"`
-	UntrustedMetadata Metadata `json:"untrusted_metadata,omitempty"`
-	// CreateAsPending creates the member as pending rather than active.
-	CreateAsPending bool   `json:"create_member_as_pending,omitempty"`
-	IsBreakglass    bool   `json:"is_breakglass,omitempty"`
-	MFAPhoneNumber  string `json:"mfa_phone_number,omitempty"` // E.164, such as +12025550123
-	MFAEnrolled     bool   `json:"mfa_enrolled,omitempty"`
-}
-
-// MemberUpdateParams are the changes of a member update. A field left zero is left alone; Set
-// changes it, even to "", false or []. Metadata patches are merged into the stored metadata.
-type MemberUpdateParams struct {
-	Name              Optional[string]    `json:"name,omitzero"`
-	TrustedMetadata   MetadataPatch       `json:"trusted_metadata,omitempty"`
-	UntrustedMetadata MetadataPatch       `json:"untrusted_metadata,omitempty"`
-	IsBreakglass      Optional[bool]      `json:"is_breakglass,omitzero"`
-	MFAPhoneNumber    Optional[string]    `json:"mfa_phone_number,omitzero"` // delete the current one first
-	MFAEnrolled       Optional[bool]      `json:"mfa_enrolled,omitzero"`
-	Roles             Optional[[]string]  `json:"roles,omitzero"` // replaces every directly assigned role
-	DefaultMFAMethod  Optional[MFAMethod] `json:"default_mfa_method,omitzero"`
-	EmailAddress      Optional[string]    `json:"email_address,omitzero"` // retires the old address
-	ExternalID        Optional[string]    `json:"external_id,omitzero"`
-	// UnlinkEmail, with EmailAddress, deletes the old address instead of retiring it.
-	UnlinkEmail Optional[bool] `json:"unlink_email,omitzero"`
-	// PreserveExistingSessions keeps sessions valid when Roles removes a role SSO also grants.
-	PreserveExistingSessions Optional[bool] `json:"preserve_existing_sessions,omitzero"`
-}
 
 // memberEnvelope is the organization-and-member answer of most member operations.
 type memberEnvelope struct {
@@ -70,10 +35,10 @@ func (s *MembersService) Create(ctx context.Context, organizationID string, para
 	if params.EmailAddress == "" {
 		return nil, &ValidationError{Field: "email_address", Reason: "is required", ErrorType: "invalid_email"}
 	}
-	if err := params.TrustedMetadata.check("trusted_metadata"); err != nil {
+	if err := checkMetadata("trusted_metadata", params.TrustedMetadata); err != nil {
 		return nil, err
 	}
-	if err := params.UntrustedMetadata.check("untrusted_metadata"); err != nil {
+	if err := checkMetadata("untrusted_metadata", params.UntrustedMetadata); err != nil {
 		return nil, err
 	}
 	body, err := jsonBody(params)
@@ -109,10 +74,10 @@ func (s *MembersService) get(ctx context.Context, organizationID string, params 
 //
 // API: PUT /v1/b2b/organizations/{organization_id}/members/{member_id}
 func (s *MembersService) Update(ctx context.Context, organizationID, memberID string, params MemberUpdateParams, opts ...RequestOption) (*Member, error) {
-	if err := params.TrustedMetadata.check("trusted_metadata"); err != nil {
+	if err := checkPatch("trusted_metadata", params.TrustedMetadata); err != nil {
 		return nil, err
 	}
-	if err := params.UntrustedMetadata.check("untrusted_metadata"); err != nil {
+	if err := checkPatch("untrusted_metadata", params.UntrustedMetadata); err != nil {
 		return nil, err
 	}
 	body, err := jsonBody(params)
@@ -198,12 +163,6 @@ func (s *MembersService) DeleteExternalID(ctx context.Context, organizationID, m
 	}))
 }
 
-// RetiredEmailParams name a retired address to unlink: by EmailID, by EmailAddress, or by both.
-type RetiredEmailParams struct {
-	EmailID      string `json:"email_id,omitempty"`
-	EmailAddress string `json:"email_address,omitempty"`
-}
-
 // UnlinkRetiredEmail removes a retired address from a member, so that another member can use
 // it.
 //
@@ -219,15 +178,6 @@ func (s *MembersService) UnlinkRetiredEmail(ctx context.Context, organizationID,
 	return member(call[memberEnvelope](ctx, s.c, "unlinkMemberRetiredEmail", opts, func(server string) (*http.Request, error) {
 		return api.NewUnlinkMemberRetiredEmailRequestWithBody(server, pathParam(organizationID), pathParam(memberID), nil, contentJSON, body)
 	}))
-}
-
-// StartEmailUpdateParams describe a self-service email change.
-type StartEmailUpdateParams struct {
-	EmailAddress     string `json:"email_address"`
-	LoginRedirectURL string `json:"login_redirect_url,omitempty"`
-	Locale           string `json:"locale,omitempty"` // en, es, pt-br or fr
-	LoginTemplateID  string `json:"login_template_id,omitempty"`
-	DeliveryMethod   string `json:"delivery_method,omitempty"` // EMAIL_MAGIC_LINK or EMAIL_OTP
 }
 
 // StartEmailUpdate emails a member a link or code that changes its address to
@@ -395,7 +345,7 @@ func (s *MembersService) Search(ctx context.Context, params MemberSearchParams, 
 // them (params.Cursor is ignored; params itself is not modified). It stops at the first error,
 // which it yields with a nil member.
 func (s *MembersService) SearchAll(ctx context.Context, params MemberSearchParams, opts ...RequestOption) iter.Seq2[*Member, error] {
-	return pager.All(func(cursor string) ([]*Member, string, error) {
+	return allPages(func(cursor string) ([]*Member, string, error) {
 		p := params
 		p.Cursor = cursor
 		page, err := s.Search(ctx, p, opts...)

@@ -6,73 +6,11 @@ import (
 	"net/http"
 
 	"github.com/b2bkit/stytchorgs/internal/api"
-	"github.com/b2bkit/stytchorgs/internal/pager"
 )
 
 // OrganizationsService manages organizations. Wherever it takes an organization id, the
 // organization's slug or external id works too.
 type OrganizationsService struct{ c *Client }
-
-// OrganizationCreateParams are the fields of a new organization. Only Name is required; every
-// field left empty takes Stytch's default.
-type OrganizationCreateParams struct {
-	Name       string `json:"organization_name"`
-	Slug       string `json:"organization_slug,omitempty"` // derived from Name when empty
-	LogoURL    string `json:"organization_logo_url,omitempty"`
-	ExternalID string `json:"organization_external_id,omitempty"`
-
-	TrustedMetadata Metadata `json:"trusted_metadata,omitempty"`
-
-	SSOJITProvisioning                 AccessSetting            `json:"sso_jit_provisioning,omitempty"`
-	EmailAllowedDomains                []string                 `json:"email_allowed_domains,omitempty"`
-	EmailJITProvisioning               AccessSetting            `json:"email_jit_provisioning,omitempty"`
-	EmailInvites                       AccessSetting            `json:"email_invites,omitempty"`
-	AuthMethods                        AccessSetting            `json:"auth_methods,omitempty"`
-	AllowedAuthMethods                 []AuthMethod             `json:"allowed_auth_methods,omitempty"`
-	MFAPolicy                          MFAPolicy                `json:"mfa_policy,omitempty"`
-	RBACEmailImplicitRoleAssignments   []ImplicitRoleAssignment `json:"rbac_email_implicit_role_assignments,omitempty"`
-	MFAMethods                         AccessSetting            `json:"mfa_methods,omitempty"`
-	AllowedMFAMethods                  []MFAMethod              `json:"allowed_mfa_methods,omitempty"`
-	OAuthTenantJITProvisioning         AccessSetting            `json:"oauth_tenant_jit_provisioning,omitempty"`
-	AllowedOAuthTenants                *OAuthTenants            `json:"allowed_oauth_tenants,omitempty"`
-	ClaimedEmailDomains                []string                 `json:"claimed_email_domains,omitempty"`
-	FirstPartyConnectedAppsAllowedType AccessSetting            `json:"first_party_connected_apps_allowed_type,omitempty"`
-	AllowedFirstPartyConnectedApps     []string                 `json:"allowed_first_party_connected_apps,omitempty"`
-	ThirdPartyConnectedAppsAllowedType AccessSetting            `json:"third_party_connected_apps_allowed_type,omitempty"`
-	AllowedThirdPartyConnectedApps     []string                 `json:"allowed_third_party_connected_apps,omitempty"`
-}
-
-// OrganizationUpdateParams are the changes of an update. A field left zero is left alone; Set
-// changes it, to any value, "" and [] included. TrustedMetadata is merged into the stored
-// metadata, not replaced.
-type OrganizationUpdateParams struct {
-	Name       Optional[string] `json:"organization_name,omitzero"`
-	Slug       Optional[string] `json:"organization_slug,omitzero"`
-	LogoURL    Optional[string] `json:"organization_logo_url,omitzero"`
-	ExternalID Optional[string] `json:"organization_external_id,omitzero"`
-
-	TrustedMetadata MetadataPatch `json:"trusted_metadata,omitempty"`
-
-	SSODefaultConnectionID               Optional[string]                   `json:"sso_default_connection_id,omitzero"` // Clear removes it
-	SSOJITProvisioning                   Optional[AccessSetting]            `json:"sso_jit_provisioning,omitzero"`
-	SSOJITProvisioningAllowedConnections Optional[[]string]                 `json:"sso_jit_provisioning_allowed_connections,omitzero"`
-	EmailAllowedDomains                  Optional[[]string]                 `json:"email_allowed_domains,omitzero"`
-	EmailJITProvisioning                 Optional[AccessSetting]            `json:"email_jit_provisioning,omitzero"`
-	EmailInvites                         Optional[AccessSetting]            `json:"email_invites,omitzero"`
-	AuthMethods                          Optional[AccessSetting]            `json:"auth_methods,omitzero"`
-	AllowedAuthMethods                   Optional[[]AuthMethod]             `json:"allowed_auth_methods,omitzero"`
-	MFAPolicy                            Optional[MFAPolicy]                `json:"mfa_policy,omitzero"`
-	RBACEmailImplicitRoleAssignments     Optional[[]ImplicitRoleAssignment] `json:"rbac_email_implicit_role_assignments,omitzero"`
-	MFAMethods                           Optional[AccessSetting]            `json:"mfa_methods,omitzero"`
-	AllowedMFAMethods                    Optional[[]MFAMethod]              `json:"allowed_mfa_methods,omitzero"`
-	OAuthTenantJITProvisioning           Optional[AccessSetting]            `json:"oauth_tenant_jit_provisioning,omitzero"`
-	AllowedOAuthTenants                  Optional[OAuthTenants]             `json:"allowed_oauth_tenants,omitzero"`
-	ClaimedEmailDomains                  Optional[[]string]                 `json:"claimed_email_domains,omitzero"`
-	FirstPartyConnectedAppsAllowedType   Optional[AccessSetting]            `json:"first_party_connected_apps_allowed_type,omitzero"`
-	AllowedFirstPartyConnectedApps       Optional[[]string]                 `json:"allowed_first_party_connected_apps,omitzero"`
-	ThirdPartyConnectedAppsAllowedType   Optional[AccessSetting]            `json:"third_party_connected_apps_allowed_type,omitzero"`
-	AllowedThirdPartyConnectedApps       Optional[[]string]                 `json:"allowed_third_party_connected_apps,omitzero"`
-}
 
 type organizationEnvelope struct {
 	Organization Organization `json:"organization"`
@@ -93,7 +31,7 @@ func (s *OrganizationsService) Create(ctx context.Context, params OrganizationCr
 	if params.Name == "" {
 		return nil, &ValidationError{Field: "organization_name", Reason: "is required", ErrorType: "invalid_organization_name"}
 	}
-	if err := params.TrustedMetadata.check("trusted_metadata"); err != nil {
+	if err := checkMetadata("trusted_metadata", params.TrustedMetadata); err != nil {
 		return nil, err
 	}
 	body, err := jsonBody(params)
@@ -118,7 +56,7 @@ func (s *OrganizationsService) Get(ctx context.Context, organizationID string, o
 //
 // API: PUT /v1/b2b/organizations/{organization_id}
 func (s *OrganizationsService) Update(ctx context.Context, organizationID string, params OrganizationUpdateParams, opts ...RequestOption) (*Organization, error) {
-	if err := params.TrustedMetadata.check("trusted_metadata"); err != nil {
+	if err := checkPatch("trusted_metadata", params.TrustedMetadata); err != nil {
 		return nil, err
 	}
 	body, err := jsonBody(params)
@@ -233,7 +171,7 @@ func (s *OrganizationsService) Search(ctx context.Context, params OrganizationSe
 //		…
 //	}
 func (s *OrganizationsService) SearchAll(ctx context.Context, params OrganizationSearchParams, opts ...RequestOption) iter.Seq2[*Organization, error] {
-	return pager.All(func(cursor string) ([]*Organization, string, error) {
+	return allPages(func(cursor string) ([]*Organization, string, error) {
 		p := params
 		p.Cursor = cursor
 		page, err := s.Search(ctx, p, opts...)

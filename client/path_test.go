@@ -34,11 +34,6 @@ func TestEscapeSegment(t *testing.T) {
 	}
 }
 
-// roundTripFunc is an http.RoundTripper of one function.
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
 // The base URL's path is kept as it is, even a segment of it that looks like a marker, and
 // each id goes out as one segment after it.
 func TestPathParamsAfterABasePath(t *testing.T) {

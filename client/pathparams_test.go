@@ -13,13 +13,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/google/uuid"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/b2bkit/stytchorgs/client"
 	"github.com/b2bkit/stytchorgs/mockserver"
@@ -118,7 +117,7 @@ const memberPath = orgPath + "/members/{id}"
 
 // pathSteps runs every method with a path parameter, in an order where each destructive call
 // comes after the calls that need what it destroys.
-func pathSteps(srv *mockserver.Server, project string) []pathStep {
+func pathSteps(e *env) []pathStep {
 	want := func(cond bool, format string, args ...any) error {
 		if !cond {
 			return fmt.Errorf(format, args...)
@@ -310,7 +309,7 @@ func pathSteps(srv *mockserver.Server, project string) []pathStep {
 			if err != nil {
 				return err
 			}
-			return want(m.ID == id && srv.PendingEmailUpdate(project, id) == "odd.new@example.com", "StartEmailUpdate returned %s", m.ID)
+			return want(m.ID == id && e.mock.PendingEmailUpdate(e.project, id) == "odd.new@example.com", "StartEmailUpdate returned %s", m.ID)
 		}},
 		{"MembersService.Create", "POST " + orgPath + "/members", func(ctx context.Context, c *client.Client, id string) error {
 			m, err := c.Members.Create(ctx, id, client.MemberCreateParams{EmailAddress: "newcomer@example.com"})
@@ -376,31 +375,24 @@ func pathSteps(srv *mockserver.Server, project string) []pathStep {
 
 func TestPathParametersAreOneSegment(t *testing.T) {
 	t.Parallel()
-	srv := mockserver.Start(t)
 	for _, tc := range pathIDs {
 		t.Run(tc.id, func(t *testing.T) {
 			t.Parallel()
-			project := "project-test-" + uuid.NewString()
-			f, err := mockserver.ParseFixture([]byte(pathFixture(project, tc.id)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := srv.Seed(f); err != nil {
-				t.Fatalf("seed: %v", err)
-			}
 			wire := &wireRecorder{}
-			c, err := client.New(project, contractSecret, client.WithBaseURL(srv.URL), client.WithHTTPClient(&http.Client{Transport: wire}), client.WithMaxRetries(0))
+			e := setup(t, client.WithHTTPClient(&http.Client{Transport: wire}), client.WithMaxRetries(0))
+			f, err := mockserver.ParseFixture([]byte(pathFixture(e.project, tc.id)))
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, step := range pathSteps(srv, project) {
-				err := step.run(t.Context(), c, tc.id)
+			e.seedFixture(t, f)
+			for _, step := range pathSteps(e) {
+				err := step.run(t.Context(), e.c, tc.id)
 				if err != nil {
 					t.Errorf("%s(%q): %v", step.method, tc.id, err)
 				}
 				// A step may make more calls after its own; its request is the first it sent
 				// with its method and template, so look for it among the step's requests.
-				wantWire := strings.ReplaceAll(step.wire, "{id}", tc.segment)
+				wantWire := onWire(strings.ReplaceAll(step.wire, "{id}", tc.segment))
 				if !wire.sent(wantWire) {
 					t.Errorf("%s(%q) did not send %s; the last request was %s", step.method, tc.id, wantWire, wire.last())
 				}
@@ -410,20 +402,23 @@ func TestPathParametersAreOneSegment(t *testing.T) {
 	}
 }
 
+// onWire is "METHOD /path" as it goes out: the path under basePath.
+func onWire(request string) string {
+	method, path, _ := strings.Cut(request, " ")
+	return method + " " + basePath + path
+}
+
 // The JWKS path holds the project id, which the client takes from New.
 func TestPathParametersJWKS(t *testing.T) {
 	t.Parallel()
-	srv := mockserver.Start(t)
+	e := setup(t)
 	for _, tc := range pathIDs {
 		wire := &wireRecorder{}
-		c, err := client.New(tc.id, contractSecret, client.WithBaseURL(srv.URL), client.WithHTTPClient(&http.Client{Transport: wire}), client.WithMaxRetries(0))
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := e.newClient(t, tc.id, secret, client.WithHTTPClient(&http.Client{Transport: wire}), client.WithMaxRetries(0))
 		if _, err := c.Sessions.JWKS(t.Context()); err != nil {
 			t.Errorf("JWKS of project %q: %v", tc.id, err)
 		}
-		if want := "GET /v1/b2b/sessions/jwks/" + tc.segment; wire.last() != want {
+		if want := onWire("GET /v1/b2b/sessions/jwks/" + tc.segment); wire.last() != want {
 			t.Errorf("JWKS of project %q sent %s, want %s", tc.id, wire.last(), want)
 		}
 	}
@@ -445,19 +440,13 @@ func (w *wireRecorder) reset() {
 func TestPathParametersCoverEveryMethod(t *testing.T) {
 	covered := slices.Clone(pathNoPathParameters)
 	covered = append(covered, "SessionsService.JWKS")
-	for _, s := range pathSteps(nil, "") {
+	for _, s := range pathSteps(nil) {
 		covered = append(covered, s.method)
 	}
-	var all []string
-	for svc, methods := range contractServices {
-		name := reflect.TypeOf(svc).Elem().Name()
-		for _, m := range methods {
-			all = append(all, name+"."+m)
-		}
-	}
+	all := serviceMethods()
 	slices.Sort(all)
 	slices.Sort(covered)
-	if !slices.Equal(all, covered) {
-		t.Errorf("methods %v\ncovered %v", all, covered)
+	if diff := cmp.Diff(all, covered); diff != "" {
+		t.Errorf("methods with a step (-methods +steps):\n%s", diff)
 	}
 }

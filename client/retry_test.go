@@ -215,54 +215,11 @@ func TestBackoff(t *testing.T) {
 	}
 }
 
-// mockEnv is a client whose transport is httpmock, with retry waits recorded instead of slept.
-type mockEnv struct {
-	c     *Client
-	mt    *httpmock.MockTransport
-	mu    sync.Mutex
-	waits []time.Duration
-	inner *http.Client
-}
-
-func newMockEnv(t *testing.T, opts ...Option) *mockEnv {
-	t.Helper()
-	e := &mockEnv{inner: &http.Client{}}
-	httpmock.ActivateNonDefault(e.inner)
-	e.mt = e.inner.Transport.(*httpmock.MockTransport)
-	t.Cleanup(func() { httpmock.DeactivateAndReset() })
-	c, err := New("project-test-retry", "super-secret-value", append([]Option{WithHTTPClient(e.inner)}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.retrier.onWait = func(d time.Duration) time.Duration {
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		e.waits = append(e.waits, d)
-		return 0
-	}
-	e.c = c
-	return e
-}
-
-func (e *mockEnv) calls(method, url string) int {
-	return e.mt.GetCallCountInfo()[method+" "+url]
-}
-
-const (
-	orgURL    = "https://test.stytch.com/v1/b2b/organizations/acme"
-	createURL = "https://test.stytch.com/v1/b2b/organizations"
-	orgBody   = `{"request_id":"request-id-test-1","status_code":200,"organization":{"organization_id":"organization-test-1","organization_slug":"acme"}}`
-)
-
-func stytchErr(status int, errorType string) httpmock.Responder {
-	return httpmock.NewStringResponder(status, fmt.Sprintf(`{"status_code":%d,"request_id":"request-id-test-e","error_type":%q,"error_message":"m","error_url":"u"}`, status, errorType))
-}
-
 // The tests below share httpmock's activation of one inner client at a time, so they do not run
 // in parallel.
 
 func TestRetry503ThenSuccess(t *testing.T) {
-	e := newMockEnv(t)
+	e := setup(t)
 	e.mt.RegisterResponder("GET", orgURL, stytchErr(503, "internal_server_error").Then(httpmock.NewStringResponder(200, orgBody)))
 	org, err := e.c.Organizations.Get(context.Background(), "acme")
 	if err != nil || org.Slug != "acme" {
@@ -277,7 +234,7 @@ func TestRetry503ThenSuccess(t *testing.T) {
 }
 
 func TestRetry429HonoursRetryAfter(t *testing.T) {
-	e := newMockEnv(t)
+	e := setup(t)
 	limited := httpmock.NewStringResponder(429, `{"status_code":429,"request_id":"r","error_type":"too_many_requests","error_message":"m","error_url":"u"}`).
 		HeaderSet(http.Header{"Retry-After": {"2"}})
 	e.mt.RegisterResponder("POST", createURL, limited.Then(httpmock.NewStringResponder(200, orgBody)))
@@ -291,7 +248,7 @@ func TestRetry429HonoursRetryAfter(t *testing.T) {
 }
 
 func TestHugeRetryAfterWithShortDeadlineReturnsPromptly(t *testing.T) {
-	e := newMockEnv(t)
+	e := setup(t)
 	e.mt.RegisterResponder("GET", orgURL, httpmock.NewStringResponder(429, `{"status_code":429,"request_id":"r","error_type":"too_many_requests","error_message":"m","error_url":"u"}`).
 		HeaderSet(http.Header{"Retry-After": {"3600"}}))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -312,7 +269,7 @@ func TestHugeRetryAfterWithShortDeadlineReturnsPromptly(t *testing.T) {
 
 func TestCreateIsNotRetriedAfterAServerError(t *testing.T) {
 	for _, status := range []int{500, 502, 503, 504, 408} {
-		e := newMockEnv(t)
+		e := setup(t)
 		e.mt.RegisterResponder("POST", createURL, stytchErr(status, "internal_server_error"))
 		_, err := e.c.Organizations.Create(context.Background(), OrganizationCreateParams{Name: "Acme"})
 		var se *Error
@@ -376,7 +333,7 @@ func TestCreateRetriesOnlyWhenNeverSent(t *testing.T) {
 }
 
 func TestMaxRetriesZeroSendsOnce(t *testing.T) {
-	e := newMockEnv(t, WithMaxRetries(0))
+	e := setup(t, WithMaxRetries(0))
 	e.mt.RegisterResponder("GET", orgURL, stytchErr(503, "internal_server_error"))
 	_, err := e.c.Organizations.Get(context.Background(), "acme")
 	if !errors.Is(err, ErrServer) || e.calls("GET", orgURL) != 1 {
@@ -390,7 +347,7 @@ func TestMaxRetriesZeroSendsOnce(t *testing.T) {
 }
 
 func TestExhaustedRetriesReturnTheLastAnswer(t *testing.T) {
-	e := newMockEnv(t)
+	e := setup(t)
 	html := `<html><body><h1>502 Bad Gateway</h1></body></html>`
 	e.mt.RegisterResponder("GET", orgURL, httpmock.NewStringResponder(502, html))
 	_, err := e.c.Organizations.Get(context.Background(), "acme")
@@ -410,7 +367,7 @@ func TestExhaustedRetriesReturnTheLastAnswer(t *testing.T) {
 }
 
 func TestContextCanceledDuringBackoff(t *testing.T) {
-	e := newMockEnv(t)
+	e := setup(t)
 	e.c.retrier.onWait = func(time.Duration) time.Duration { return time.Hour }
 	e.mt.RegisterResponder("GET", orgURL, stytchErr(503, "internal_server_error"))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -426,7 +383,7 @@ func TestContextCanceledDuringBackoff(t *testing.T) {
 }
 
 func TestRetriesResendTheBodyIntact(t *testing.T) {
-	e := newMockEnv(t)
+	e := setup(t)
 	var bodies []string
 	n := 0
 	e.mt.RegisterResponder("PUT", orgURL, func(r *http.Request) (*http.Response, error) {
@@ -449,7 +406,7 @@ func TestRetriesResendTheBodyIntact(t *testing.T) {
 
 func TestRetriesAreLoggedOnlyWithALoggerAndNeverTheSecret(t *testing.T) {
 	var buf bytes.Buffer
-	e := newMockEnv(t, WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+	e := setup(t, WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
 	e.mt.RegisterResponder("GET", orgURL, stytchErr(503, "x").Then(httpmock.NewStringResponder(200, orgBody)))
 	if _, err := e.c.Organizations.Get(context.Background(), "acme", WithMemberSession("session-token-123")); err != nil {
 		t.Fatal(err)
@@ -467,7 +424,7 @@ func TestRetriesAreLoggedOnlyWithALoggerAndNeverTheSecret(t *testing.T) {
 }
 
 func TestErrorsNeverHoldTheSecret(t *testing.T) {
-	e := newMockEnv(t, WithMaxRetries(0))
+	e := setup(t, WithMaxRetries(0))
 	e.mt.RegisterResponder("GET", orgURL, httpmock.NewErrorResponder(errors.New("boom")))
 	_, err := e.c.Organizations.Get(context.Background(), "acme")
 	if err == nil || strings.Contains(err.Error(), "super-secret-value") || strings.Contains(fmt.Sprintf("%+v", err), "super-secret-value") {
@@ -484,7 +441,7 @@ func TestErrorsNeverHoldTheSecret(t *testing.T) {
 // the caller gets the server's answer, not a context error.
 func TestRetryWaitsThatCannotFitAreNotStarted(t *testing.T) {
 	for range 20 {
-		e := newMockEnv(t, WithTimeout(250*time.Millisecond), WithRetryWaits(400*time.Millisecond, 400*time.Millisecond)) // waits of 300-400ms
+		e := setup(t, WithTimeout(250*time.Millisecond), WithRetryWaits(400*time.Millisecond, 400*time.Millisecond)) // waits of 300-400ms
 		// Really wait, if a wait is started.
 		e.c.retrier.onWait = nil
 		e.mt.RegisterResponder("GET", orgURL, stytchErr(503, "internal_server_error"))
@@ -545,7 +502,7 @@ func TestEarlierAttemptMayHaveSucceeded(t *testing.T) {
 		{"DELETE after a refused connection", "DELETE", httpmock.NewErrorResponder(refused), false},
 		{"GET after a 503", "GET", stytchErr(503, "internal_server_error"), false},
 	} {
-		e := newMockEnv(t)
+		e := setup(t)
 		e.mt.RegisterResponder(tc.method, memberURL, tc.first.Then(notFound))
 		e.mt.RegisterResponder("GET", "https://test.stytch.com/v1/b2b/organizations/acme/member", tc.first.Then(notFound))
 		var err error
@@ -564,7 +521,7 @@ func TestEarlierAttemptMayHaveSucceeded(t *testing.T) {
 		httpmock.DeactivateAndReset()
 	}
 	// Nor does an answer at the first attempt.
-	e := newMockEnv(t)
+	e := setup(t)
 	e.mt.RegisterResponder("DELETE", memberURL, notFound)
 	err := e.c.Members.Delete(context.Background(), "acme", "m1")
 	var se *Error
@@ -575,7 +532,7 @@ func TestEarlierAttemptMayHaveSucceeded(t *testing.T) {
 
 // Request options validate their input like client options: the call fails before sending.
 func TestRequestOptionsValidate(t *testing.T) {
-	e := newMockEnv(t)
+	e := setup(t)
 	e.mt.RegisterResponder("GET", orgURL, httpmock.NewStringResponder(200, orgBody))
 	for name, opt := range map[string]RequestOption{
 		"negative timeout":       WithRequestTimeout(-time.Second),

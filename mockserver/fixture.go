@@ -7,7 +7,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/b2bkit/stytchorgs/client"
+	"github.com/b2bkit/stytchorgs"
 	"github.com/b2bkit/stytchorgs/internal/api"
 	"github.com/b2bkit/stytchorgs/mockserver/internal/store"
 )
@@ -38,55 +38,55 @@ import (
 // A fixture that fails to apply leaves nothing behind.
 type Fixture struct {
 	ProjectID     string                `json:"project_id"`
-	Policy        *client.Policy        `json:"rbac_policy,omitempty"`
+	Policy        *stytchorgs.Policy    `json:"rbac_policy,omitempty"`
 	ConnectedApps []FixtureConnectedApp `json:"connected_apps,omitempty"`
 	Organizations []FixtureOrganization `json:"organizations,omitempty"`
 }
 
 // FixtureConnectedApp is a Connected App of the project.
 type FixtureConnectedApp struct {
-	ConnectedAppID string                        `json:"connected_app_id"`
-	Name           string                        `json:"name"`
-	Description    string                        `json:"description,omitempty"`
-	ClientType     client.ConnectedAppClientType `json:"client_type,omitempty"`
-	LogoURL        string                        `json:"logo_url,omitempty"`
+	ConnectedAppID string                            `json:"connected_app_id"`
+	Name           string                            `json:"name"`
+	Description    string                            `json:"description,omitempty"`
+	ClientType     stytchorgs.ConnectedAppClientType `json:"client_type,omitempty"`
+	LogoURL        string                            `json:"logo_url,omitempty"`
 }
 
 // FixtureOrganization is an organization to seed: what Organizations.Create takes, plus state
 // only Stytch's dashboard or sign-in flows create.
 type FixtureOrganization struct {
-	client.OrganizationCreateParams
-	OrganizationID         string                       `json:"organization_id,omitempty"`
-	CreatedAt              time.Time                    `json:"created_at,omitzero"`
-	SSOActiveConnections   []client.SSOActiveConnection `json:"sso_active_connections,omitempty"`
-	SCIMActiveConnection   *client.SCIMActiveConnection `json:"scim_active_connection,omitempty"`
-	SSODefaultConnectionID string                       `json:"sso_default_connection_id,omitempty"`
-	CustomRoles            []client.Role                `json:"custom_roles,omitempty"`
-	Members                []FixtureMember              `json:"members,omitempty"`
+	stytchorgs.OrganizationCreateParams
+	OrganizationID         string                           `json:"organization_id,omitempty"`
+	CreatedAt              time.Time                        `json:"created_at,omitzero"`
+	SSOActiveConnections   []stytchorgs.SSOActiveConnection `json:"sso_active_connections,omitempty"`
+	SCIMActiveConnection   *stytchorgs.SCIMActiveConnection `json:"scim_active_connection,omitempty"`
+	SSODefaultConnectionID string                           `json:"sso_default_connection_id,omitempty"`
+	CustomRoles            []stytchorgs.Role                `json:"custom_roles,omitempty"`
+	Members                []FixtureMember                  `json:"members,omitempty"`
 }
 
 // FixtureMember is a member to seed: what Members.Create takes, plus state only sign-in flows
 // create.
 type FixtureMember struct {
-	client.MemberCreateParams
-	MemberID               string                     `json:"member_id,omitempty"`
-	CreatedAt              time.Time                  `json:"created_at,omitzero"`
-	Status                 client.MemberStatus        `json:"status,omitempty"`
-	EmailAddressVerified   bool                       `json:"email_address_verified,omitempty"`
-	MFAPhoneNumberVerified bool                       `json:"mfa_phone_number_verified,omitempty"`
-	MemberPasswordID       string                     `json:"member_password_id,omitempty"`
-	TOTPRegistrationID     string                     `json:"totp_registration_id,omitempty"`
-	DefaultMFAMethod       client.MFAMethod           `json:"default_mfa_method,omitempty"`
-	IsLocked               bool                       `json:"is_locked,omitempty"`
-	SSORegistrations       []client.SSORegistration   `json:"sso_registrations,omitempty"`
-	OAuthRegistrations     []client.OAuthRegistration `json:"oauth_registrations,omitempty"`
-	SCIMRegistration       *client.SCIMRegistration   `json:"scim_registration,omitempty"`
+	stytchorgs.MemberCreateParams
+	MemberID               string                         `json:"member_id,omitempty"`
+	CreatedAt              time.Time                      `json:"created_at,omitzero"`
+	Status                 stytchorgs.MemberStatus        `json:"status,omitempty"`
+	EmailAddressVerified   bool                           `json:"email_address_verified,omitempty"`
+	MFAPhoneNumberVerified bool                           `json:"mfa_phone_number_verified,omitempty"`
+	MemberPasswordID       string                         `json:"member_password_id,omitempty"`
+	TOTPRegistrationID     string                         `json:"totp_registration_id,omitempty"`
+	DefaultMFAMethod       stytchorgs.MFAMethod           `json:"default_mfa_method,omitempty"`
+	IsLocked               bool                           `json:"is_locked,omitempty"`
+	SSORegistrations       []stytchorgs.SSORegistration   `json:"sso_registrations,omitempty"`
+	OAuthRegistrations     []stytchorgs.OAuthRegistration `json:"oauth_registrations,omitempty"`
+	SCIMRegistration       *stytchorgs.SCIMRegistration   `json:"scim_registration,omitempty"`
 	// Roles granted by SSO or SCIM, with their sources; direct roles go in "roles".
-	ProvisionedRoles []client.MemberRole `json:"provisioned_roles,omitempty"`
-	RetiredEmails    []string            `json:"retired_email_addresses,omitempty"`
-	ProviderTokens   FixtureTokens       `json:"provider_tokens,omitzero"`
-	ConnectedApps    []FixtureGrant      `json:"connected_apps,omitempty"`
-	Sessions         []FixtureSession    `json:"sessions,omitempty"`
+	ProvisionedRoles []stytchorgs.MemberRole `json:"provisioned_roles,omitempty"`
+	RetiredEmails    []string                `json:"retired_email_addresses,omitempty"`
+	ProviderTokens   FixtureTokens           `json:"provider_tokens,omitzero"`
+	ConnectedApps    []FixtureGrant          `json:"connected_apps,omitempty"`
+	Sessions         []FixtureSession        `json:"sessions,omitempty"`
 }
 
 // FixtureSession is a member session the mock accepts.
@@ -97,12 +97,12 @@ type FixtureSession struct {
 
 // FixtureTokens are the OAuth and OIDC tokens Stytch stored for a member, by provider.
 type FixtureTokens struct {
-	Google    *client.OAuthTokens    `json:"google,omitempty"`
-	Microsoft *client.OAuthTokens    `json:"microsoft,omitempty"`
-	Slack     []client.SlackTokens   `json:"slack,omitempty"`
-	HubSpot   []client.HubSpotTokens `json:"hubspot,omitempty"`
-	GitHub    []client.GitHubTokens  `json:"github,omitempty"`
-	OIDC      []client.OIDCTokens    `json:"oidc,omitempty"`
+	Google    *stytchorgs.OAuthTokens    `json:"google,omitempty"`
+	Microsoft *stytchorgs.OAuthTokens    `json:"microsoft,omitempty"`
+	Slack     []stytchorgs.SlackTokens   `json:"slack,omitempty"`
+	HubSpot   []stytchorgs.HubSpotTokens `json:"hubspot,omitempty"`
+	GitHub    []stytchorgs.GitHubTokens  `json:"github,omitempty"`
+	OIDC      []stytchorgs.OIDCTokens    `json:"oidc,omitempty"`
 }
 
 // FixtureGrant is a member's authorization of a Connected App.
@@ -299,7 +299,7 @@ func (m *Mock) planMember(mem FixtureMember) (seedMember, error) {
 	return out, nil
 }
 
-// wire converts a public (client) value into the wire type the store takes, through JSON: both
+// wire converts a public (stytchorgs) value into the wire type the store takes, through JSON: both
 // follow openapi.yaml's field names. Numbers that land in `any` (metadata values) stay exact,
 // as json.Number: a float64 would round integers above 2^53.
 func wire[T any](v any) (T, error) {

@@ -508,7 +508,7 @@ func TestFixtureSchemaCheck(t *testing.T) {
 			o.EmailInvites = client.AccessSetting("EVERYONE")
 		},
 		"invalid auth method": func(o *mockserver.FixtureOrganization) {
-			o.AuthMethods = client.Restricted
+			o.AuthMethods = client.AccessRestricted
 			o.AllowedAuthMethods = []client.AuthMethod{"carrier_pigeon"}
 		},
 		"empty name": func(o *mockserver.FixtureOrganization) { o.Name = "" },

@@ -153,7 +153,7 @@ func (handlers) CreateMember(ctx context.Context, req api.CreateMemberRequestObj
 
 func (handlers) GetMember(ctx context.Context, req api.GetMemberRequestObject) (api.GetMemberResponseObject, error) {
 	c := callFrom(ctx)
-	r, err := c.project.GetMember(req.OrganizationID, deref(req.Params.MemberID), deref(req.Params.EmailAddress))
+	r, err := c.project.GetMember(req.OrganizationID, store.Deref(req.Params.MemberID), store.Deref(req.Params.EmailAddress))
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +199,7 @@ func (handlers) ReactivateMember(ctx context.Context, req api.ReactivateMemberRe
 
 func (handlers) DangerouslyGetMember(ctx context.Context, req api.DangerouslyGetMemberRequestObject) (api.DangerouslyGetMemberResponseObject, error) {
 	c := callFrom(ctx)
-	r, err := c.project.DangerouslyGetMember(req.MemberID, deref(req.Params.IncludeDeleted))
+	r, err := c.project.DangerouslyGetMember(req.MemberID, store.Deref(req.Params.IncludeDeleted))
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +235,7 @@ func (handlers) DeleteMemberTOTP(ctx context.Context, req api.DeleteMemberTOTPRe
 
 func (handlers) UnlinkMemberRetiredEmail(ctx context.Context, req api.UnlinkMemberRetiredEmailRequestObject) (api.UnlinkMemberRetiredEmailResponseObject, error) {
 	c := callFrom(ctx)
-	r, err := c.project.UnlinkRetiredEmail(req.OrganizationID, req.MemberID, deref(req.Body.EmailID), deref(req.Body.EmailAddress), c.actor)
+	r, err := c.project.UnlinkRetiredEmail(req.OrganizationID, req.MemberID, store.Deref(req.Body.EmailID), store.Deref(req.Body.EmailAddress), c.actor)
 	if err != nil {
 		return nil, err
 	}
@@ -296,7 +296,7 @@ func tokens(ctx context.Context, orgID, memberID string, has func(store.Provider
 
 // withRefresh keeps a refresh token only when the caller asked for it.
 func withRefresh(token *string, include *bool) *string {
-	if deref(include) {
+	if store.Deref(include) {
 		return token
 	}
 	return nil
@@ -392,11 +392,11 @@ func (handlers) SetOrganizationRBACPolicy(ctx context.Context, req api.SetOrgani
 // leaves out when empty (roles, a role's description and permissions, a permission's actions)
 // read as its empty value, as Stytch's backend reads it.
 func customRoles(in *[]api.PolicyRoleInput) []api.PolicyRole {
-	roles := make([]api.PolicyRole, 0, len(deref(in)))
-	for _, r := range deref(in) {
-		role := api.PolicyRole{RoleID: r.RoleID, Description: deref(r.Description), Permissions: []api.PolicyPermission{}}
-		for _, p := range deref(r.Permissions) {
-			role.Permissions = append(role.Permissions, api.PolicyPermission{ResourceID: p.ResourceID, Actions: nonNil(deref(p.Actions))})
+	roles := make([]api.PolicyRole, 0, len(store.Deref(in)))
+	for _, r := range store.Deref(in) {
+		role := api.PolicyRole{RoleID: r.RoleID, Description: store.Deref(r.Description), Permissions: []api.PolicyPermission{}}
+		for _, p := range store.Deref(r.Permissions) {
+			role.Permissions = append(role.Permissions, api.PolicyPermission{ResourceID: p.ResourceID, Actions: nonNil(store.Deref(p.Actions))})
 		}
 		roles = append(roles, role)
 	}
@@ -413,12 +413,4 @@ func nonNil[T any](s []T) []T {
 func (handlers) GetSessionJWKS(ctx context.Context, _ api.GetSessionJWKSRequestObject) (api.GetSessionJWKSResponseObject, error) {
 	c := callFrom(ctx)
 	return api.GetSessionJWKS200JSONResponse{RequestID: c.requestID, StatusCode: ok, Keys: []api.JWK{}}, nil
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }

@@ -32,33 +32,53 @@ func main() {
 	}
 }
 
+// run shows the errors first, then the retries; each part is a function below.
 func run(ctx context.Context) error {
 	// WithLogger makes the client log each retry (never headers or credentials). The waits
 	// between retries are shortened from their defaults (about 0.5s, doubling up to 8s) so the
 	// example runs quickly; a Retry-After header from the server overrides them either way.
-	logger := slog.New(slog.NewTextHandler(indented{os.Stdout}, &slog.HandlerOptions{
-		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
-			if a.Key == slog.TimeKey || a.Key == slog.LevelKey {
-				return slog.Attr{} // keep the example's output short
-			}
-			return a
-		},
-	}))
 	c, srv, done := exampleenv.ConnectMock("errors", "fault injection",
-		client.WithLogger(logger), client.WithRetryWaits(100*time.Millisecond, time.Second))
+		client.WithLogger(retryLogger()), client.WithRetryWaits(100*time.Millisecond, time.Second))
 	defer done()
 
 	acme := client.OrganizationCreateParams{Name: "Acme Corporation", Slug: "acme-corp"}
 	if _, err := c.Organizations.Create(ctx, acme); err != nil {
 		return err
 	}
+	for _, part := range []func(context.Context, *client.Client, *mockserver.Server) error{
+		sentinels,
+		refusedBeforeSending,
+		retriedReads,
+		createNotRetried,
+		retriesOff,
+	} {
+		if err := part(ctx, c, srv); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
-	// ── The sentinels ─────────────────────────────────────────────────────────────────────
-	// Every answer but a success is a *client.Error. errors.Is classifies it with the
-	// sentinels; errors.As gives its fields. Stytch has no 409: "already used" is a 400 whose
-	// error type says so, and it matches both ErrConflict and ErrInvalidRequest.
+// retryLogger writes the client's retry log under the example's output, without times and
+// levels, to keep it short.
+func retryLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(indented{os.Stdout}, &slog.HandlerOptions{
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey || a.Key == slog.LevelKey {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+}
+
+// ── The sentinels ──────────────────────────────────────────────────────────────────────────
+// Every answer but a success is a *client.Error. errors.Is classifies it with the sentinels;
+// errors.As gives its fields. Stytch has no 409: "already used" is a 400 whose error type says
+// so, and it matches both ErrConflict and ErrInvalidRequest.
+func sentinels(ctx context.Context, c *client.Client, _ *mockserver.Server) error {
 	section("A slug that is already used")
-	_, err := c.Organizations.Create(ctx, acme)
+	_, err := c.Organizations.Create(ctx, client.OrganizationCreateParams{Name: "Acme Corporation", Slug: "acme-corp"})
 	fmt.Printf("  err: %v\n", err)
 	fmt.Printf("  errors.Is(err, client.ErrConflict) %t, errors.Is(err, client.ErrInvalidRequest) %t\n",
 		errors.Is(err, client.ErrConflict), errors.Is(err, client.ErrInvalidRequest))
@@ -78,32 +98,39 @@ func run(ctx context.Context) error {
 
 	// A request that breaks one of Stytch's rules is a 400 that is not a conflict.
 	section("A request Stytch refuses: auth_methods RESTRICTED without allowed_auth_methods")
-	_, err = c.Organizations.Update(ctx, "acme-corp", client.OrganizationUpdateParams{AuthMethods: client.Set(client.Restricted)})
+	_, err = c.Organizations.Update(ctx, "acme-corp", client.OrganizationUpdateParams{AuthMethods: client.Set(client.AccessRestricted)})
 	fmt.Printf("  err: %v\n", err)
 	fmt.Printf("  errors.Is(err, client.ErrInvalidRequest) %t, errors.Is(err, client.ErrConflict) %t\n",
 		errors.Is(err, client.ErrInvalidRequest), errors.Is(err, client.ErrConflict))
+	return nil
+}
 
-	// What the client can check itself fails before anything is sent, with a
-	// *client.ValidationError that matches ErrInvalidRequest too.
+// What the client can check itself fails before anything is sent, with a
+// *client.ValidationError that matches ErrInvalidRequest too.
+func refusedBeforeSending(ctx context.Context, c *client.Client, srv *mockserver.Server) error {
 	section("A request the client refuses: no organization name")
 	before := len(srv.Requests())
-	_, err = c.Organizations.Create(ctx, client.OrganizationCreateParams{Slug: "nameless"})
+	_, err := c.Organizations.Create(ctx, client.OrganizationCreateParams{Slug: "nameless"})
 	var ve *client.ValidationError
 	fmt.Printf("  err: %v\n  errors.As(err, &ve) %t, errors.Is(err, client.ErrInvalidRequest) %t, requests sent %d\n",
 		err, errors.As(err, &ve), errors.Is(err, client.ErrInvalidRequest), len(srv.Requests())-before)
 
 	// A typical handler classifies with a switch.
 	fmt.Printf("  in a switch: %s\n", classify(err))
+	return nil
+}
 
-	// ── Retries ───────────────────────────────────────────────────────────────────────────
-	// Calls are retried up to twice by default. A 429 is always retried: Stytch refused the
-	// request without acting on it. The client waits as long as Retry-After asks (up to 30s).
+// ── Retries ────────────────────────────────────────────────────────────────────────────────
+// Calls are retried up to twice by default. A 429 is always retried: Stytch refused the request
+// without acting on it. The client waits as long as Retry-After asks (up to 30s). A 5xx on a
+// read or an idempotent write (PUT, DELETE) is retried with backoff too.
+func retriedReads(ctx context.Context, c *client.Client, srv *mockserver.Server) error {
 	section(`A 429 with "Retry-After: 1" on a read: retried after the wait`)
 	if err := srv.InjectFault(mockserver.Fault{Method: "GET", Path: "/v1/b2b/organizations/*",
 		Status: 429, RetryAfter: "1"}); err != nil {
 		return err
 	}
-	before = len(srv.Requests())
+	before := len(srv.Requests())
 	start := time.Now()
 	org, err := c.Organizations.Get(ctx, "acme-corp")
 	if err != nil {
@@ -112,7 +139,6 @@ func run(ctx context.Context) error {
 	fmt.Printf("  got %s after %v\n", org.Name, time.Since(start).Round(10*time.Millisecond))
 	printRequests(srv, before)
 
-	// A 5xx on a read or an idempotent write (PUT, DELETE) is retried with backoff too.
 	section("A 500 on a read: retried")
 	if err := srv.InjectFault(mockserver.Fault{Method: "GET", Path: "/v1/b2b/organizations/*", Status: 500}); err != nil {
 		return err
@@ -122,18 +148,22 @@ func run(ctx context.Context) error {
 		return fmt.Errorf("want the retry to succeed, got %v", err)
 	}
 	printRequests(srv, before)
+	return nil
+}
 
-	// A create is different: a 500 may come after Stytch created the organization, and a
-	// second attempt could then create another one. So the client returns the error after one
-	// attempt, and leaves the decision to you. Here the slug tells: if Get finds it, the
-	// first attempt went through; if not, creating again is safe.
+// A create is different: a 500 may come after Stytch created the organization, and a second
+// attempt could then create another one. So the client returns the error after one attempt,
+// and leaves the decision to you. Here the slug tells: if Get finds it, the first attempt went
+// through; if not, creating again is safe.
+func createNotRetried(ctx context.Context, c *client.Client, srv *mockserver.Server) error {
 	section("A 500 on a create: not retried")
 	if err := srv.InjectFault(mockserver.Fault{Method: "POST", Path: "/v1/b2b/organizations", Status: 500}); err != nil {
 		return err
 	}
 	globex := client.OrganizationCreateParams{Name: "Globex", Slug: "globex"}
-	before = len(srv.Requests())
-	_, err = c.Organizations.Create(ctx, globex)
+	before := len(srv.Requests())
+	_, err := c.Organizations.Create(ctx, globex)
+	var se *client.Error
 	if !errors.As(err, &se) {
 		return fmt.Errorf("want a *client.Error, got %v", err)
 	}
@@ -153,23 +183,27 @@ func run(ctx context.Context) error {
 	default:
 		return err
 	}
+	return nil
+}
 
-	// ── Turning retries off ───────────────────────────────────────────────────────────────
-	// WithMaxRetries(0) turns retries off for a client, WithRequestMaxRetries(0) for one call.
-	// The error then comes at once; RetryAfter says how long the server asked you to wait.
+// ── Turning retries off ────────────────────────────────────────────────────────────────────
+// WithMaxRetries(0) turns retries off for a client, WithRequestMaxRetries(0) for one call. The
+// error then comes at once; RetryAfter says how long the server asked you to wait.
+func retriesOff(ctx context.Context, c *client.Client, srv *mockserver.Server) error {
 	section("WithMaxRetries(0): the 429 comes back at once")
 	noRetries, err := client.New(exampleenv.MockProjectID, exampleenv.MockSecret,
 		client.WithBaseURL(srv.URL), client.WithMaxRetries(0))
 	if err != nil {
 		return err
 	}
-	if err := srv.InjectFault(mockserver.Fault{Method: "GET", Path: "/v1/b2b/organizations/*",
-		Status: 429, RetryAfter: "1"}); err != nil {
+	rateLimit := mockserver.Fault{Method: "GET", Path: "/v1/b2b/organizations/*", Status: 429, RetryAfter: "1"}
+	if err := srv.InjectFault(rateLimit); err != nil {
 		return err
 	}
-	before = len(srv.Requests())
-	start = time.Now()
+	before := len(srv.Requests())
+	start := time.Now()
 	_, err = noRetries.Organizations.Get(ctx, "acme-corp")
+	var se *client.Error
 	if !errors.As(err, &se) || !errors.Is(err, client.ErrRateLimited) {
 		return fmt.Errorf("want a rate limit error, got %v", err)
 	}
@@ -178,8 +212,7 @@ func run(ctx context.Context) error {
 	printRequests(srv, before)
 
 	section("WithRequestMaxRetries(0): the same for one call of a client that retries")
-	if err := srv.InjectFault(mockserver.Fault{Method: "GET", Path: "/v1/b2b/organizations/*",
-		Status: 429, RetryAfter: "1"}); err != nil {
+	if err := srv.InjectFault(rateLimit); err != nil {
 		return err
 	}
 	before = len(srv.Requests())

@@ -16,6 +16,7 @@ import (
 	"log"
 	"strings"
 
+	"github.com/b2bkit/stytchorgs"
 	"github.com/b2bkit/stytchorgs/client"
 	"github.com/b2bkit/stytchorgs/examples/internal/exampleenv"
 	"github.com/b2bkit/stytchorgs/mockserver"
@@ -23,14 +24,15 @@ import (
 
 // seed is the state seeded into the mock: two organizations, each with an administrator who
 // has signed in before. A fixture organization or member takes what its create call takes (the
-// client's params types), plus state only sign-in flows produce: EmailAddressVerified is such
+// params types of package stytchorgs, which the client sends too), plus state only sign-in
+// flows produce: EmailAddressVerified is such
 // state; Stytch sets it when a member first proves they own the address (a magic link, SSO,
 // ...). The same fixture can be JSON (mockserver.ParseFixture, or a file with
 // mockserver.WithFixtureFile), the format the stytchmock process takes.
 func seed(projectID string) mockserver.Fixture {
 	admin := func(email, name string) mockserver.FixtureMember {
 		return mockserver.FixtureMember{
-			MemberCreateParams:   client.MemberCreateParams{EmailAddress: email, Name: name, Roles: []string{"stytch_admin"}},
+			MemberCreateParams:   stytchorgs.MemberCreateParams{EmailAddress: email, Name: name, Roles: []string{"stytch_admin"}},
 			EmailAddressVerified: true,
 		}
 	}
@@ -38,13 +40,13 @@ func seed(projectID string) mockserver.Fixture {
 		ProjectID: projectID, // state belongs to a project: the one the client uses
 		Organizations: []mockserver.FixtureOrganization{
 			{
-				OrganizationCreateParams: client.OrganizationCreateParams{
+				OrganizationCreateParams: stytchorgs.OrganizationCreateParams{
 					Name: "Acme Corporation", Slug: "acme-corp", EmailAllowedDomains: []string{"acme.com"},
 				},
 				Members: []mockserver.FixtureMember{admin("ada@acme.com", "Ada Lovelace")},
 			},
 			{
-				OrganizationCreateParams: client.OrganizationCreateParams{Name: "Globex", Slug: "globex"},
+				OrganizationCreateParams: stytchorgs.OrganizationCreateParams{Name: "Globex", Slug: "globex"},
 				Members:                  []mockserver.FixtureMember{admin("hank@globex.com", "Hank Scorpio")},
 			},
 		},
@@ -59,6 +61,8 @@ func main() {
 	}
 }
 
+// run follows members from their creation to a search across organizations; each part is a
+// function below.
 func run(ctx context.Context) error {
 	c, srv, done := exampleenv.ConnectMock("members", "a fixture: a member with a verified email")
 	defer done()
@@ -68,10 +72,24 @@ func run(ctx context.Context) error {
 	}
 	fmt.Println("seeded: Acme Corporation (acme-corp) with ada@acme.com, Globex (globex) with hank@globex.com")
 
-	// ── Roles ─────────────────────────────────────────────────────────────────────────────
-	// A role must exist in the project's RBAC policy (stytch_admin does) or among the
-	// organization's custom roles. Acme gets a custom role for its support staff; it may grant
-	// only actions the project's policy defines.
+	for _, part := range []func(context.Context, *client.Client) error{
+		customRole,
+		createAndUpdateRoles,
+		reactivate,
+		searchAcrossOrganizations,
+	} {
+		if err := part(ctx, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ── Roles ──────────────────────────────────────────────────────────────────────────────────
+// A role must exist in the project's RBAC policy (stytch_admin does) or among the
+// organization's custom roles. Acme gets a custom role for its support staff; it may grant only
+// actions the project's policy defines.
+func customRole(ctx context.Context, c *client.Client) error {
 	section("A custom role for Acme")
 	_, err := c.RBAC.SetOrganizationPolicy(ctx, "acme-corp", client.OrganizationPolicy{Roles: []client.Role{{
 		RoleID:      "support",
@@ -82,9 +100,14 @@ func run(ctx context.Context) error {
 		return fmt.Errorf("setting Acme's custom roles: %w", err)
 	}
 	fmt.Println("  support: may get, search on stytch.member")
+	return nil
+}
 
-	// Every member holds stytch_member without asking; Roles lists the others. Members created
-	// through the API are active at once, with an email address not yet verified.
+// Every member holds stytch_member without asking; Roles lists the others. Members created
+// through the API are active at once, with an email address not yet verified. An update's
+// Roles replaces every role assigned directly; Set([]string{}) removes them all. The external
+// id works wherever a member id does (except Reactivate).
+func createAndUpdateRoles(ctx context.Context, c *client.Client) error {
 	section("Create members")
 	grace, err := c.Members.Create(ctx, "acme-corp", client.MemberCreateParams{
 		EmailAddress: "grace@acme.com", Name: "Grace Hopper", Roles: []string{"stytch_admin"},
@@ -101,8 +124,6 @@ func run(ctx context.Context) error {
 	}
 	printMember(alan)
 
-	// An update's Roles replaces every role assigned directly; Set([]string{}) removes them
-	// all. The external id works wherever a member id does (except Reactivate).
 	section("Update roles")
 	alan, err = c.Members.Update(ctx, "acme-corp", "emp-0042", client.MemberUpdateParams{Roles: client.Set([]string{"support"})})
 	if err != nil {
@@ -117,11 +138,19 @@ func run(ctx context.Context) error {
 	if !alan.HasRole("support") || grace.IsAdmin {
 		return errors.New("the roles did not change as asked")
 	}
+	return nil
+}
 
-	// ── Delete and reactivate ─────────────────────────────────────────────────────────────
-	// Deleting a member deactivates it: its status becomes "deleted", every member operation
-	// stops finding it, and its address is free for a new member. Reactivate brings it back.
+// ── Delete and reactivate ──────────────────────────────────────────────────────────────────
+// Deleting a member deactivates it: its status becomes "deleted", every member operation stops
+// finding it, and its address is free for a new member. Reactivate brings it back, but Stytch
+// reactivates only members who proved they own their address before they were deleted.
+func reactivate(ctx context.Context, c *client.Client) error {
 	section("Delete Grace")
+	grace, err := c.Members.GetByEmail(ctx, "acme-corp", "grace@acme.com")
+	if err != nil {
+		return fmt.Errorf("finding grace: %w", err)
+	}
 	if err := c.Members.Delete(ctx, "acme-corp", grace.ID); err != nil {
 		return fmt.Errorf("deleting grace: %w", err)
 	}
@@ -133,8 +162,7 @@ func run(ctx context.Context) error {
 	}
 	fmt.Printf("  DangerouslyGet with IncludeDeleted: status %s\n", deleted.Status)
 
-	// Stytch reactivates only members who proved they own their address before they were
-	// deleted. Grace was created through the API and never signed in, so she cannot be.
+	// Grace was created through the API and never signed in, so she cannot come back.
 	section("Reactivate Grace (created through the API, email never verified)")
 	_, err = c.Members.Reactivate(ctx, "acme-corp", grace.ID)
 	var se *client.Error
@@ -158,9 +186,12 @@ func run(ctx context.Context) error {
 		return fmt.Errorf("reactivating ada: %w", err)
 	}
 	printMember(ada)
+	return nil
+}
 
-	// ── Search across organizations ───────────────────────────────────────────────────────
-	// One search covers several organizations; each member comes with its organization.
+// ── Search across organizations ────────────────────────────────────────────────────────────
+// One search covers several organizations; each member comes with its organization.
+func searchAcrossOrganizations(ctx context.Context, c *client.Client) error {
 	section("Administrators of Acme and Globex")
 	admins := client.MemberSearchParams{
 		OrganizationIDs: []string{"acme-corp", "globex"},

@@ -51,12 +51,38 @@ func main() {
 	}
 }
 
+// run writes, reads and changes one organization's metadata, then runs into the limits; each
+// part is a function below.
 func run(ctx context.Context) error {
 	c, srv, done := exampleenv.Connect("metadata")
 	defer done()
 
-	// ── Write metadata from a struct ──────────────────────────────────────────────────────
-	// MetadataOf encodes a struct as Metadata, through its json tags.
+	org, err := writeFromStruct(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		if err := c.Organizations.Delete(ctx, org.ID); err != nil {
+			log.Printf("clean-up: deleting %s: %v", org.Slug, err)
+		}
+	}()
+	if err := readBack(org); err != nil {
+		return err
+	}
+	if org, err = changeWithAPatch(ctx, c, org); err != nil {
+		return err
+	}
+	if err := refusedBeforeSending(ctx, c, srv, org); err != nil {
+		return err
+	}
+	return refusedByStytch(ctx, c, org)
+}
+
+// ── Write metadata from a struct ───────────────────────────────────────────────────────────
+// MetadataOf encodes a struct as Metadata, through its json tags.
+func writeFromStruct(ctx context.Context, c *client.Client) (*client.Organization, error) {
 	trialEnds := time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)
 	initial, err := client.MetadataOf(Billing{
 		SubscriptionTier: "growth",
@@ -66,7 +92,7 @@ func run(ctx context.Context) error {
 		TrialEnds:        &trialEnds,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	org, err := c.Organizations.Create(ctx, client.OrganizationCreateParams{
 		Name:            "Acme Corporation",
@@ -74,20 +100,17 @@ func run(ctx context.Context) error {
 		TrustedMetadata: initial, // stored as it is
 	})
 	if err != nil {
-		return fmt.Errorf("creating the organization: %w", err)
+		return nil, fmt.Errorf("creating the organization: %w", err)
 	}
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		if err := c.Organizations.Delete(ctx, org.ID); err != nil {
-			log.Printf("clean-up: deleting %s: %v", org.Slug, err)
-		}
-	}()
 	show("stored on create", org.TrustedMetadata)
+	return org, nil
+}
 
-	// ── Read it back ──────────────────────────────────────────────────────────────────────
-	// Metadata arrives as decoded JSON: strings, float64 numbers, bools, []any and
-	// map[string]any. The getters check the type for you and report whether the key held it.
+// ── Read it back ───────────────────────────────────────────────────────────────────────────
+// Metadata arrives as decoded JSON: strings, float64 numbers, bools, []any and map[string]any
+// (an integer beyond 2^53, which a float64 would round, arrives as a json.Number). The getters
+// check the type for you and report whether the key held it.
+func readBack(org *client.Organization) error {
 	tier, _ := org.TrustedMetadata.String("subscription_tier")
 	seats, _ := org.TrustedMetadata.Int("seats") // a JSON number without a fraction
 	flags, _ := org.TrustedMetadata.Map("feature_flags")
@@ -102,12 +125,15 @@ func run(ctx context.Context) error {
 	}
 	fmt.Printf("decoded: tier %q, %d seats, flags %+v, trial ends %s\n",
 		billing.SubscriptionTier, billing.Seats, billing.FeatureFlags, billing.TrialEnds.Format(time.DateOnly))
+	return nil
+}
 
-	// ── Change it with a patch ────────────────────────────────────────────────────────────
-	// An update merges a MetadataPatch into the stored object at the top level: each key Set
-	// replaces the stored key whole (a nested object is not merged: feature_flags loses
-	// audit_log below), each key Deleted is sent as null and removed, and keys the patch does
-	// not name (billing_id) stay as they are.
+// ── Change it with a patch ─────────────────────────────────────────────────────────────────
+// An update merges a MetadataPatch into the stored object at the top level: each key Set
+// replaces the stored key whole (a nested object is not merged: feature_flags loses audit_log
+// below), each key Deleted is sent as null and removed, and keys the patch does not name
+// (billing_id) stay as they are.
+func changeWithAPatch(ctx context.Context, c *client.Client, org *client.Organization) (*client.Organization, error) {
 	patch := client.MetadataPatch{}.
 		Set("subscription_tier", "enterprise").
 		Set("seats", 250).
@@ -119,22 +145,25 @@ func run(ctx context.Context) error {
 	predicted := org.TrustedMetadata.Apply(patch)
 	show("predicted by Apply", predicted)
 
-	org, err = c.Organizations.Update(ctx, org.ID, client.OrganizationUpdateParams{TrustedMetadata: patch})
+	org, err := c.Organizations.Update(ctx, org.ID, client.OrganizationUpdateParams{TrustedMetadata: patch})
 	if err != nil {
-		return fmt.Errorf("updating: %w", err)
+		return nil, fmt.Errorf("updating: %w", err)
 	}
 	show("stored after update", org.TrustedMetadata)
 	// Compare as JSON: the prediction holds the patch's Go values (seats is the int 250), the
 	// stored object their decoded JSON (the float64 250).
 	if jsonOf(predicted) != jsonOf(org.TrustedMetadata) {
-		return errors.New("the stored object differs from what Apply predicted")
+		return nil, errors.New("the stored object differs from what Apply predicted")
 	}
 	fmt.Println("Apply predicted the stored object exactly")
+	return org, nil
+}
 
-	// ── The limits ────────────────────────────────────────────────────────────────────────
-	// A metadata object holds at most 20 top-level keys and 4 KB (4096 bytes of compact JSON).
-	// The client refuses metadata that can never fit before sending anything: the error is a
-	// *client.ValidationError, which matches client.ErrInvalidRequest.
+// ── The limits ─────────────────────────────────────────────────────────────────────────────
+// A metadata object holds at most 20 top-level keys and 4 KB (4096 bytes of compact JSON). The
+// client refuses metadata that can never fit before sending anything: the error is a
+// *client.ValidationError, which matches client.ErrInvalidRequest.
+func refusedBeforeSending(ctx context.Context, c *client.Client, srv *mockserver.Server, org *client.Organization) error {
 	fmt.Printf("\nlimits: %d keys, %d bytes\n", client.MetadataMaxKeys, client.MetadataMaxBytes)
 	tooManyKeys := client.MetadataPatch{}
 	for i := range client.MetadataMaxKeys + 1 {
@@ -162,10 +191,13 @@ func run(ctx context.Context) error {
 		}
 		fmt.Println()
 	}
+	return nil
+}
 
-	// The client cannot see the stored object, so a patch that fits alone but overflows once
-	// merged is sent, and Stytch refuses it with a 400 of the same error type. A rejected
-	// update changes nothing. If you hold the stored object, Apply and Check predict it.
+// The client cannot see the stored object, so a patch that fits alone but overflows once
+// merged is sent, and Stytch refuses it with a 400 of the same error type. A rejected update
+// changes nothing. If you hold the stored object, Apply and Check predict it.
+func refusedByStytch(ctx context.Context, c *client.Client, org *client.Organization) error {
 	newKeys := client.MetadataPatch{}
 	for i := range client.MetadataMaxKeys + 1 - len(org.TrustedMetadata) {
 		newKeys.Set(fmt.Sprintf("region_%02d", i), "eu")
@@ -174,7 +206,7 @@ func run(ctx context.Context) error {
 	if err := org.TrustedMetadata.Apply(newKeys).Check(); err != nil {
 		fmt.Printf("  predicted locally: %v\n", err)
 	}
-	_, err = c.Organizations.Update(ctx, org.ID, client.OrganizationUpdateParams{TrustedMetadata: newKeys})
+	_, err := c.Organizations.Update(ctx, org.ID, client.OrganizationUpdateParams{TrustedMetadata: newKeys})
 	var se *client.Error
 	if !errors.As(err, &se) {
 		return fmt.Errorf("want a *client.Error from Stytch, got %v", err)

@@ -42,14 +42,59 @@ func main() {
 	fmt.Println("\nquickstart: done")
 }
 
+// run tells the story: each step is a function below, in this order, and run reads as their
+// list. Every step prints what it sent and what came back.
 func run(ctx context.Context) (err error) {
 	c, _, done := exampleenv.Connect("quickstart")
 	defer done()
 
-	// ── 1. Create an organization ──────────────────────────────────────────────────────────
-	// Only the name is required. The slug is the organization's readable id: every method
-	// that takes an organization id takes the slug too. Against a real project, Unique adds a
-	// random suffix so the slug is never taken already.
+	org, err := createOrganization(ctx, c)
+	if err != nil {
+		return err
+	}
+	// From here on the organization exists: delete it however run ends, unless the last step
+	// already did. The clean-up gets a context of its own, because ctx may be the reason run is
+	// ending.
+	deleted := false
+	defer func() {
+		if deleted {
+			return
+		}
+		if cerr := cleanUp(context.WithoutCancel(ctx), c, org); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
+	}()
+
+	if org, err = updateSignInSettings(ctx, c, org); err != nil {
+		return err
+	}
+	if err := searchByName(ctx, c, org); err != nil {
+		return err
+	}
+	if org, err = keepBillingData(ctx, c, org); err != nil {
+		return err
+	}
+	if err := addMembers(ctx, c, org); err != nil {
+		return err
+	}
+	if err := searchMembers(ctx, c, org); err != nil {
+		return err
+	}
+	if err := readPolicy(ctx, c); err != nil {
+		return err
+	}
+	if err := deleteOrganization(ctx, c, org); err != nil {
+		return err
+	}
+	deleted = true
+	return nil
+}
+
+// ── 1. Create an organization ──────────────────────────────────────────────────────────────
+// Only the name is required. The slug is the organization's readable id: every method that
+// takes an organization id takes the slug too. Against a real project, Unique adds a random
+// suffix so the slug is never taken already.
+func createOrganization(ctx context.Context, c *client.Client) (*client.Organization, error) {
 	step(1, "Create the organization")
 	create := client.OrganizationCreateParams{
 		Name:                "Acme Corporation",
@@ -59,23 +104,8 @@ func run(ctx context.Context) (err error) {
 	sent("POST /v1/b2b/organizations", create)
 	org, err := c.Organizations.Create(ctx, create)
 	if err != nil {
-		return fmt.Errorf("creating the organization: %w", err)
+		return nil, fmt.Errorf("creating the organization: %w", err)
 	}
-	// From here on the organization exists: delete it however run ends, unless step 8 already
-	// did. The clean-up gets a context of its own, because ctx may be the reason run is ending.
-	deleted := false
-	defer func() {
-		if deleted {
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		if derr := c.Organizations.Delete(ctx, org.ID); derr != nil {
-			err = errors.Join(err, fmt.Errorf("clean-up: deleting %s: %w", org.Slug, derr))
-			return
-		}
-		fmt.Printf("\nclean-up: deleted %s\n", org.Slug)
-	}()
 	got("organization_id", org.ID)
 	got("organization_slug", org.Slug)
 	got("email_allowed_domains", org.EmailAllowedDomains)
@@ -84,33 +114,50 @@ func run(ctx context.Context) (err error) {
 	got("email_jit_provisioning", org.EmailJITProvisioning)
 	got("email_invites", org.EmailInvites)
 	got("mfa_policy", org.MFAPolicy)
+	return org, nil
+}
 
-	// ── 2. Update its sign-in settings ─────────────────────────────────────────────────────
-	// An update changes only the fields it Sets; everything else is left as it is. A list
-	// that is Set replaces the stored list, so the second domain is sent with the first.
+// cleanUp deletes the organization when run ends before the last step did.
+func cleanUp(ctx context.Context, c *client.Client, org *client.Organization) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := c.Organizations.Delete(ctx, org.ID); err != nil {
+		return fmt.Errorf("clean-up: deleting %s: %w", org.Slug, err)
+	}
+	fmt.Printf("\nclean-up: deleted %s\n", org.Slug)
+	return nil
+}
+
+// ── 2. Update its sign-in settings ─────────────────────────────────────────────────────────
+// An update changes only the fields it Sets; everything else is left as it is. A list that is
+// Set replaces the stored list, so the second domain is sent with the first.
+func updateSignInSettings(ctx context.Context, c *client.Client, org *client.Organization) (*client.Organization, error) {
 	step(2, "Require MFA, restrict sign-in to SSO and magic links, allow a second domain")
 	update := client.OrganizationUpdateParams{
 		MFAPolicy:            client.Set(client.MFARequiredForAll),
-		AuthMethods:          client.Set(client.Restricted),
+		AuthMethods:          client.Set(client.AccessRestricted),
 		AllowedAuthMethods:   client.Set([]client.AuthMethod{client.AuthSSO, client.AuthMagicLink}),
-		EmailJITProvisioning: client.Set(client.Restricted), // people at allowed domains may join
+		EmailJITProvisioning: client.Set(client.AccessRestricted), // people at allowed domains may join
 		EmailAllowedDomains:  client.Set([]string{"acme.com", "acme.io"}),
 	}
 	sent("PUT /v1/b2b/organizations/"+org.Slug, update)
-	org, err = c.Organizations.Update(ctx, org.Slug, update)
+	org, err := c.Organizations.Update(ctx, org.Slug, update)
 	if err != nil {
-		return fmt.Errorf("updating the settings: %w", err)
+		return nil, fmt.Errorf("updating the settings: %w", err)
 	}
 	got("mfa_policy", org.MFAPolicy)
 	got("auth_methods", org.AuthMethods)
 	got("allowed_auth_methods", org.AllowedAuthMethods)
 	got("email_jit_provisioning", org.EmailJITProvisioning)
 	got("email_allowed_domains", org.EmailAllowedDomains)
+	return org, nil
+}
 
-	// ── 3. Search organizations by name ───────────────────────────────────────────────────
-	// A fuzzy filter matches a case-insensitive substring of 3 characters or more. SearchAll
-	// fetches page after page as the loop asks for more. In a real project other
-	// organizations may match as well; the loop marks ours.
+// ── 3. Search organizations by name ────────────────────────────────────────────────────────
+// A fuzzy filter matches a case-insensitive substring of 3 characters or more. SearchAll
+// fetches page after page as the loop asks for more. In a real project other organizations may
+// match as well; the loop marks ours.
+func searchByName(ctx context.Context, c *client.Client, org *client.Organization) error {
 	step(3, `Search organizations whose name contains "acme"`)
 	query := client.All(client.OrganizationNameFuzzy("acme"))
 	sent("POST /v1/b2b/organizations/search", map[string]any{"query": query})
@@ -128,12 +175,15 @@ func run(ctx context.Context) (err error) {
 	if !found {
 		return fmt.Errorf("the search did not find %s", org.Slug)
 	}
+	return nil
+}
 
-	// ── 4. Trusted metadata ───────────────────────────────────────────────────────────────
-	// trusted_metadata is yours to fill: up to 20 top-level keys and 4 KB, that only your
-	// backend can write. An update merges the keys it sends into the stored ones at the top
-	// level: a key sent replaces the stored key whole, a key sent as null (Delete) is removed,
-	// and keys not sent stay as they are.
+// ── 4. Trusted metadata ────────────────────────────────────────────────────────────────────
+// trusted_metadata is yours to fill: up to 20 top-level keys and 4 KB, that only your backend
+// can write. An update merges the keys it sends into the stored ones at the top level: a key
+// sent replaces the stored key whole, a key sent as null (Delete) is removed, and keys not sent
+// stay as they are.
+func keepBillingData(ctx context.Context, c *client.Client, org *client.Organization) (*client.Organization, error) {
 	step(4, "Keep billing data in trusted metadata")
 	patches := []struct {
 		what  string
@@ -150,9 +200,9 @@ func run(ctx context.Context) (err error) {
 		fmt.Printf("   -- %s\n", p.what)
 		params := client.OrganizationUpdateParams{TrustedMetadata: p.patch} // every other field: left alone
 		sent("PUT /v1/b2b/organizations/"+org.Slug, params)
-		org, err = c.Organizations.Update(ctx, org.Slug, params)
-		if err != nil {
-			return fmt.Errorf("updating trusted metadata (%s): %w", p.what, err)
+		var err error
+		if org, err = c.Organizations.Update(ctx, org.Slug, params); err != nil {
+			return nil, fmt.Errorf("updating trusted metadata (%s): %w", p.what, err)
 		}
 		got("trusted_metadata", org.TrustedMetadata)
 	}
@@ -160,14 +210,17 @@ func run(ctx context.Context) (err error) {
 	tier, _ := org.TrustedMetadata.String("subscription_tier")
 	flags, _ := org.TrustedMetadata.Map("feature_flags")
 	auditLog, _ := flags.Bool("audit_log")
-	if _, has := org.TrustedMetadata.Get("billing_id"); tier != "enterprise" || !auditLog || has {
-		return fmt.Errorf("unexpected trusted metadata %v", org.TrustedMetadata)
+	if _, has := org.TrustedMetadata["billing_id"]; tier != "enterprise" || !auditLog || has {
+		return nil, fmt.Errorf("unexpected trusted metadata %v", org.TrustedMetadata)
 	}
+	return org, nil
+}
 
-	// ── 5. Add members ────────────────────────────────────────────────────────────────────
-	// Every member holds stytch_member implicitly; stytch_admin makes Ada an administrator.
-	// Members created through the API start active, with an email address not yet verified
-	// (it is verified the first time the member signs in).
+// ── 5. Add members ─────────────────────────────────────────────────────────────────────────
+// Every member holds stytch_member implicitly; stytch_admin makes Ada an administrator. Members
+// created through the API start active, with an email address not yet verified (it is
+// verified the first time the member signs in).
+func addMembers(ctx context.Context, c *client.Client, org *client.Organization) error {
 	step(5, "Add members")
 	newMembers := []client.MemberCreateParams{
 		{EmailAddress: "ada@acme.com", Name: "Ada Lovelace", Roles: []string{"stytch_admin"}},
@@ -182,10 +235,13 @@ func run(ctx context.Context) (err error) {
 		}
 		got("member", describeMember(m))
 	}
+	return nil
+}
 
-	// ── 6. Search members ─────────────────────────────────────────────────────────────────
-	// Member searches name the organizations to search (one here) and take filters of their
-	// own. Search returns one page, with the total number of matches.
+// ── 6. Search members ──────────────────────────────────────────────────────────────────────
+// Member searches name the organizations to search (one here) and take filters of their own.
+// Search returns one page, with the total number of matches.
+func searchMembers(ctx context.Context, c *client.Client, org *client.Organization) error {
 	step(6, "Search members by email, then by role")
 	for _, q := range []*client.MemberQuery{
 		client.All(client.MemberEmails("grace@acme.com")),
@@ -205,10 +261,13 @@ func run(ctx context.Context) (err error) {
 			return fmt.Errorf("want 1 match, got %d", page.Total)
 		}
 	}
+	return nil
+}
 
-	// ── 7. The RBAC policy ────────────────────────────────────────────────────────────────
-	// The project's policy says what each role may do on each resource. Stytch's built-in
-	// roles start with stytch_; roles you define in the dashboard appear here too.
+// ── 7. The RBAC policy ─────────────────────────────────────────────────────────────────────
+// The project's policy says what each role may do on each resource. Stytch's built-in roles
+// start with stytch_; roles you define in the dashboard appear here too.
+func readPolicy(ctx context.Context, c *client.Client) error {
 	step(7, "Read the RBAC policy")
 	sent("GET /v1/b2b/rbac/policy", nil)
 	policy, err := c.RBAC.Policy(ctx)
@@ -229,19 +288,21 @@ func run(ctx context.Context) (err error) {
 	if !slices.ContainsFunc(policy.Roles, func(r client.Role) bool { return r.RoleID == "stytch_admin" }) {
 		return fmt.Errorf("the policy has no stytch_admin role")
 	}
+	return nil
+}
 
-	// ── 8. Clean up ───────────────────────────────────────────────────────────────────────
-	// Deleting an organization deletes its members too. Afterwards it is not found: every
-	// 404 matches client.ErrNotFound with errors.Is.
+// ── 8. Clean up ────────────────────────────────────────────────────────────────────────────
+// Deleting an organization deletes its members too. Afterwards it is not found: every 404
+// matches client.ErrNotFound with errors.Is.
+func deleteOrganization(ctx context.Context, c *client.Client, org *client.Organization) error {
 	step(8, "Delete the organization and check that it is gone")
 	sent("DELETE /v1/b2b/organizations/"+org.Slug, nil)
 	if err := c.Organizations.Delete(ctx, org.Slug); err != nil {
 		return fmt.Errorf("deleting the organization: %w", err)
 	}
-	deleted = true
 	got("deleted", org.Slug+", with its members")
 	sent("GET /v1/b2b/organizations/"+org.Slug, nil)
-	_, err = c.Organizations.Get(ctx, org.Slug)
+	_, err := c.Organizations.Get(ctx, org.Slug)
 	if !errors.Is(err, client.ErrNotFound) {
 		return fmt.Errorf("after the delete, want ErrNotFound, got %v", err)
 	}

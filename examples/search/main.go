@@ -33,12 +33,14 @@ func main() {
 	}
 }
 
+// run creates five organizations, searches them in each way the API allows, then searches
+// members across two of them; each part is a function below.
 func run(ctx context.Context) error {
 	c, srv, done := exampleenv.Connect("search")
 	defer done()
 
-	// Five organizations to search. ours remembers their ids, so that against a real project
-	// the example can tell them from the project's other organizations.
+	// ours remembers the ids of the organizations the example creates, so that against a real
+	// project it can tell them from the project's other organizations.
 	ours := map[string]bool{}
 	var slugs []string
 	defer func() {
@@ -51,6 +53,31 @@ func run(ctx context.Context) error {
 			}
 		}
 	}()
+	slugs, err := createOrganizations(ctx, c, ours)
+	if err != nil {
+		return err
+	}
+	if err := searchWithFilters(ctx, c, ours); err != nil {
+		return err
+	}
+	mine := client.All(client.OrganizationSlugs(slugs...)) // exactly the five created
+	if err := readOnePage(ctx, c, mine); err != nil {
+		return err
+	}
+	if err := readEveryPage(ctx, c, srv, mine); err != nil {
+		return err
+	}
+	rockets, globex := slugs[0], slugs[2]
+	if err := addMembers(ctx, c, rockets, globex); err != nil {
+		return err
+	}
+	return searchMembers(ctx, c, rockets, globex)
+}
+
+// createOrganizations creates the five organizations to search, records their ids in ours, and
+// returns their slugs: those it created before a failure too, for the clean-up.
+func createOrganizations(ctx context.Context, c *client.Client, ours map[string]bool) ([]string, error) {
+	var slugs []string
 	for _, o := range []struct{ name, slug, domain string }{
 		{"Acme Rockets", "acme-rockets", "acme-rockets.com"},
 		{"Acme Anvils", "acme-anvils", "acme-anvils.com"},
@@ -62,19 +89,22 @@ func run(ctx context.Context) error {
 			Name: o.name, Slug: exampleenv.Unique(o.slug), EmailAllowedDomains: []string{o.domain},
 		})
 		if err != nil {
-			return fmt.Errorf("creating %s: %w", o.name, err)
+			return slugs, fmt.Errorf("creating %s: %w", o.name, err)
 		}
 		ours[org.ID] = true
 		slugs = append(slugs, org.Slug)
 	}
 	fmt.Printf("created %d organizations: %s\n", len(slugs), strings.Join(slugs, ", "))
+	return slugs, nil
+}
 
-	// ── Filters ───────────────────────────────────────────────────────────────────────────
-	// Each filter is a typed constructor; organization and member filters are different types,
-	// so a member filter in an organization query does not compile. All matches organizations
-	// that meet every filter. Fuzzy filters match a case-insensitive substring of at least 3
-	// characters. Stytch deprecated the OR operator (client.Any): an "either" question is one
-	// All search per alternative, as the last two queries show, whose results the caller joins.
+// ── Filters ────────────────────────────────────────────────────────────────────────────────
+// Each filter is a typed constructor; organization and member filters are different types, so
+// a member filter in an organization query does not compile. All matches organizations that
+// meet every filter. Fuzzy filters match a case-insensitive substring of at least 3 characters.
+// Stytch deprecated the OR operator (client.Any): an "either" question is one All search per
+// alternative, as the last two queries show, whose results the caller joins.
+func searchWithFilters(ctx context.Context, c *client.Client, ours map[string]bool) error {
 	queries := []struct {
 		title string
 		query *client.OrganizationQuery
@@ -100,12 +130,14 @@ func run(ctx context.Context) error {
 			return fmt.Errorf("want %d of our organizations, got %d", q.want, n)
 		}
 	}
+	return nil
+}
 
-	// ── One page with Search ──────────────────────────────────────────────────────────────
-	// Search returns one page: at most Limit results (100 when 0), the total number of matches
-	// of the whole query, and NextCursor, "" on the last page. Results come oldest first.
-	// To read the next page, send the same query again with Cursor set to NextCursor.
-	mine := client.All(client.OrganizationSlugs(slugs...)) // exactly the five created above
+// ── One page with Search ───────────────────────────────────────────────────────────────────
+// Search returns one page: at most Limit results (100 when 0), the total number of matches of
+// the whole query, and NextCursor, "" on the last page. Results come oldest first. To read the
+// next page, send the same query again with Cursor set to NextCursor.
+func readOnePage(ctx context.Context, c *client.Client, mine *client.OrganizationQuery) error {
 	fmt.Printf("\none page with Search (Limit 2) of the five organizations\n")
 	page, err := c.Organizations.Search(ctx, client.OrganizationSearchParams{Query: mine, Limit: 2})
 	if err != nil {
@@ -118,11 +150,14 @@ func run(ctx context.Context) error {
 	if page.Total != 5 || len(page.Organizations) != 2 || page.NextCursor == "" {
 		return fmt.Errorf("unexpected page: %d results, total %d, cursor %q", len(page.Organizations), page.Total, page.NextCursor)
 	}
+	return nil
+}
 
-	// ── Every page with SearchAll ─────────────────────────────────────────────────────────
-	// SearchAll is a range-over-func iterator: it fetches a page, yields its results one by
-	// one, and fetches the next page only when the loop asks for more. A small Limit only
-	// makes more requests, never fewer results.
+// ── Every page with SearchAll ──────────────────────────────────────────────────────────────
+// SearchAll is a range-over-func iterator: it fetches a page, yields its results one by one,
+// and fetches the next page only when the loop asks for more. A small Limit only makes more
+// requests, never fewer results.
+func readEveryPage(ctx context.Context, c *client.Client, srv *mockserver.Server, mine *client.OrganizationQuery) error {
 	fmt.Printf("\nevery page with SearchAll (Limit 2)\n")
 	before := searchRequests(srv)
 	n := 0
@@ -139,12 +174,12 @@ func run(ctx context.Context) error {
 	if n != 5 {
 		return fmt.Errorf("SearchAll: want 5 organizations, got %d", n)
 	}
+	return nil
+}
 
-	// ── Members across organizations ──────────────────────────────────────────────────────
-	// A member search names the organizations it searches (ids, slugs or external ids) and
-	// returns each member with its organization. Deleted members are left out unless the
-	// query asks for them with MemberStatuses.
-	rockets, globex := slugs[0], slugs[2]
+// addMembers gives two of the organizations two members each, then deletes one: Homer leaves
+// Globex, and his member's status becomes "deleted".
+func addMembers(ctx context.Context, c *client.Client, rockets, globex string) error {
 	for _, m := range []struct{ org, email string }{
 		{rockets, "wile@acme-rockets.com"},
 		{rockets, "road.runner@acme-rockets.com"},
@@ -155,7 +190,6 @@ func run(ctx context.Context) error {
 			return fmt.Errorf("adding %s: %w", m.email, err)
 		}
 	}
-	// Homer leaves Globex: his member is deleted, its status becomes "deleted".
 	homer, err := c.Members.GetByEmail(ctx, globex, "homer@globex.com")
 	if err != nil {
 		return fmt.Errorf("finding homer: %w", err)
@@ -163,7 +197,14 @@ func run(ctx context.Context) error {
 	if err := c.Members.Delete(ctx, globex, homer.ID); err != nil {
 		return fmt.Errorf("deleting homer: %w", err)
 	}
+	return nil
+}
 
+// ── Members across organizations ───────────────────────────────────────────────────────────
+// A member search names the organizations it searches (ids, slugs or external ids) and returns
+// each member with its organization. Deleted members are left out unless the query asks for
+// them with MemberStatuses.
+func searchMembers(ctx context.Context, c *client.Client, rockets, globex string) error {
 	for _, q := range []struct {
 		title string
 		query *client.MemberQuery

@@ -29,7 +29,7 @@ func Onboard(ctx context.Context, c *client.Client, company, domain, adminEmail 
 	org, err := c.Organizations.Create(ctx, client.OrganizationCreateParams{
 		Name:                 company,
 		EmailAllowedDomains:  []string{domain},
-		EmailJITProvisioning: client.Restricted, // colleagues at the domain may join by themselves
+		EmailJITProvisioning: client.AccessRestricted, // colleagues at the domain may join by themselves
 	})
 	if err != nil {
 		return nil, fmt.Errorf("onboarding %s: creating the organization: %w", company, err)

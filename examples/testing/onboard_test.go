@@ -54,7 +54,7 @@ func TestOnboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	if org.Slug != "initech" || !slices.Equal(org.EmailAllowedDomains, []string{"initech.com"}) ||
-		org.EmailJITProvisioning != client.Restricted {
+		org.EmailJITProvisioning != client.AccessRestricted {
 		t.Errorf("organization: slug %q, domains %v, email JIT %s", org.Slug, org.EmailAllowedDomains, org.EmailJITProvisioning)
 	}
 	// The mock has state: read back what Onboard created.

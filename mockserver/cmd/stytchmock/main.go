@@ -64,7 +64,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts, err := f.options(stderr)
+	opts, err := f.mockOptions(stderr)
 	if err != nil {
 		return err
 	}
@@ -79,13 +79,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return serve(ctx, ln, mock, stdout, stderr)
 }
 
-// flags are the command line's settings.
+// flags are the command line, parsed.
 type flags struct {
 	addr, logFormat, ids, clock string
 	creds, fixtures, adminHosts listFlag
 	logBytes                    int
 }
 
+// parseFlags parses the command line; a usage error is printed to stderr.
 func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	var f flags
 	fs := flag.NewFlagSet("stytchmock", flag.ContinueOnError)
@@ -107,8 +108,8 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	return &f, nil
 }
 
-// options are the mock's options the flags ask for.
-func (f *flags) options(stderr io.Writer) ([]mockserver.Option, error) {
+// mockOptions turns the flags into the mock's options; the request log goes to stderr.
+func (f *flags) mockOptions(stderr io.Writer) ([]mockserver.Option, error) {
 	var opts []mockserver.Option
 	switch f.logFormat {
 	case "text":
@@ -139,8 +140,8 @@ func (f *flags) options(stderr io.Writer) ([]mockserver.Option, error) {
 		}
 		opts = append(opts, mockserver.WithFixedClock(t))
 	}
-	adminHosts := f.adminHosts
 	// The name the mock is bound to is one it is addressed by.
+	adminHosts := f.adminHosts
 	if host, _, err := net.SplitHostPort(f.addr); err == nil && host != "" && net.ParseIP(host) == nil {
 		adminHosts = append(adminHosts, host)
 	}
@@ -148,7 +149,7 @@ func (f *flags) options(stderr io.Writer) ([]mockserver.Option, error) {
 		mockserver.WithAPIReference(referencePage)), nil
 }
 
-// listen listens on addr, and warns when that is beyond this machine.
+// listen listens on addr, and warns on stderr when other machines can reach it.
 func listen(addr string, stderr io.Writer) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -165,7 +166,8 @@ func listen(addr string, stderr io.Writer) (net.Listener, error) {
 	return ln, nil
 }
 
-// serve serves h on ln until ctx ends, then shuts down gracefully.
+// serve serves h on ln until ctx ends, then shuts down, waiting up to 10 seconds for the
+// requests in flight.
 func serve(ctx context.Context, ln net.Listener, h http.Handler, stdout, stderr io.Writer) error {
 	srv := &http.Server{
 		Handler: h,

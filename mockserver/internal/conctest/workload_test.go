@@ -231,12 +231,12 @@ func (m *model) updateOrg(ctx context.Context, c *client.Client, g, n int, rng *
 		slug = poolSlug(rng)
 		params.Slug = client.Set(slug)
 	case 2:
-		mfa, invites = string(client.MFAOptional), string(client.AllAllowed)
+		mfa, invites = string(client.MFAOptional), string(client.AccessAllAllowed)
 		if rng.IntN(2) == 0 {
 			mfa = string(client.MFARequiredForAll)
 		}
 		if rng.IntN(2) == 0 {
-			invites = string(client.NotAllowed)
+			invites = string(client.AccessNotAllowed)
 		}
 		params.MFAPolicy = client.Set(client.MFAPolicy(mfa))
 		params.EmailInvites = client.Set(client.AccessSetting(invites))

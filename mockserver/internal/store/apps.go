@@ -1,5 +1,7 @@
 package store
 
+// Connected Apps: the apps a project knows and members' grants of them.
+
 import (
 	"slices"
 	"sort"
@@ -7,6 +9,19 @@ import (
 
 	"github.com/b2bkit/stytchorgs/internal/api"
 )
+
+// ConnectedApp is a Connected App of the project. The mock cannot create them (Stytch's
+// dashboard does); fixtures and the admin API seed them.
+type ConnectedApp struct {
+	ID, Name, Description, LogoURL string
+	ClientType                     api.ConnectedAppClientType
+}
+
+// Grant is a member's authorization of a Connected App.
+type Grant struct {
+	ConnectedAppID string   `json:"connected_app_id"`
+	Scopes         []string `json:"scopes"`
+}
 
 // addConnectedApp registers (or replaces) a Connected App of the project. The caller holds the
 // lock.

@@ -1,5 +1,7 @@
 package store
 
+// Search cursors: their format and the MAC that makes them unforgeable.
+
 import (
 	"crypto/hmac"
 	"crypto/sha256"

@@ -1,15 +1,15 @@
 package store
 
+// Organizations: the stored record and its indexes, and the organization operations (create,
+// get, update, delete, metrics, custom roles).
+
 import (
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"time"
-	"unicode/utf8"
 
 	"github.com/b2bkit/stytchorgs/internal/api"
-	"github.com/b2bkit/stytchorgs/internal/metadata"
 )
 
 // orgRec is a stored organization with the indexes of its members.
@@ -19,19 +19,17 @@ type orgRec struct {
 	nameLower string
 	slugLower string
 
+	// emailSources are the role sources of org's email implicit role assignments, one each.
+	emailSources []api.MemberRoleSource
+
+	// The member indexes (byEmail, byExtID, retired, byPhone) are made on first use (see put):
+	// many organizations never need some of them.
 	members []*memberRec          // creation order, deleted members included
 	byEmail map[string]*memberRec // lowercased email of members not deleted
 	byExtID map[string]*memberRec // external id of members not deleted
 	retired map[string]*memberRec // retired email of members not deleted
 	byPhone map[string]*memberRec // MFA phone number of members not deleted
 	gone    bool                  // deleted: a search that began before may still hold it
-}
-
-// ConnectedApp is a Connected App of the project. The mock cannot create them (Stytch's
-// dashboard does); fixtures and the admin API seed them.
-type ConnectedApp struct {
-	ID, Name, Description, LogoURL string
-	ClientType                     api.ConnectedAppClientType
 }
 
 // resolveOrg finds an organization by id, slug or external id. The caller holds the lock.
@@ -67,16 +65,6 @@ func hasAuthSetting(r *api.OrganizationCreateRequest) bool {
 		r.OauthTenantJITProvisioning != nil || r.AllowedOauthTenants != nil
 }
 
-// OrgSeed carries what a fixture may set on an organization beyond the create request.
-type OrgSeed struct {
-	ID                string
-	CreatedAt         time.Time
-	SSOConnections    []api.SSOActiveConnection
-	SCIMConnection    *api.SCIMActiveConnection
-	CustomRoles       []api.PolicyRole
-	DefaultConnection string
-}
-
 // CreateOrganization creates an organization from a create request. seed may be nil.
 func (p *Project) CreateOrganization(req api.OrganizationCreateRequest, seed *OrgSeed) (api.Organization, error) {
 	p.mu.Lock()
@@ -86,11 +74,45 @@ func (p *Project) CreateOrganization(req api.OrganizationCreateRequest, seed *Or
 
 // createOrganization is CreateOrganization for a caller that holds the lock.
 func (p *Project) createOrganization(req api.OrganizationCreateRequest, seed *OrgSeed) (api.Organization, error) {
+	o := p.newOrganization(&req)
+	if seed != nil {
+		if e := p.applyOrgSeed(&o, seed); e != nil {
+			return api.Organization{}, e
+		}
+	}
+	if e := setDomains(&o, req.EmailAllowedDomains, req.ClaimedEmailDomains); e != nil {
+		return api.Organization{}, e
+	}
+	if req.RBACEmailImplicitRoleAssignments != nil {
+		var e *Error
+		if o.RBACEmailImplicitRoleAssignments, e = p.implicitRoles(nil, o.CustomRoles, *req.RBACEmailImplicitRoleAssignments); e != nil {
+			return api.Organization{}, e
+		}
+	}
+	if req.OrganizationSlug != nil {
+		o.OrganizationSlug = *req.OrganizationSlug
+	} else {
+		o.OrganizationSlug = p.freeSlug(deriveSlug(o.OrganizationName), o.OrganizationID)
+	}
+	if e := p.checkOrganization(nil, &o); e != nil {
+		return api.Organization{}, e
+	}
+	rec := &orgRec{seq: p.nextSeq()}
+	p.storeOrg(rec, o)
+	p.orgs = append(p.orgs, rec)
+	p.write()
+	return o, nil
+}
+
+// newOrganization is the organization a create request makes, with a new id and Stytch's
+// defaults for every setting the request leaves out. Its lists of domains and implicit roles are
+// empty and its slug is unset: they need checks that may refuse the request.
+func (p *Project) newOrganization(req *api.OrganizationCreateRequest) api.Organization {
 	now := p.timestamp()
 	o := api.Organization{
 		OrganizationID:                       p.newID("organization"),
 		OrganizationName:                     req.OrganizationName,
-		OrganizationLogoURL:                  deref(req.OrganizationLogoURL),
+		OrganizationLogoURL:                  Deref(req.OrganizationLogoURL),
 		OrganizationExternalID:               req.OrganizationExternalID,
 		SSOJITProvisioning:                   orDefault(req.SSOJITProvisioning, allAllowed),
 		SSOJITProvisioningAllowedConnections: []string{},
@@ -119,65 +141,27 @@ func (p *Project) createOrganization(req api.OrganizationCreateRequest, seed *Or
 	switch {
 	case req.EmailInvites != nil:
 		o.EmailInvites = string(*req.EmailInvites)
-	case hasAuthSetting(&req):
+	case hasAuthSetting(req):
 		o.EmailInvites = notAllowed
 	}
-	if seed != nil {
-		if seed.ID != "" {
-			if p.orgByID[seed.ID] != nil {
-				return api.Organization{}, invalid("duplicate_organization_id", "An organization with id %s already exists.", seed.ID)
-			}
-			o.OrganizationID = seed.ID
-		}
-		if !seed.CreatedAt.IsZero() {
-			t := seed.CreatedAt.UTC().Truncate(time.Second)
-			o.CreatedAt, o.UpdatedAt = &t, &t
-		}
-		o.SSOActiveConnections = nonNil(seed.SSOConnections)
-		o.SCIMActiveConnection = seed.SCIMConnection
-		if seed.DefaultConnection != "" {
-			o.SSODefaultConnectionID = &seed.DefaultConnection
-		}
-		if e := p.checkCustomRoles(seed.CustomRoles); e != nil {
-			return api.Organization{}, e
-		}
-		o.CustomRoles = nonNil(seed.CustomRoles)
-	}
+	return o
+}
+
+// setDomains sets an organization's allowed and claimed email domains from a request's lists,
+// lowercased and checked, when the request sends them.
+func setDomains(o *api.Organization, allowed, claimed *[]string) *Error {
 	var e *Error
-	if req.EmailAllowedDomains != nil {
-		if o.EmailAllowedDomains, e = normalizeDomains(allowedDomains, *req.EmailAllowedDomains); e != nil {
-			return api.Organization{}, e
+	if allowed != nil {
+		if o.EmailAllowedDomains, e = normalizeDomains(allowedDomains, *allowed); e != nil {
+			return e
 		}
 	}
-	if req.ClaimedEmailDomains != nil {
-		if o.ClaimedEmailDomains, e = normalizeDomains(claimedDomains, *req.ClaimedEmailDomains); e != nil {
-			return api.Organization{}, e
+	if claimed != nil {
+		if o.ClaimedEmailDomains, e = normalizeDomains(claimedDomains, *claimed); e != nil {
+			return e
 		}
 	}
-	if req.RBACEmailImplicitRoleAssignments != nil {
-		if o.RBACEmailImplicitRoleAssignments, e = p.implicitRoles(nil, o.CustomRoles, *req.RBACEmailImplicitRoleAssignments); e != nil {
-			return api.Organization{}, e
-		}
-	}
-	if req.OrganizationSlug != nil {
-		o.OrganizationSlug = *req.OrganizationSlug
-	} else {
-		o.OrganizationSlug = p.freeSlug(deriveSlug(o.OrganizationName), o.OrganizationID)
-	}
-	if e := p.checkOrganization(nil, &o); e != nil {
-		return api.Organization{}, e
-	}
-	rec := &orgRec{
-		seq:     p.nextSeq(),
-		byEmail: map[string]*memberRec{},
-		byExtID: map[string]*memberRec{},
-		retired: map[string]*memberRec{},
-		byPhone: map[string]*memberRec{},
-	}
-	p.storeOrg(rec, o)
-	p.orgs = append(p.orgs, rec)
-	p.write()
-	return o, nil
+	return nil
 }
 
 // freeSlug returns the derived slug, or a fallback when the name gives none, with -2, -3, …
@@ -207,74 +191,6 @@ func (p *Project) freeSlug(slug, orgID string) string {
 	}
 }
 
-// checkOrganization applies the rules every organization must satisfy, to o as it would be
-// after a create (old == nil) or an update of old. The caller holds the lock.
-func (p *Project) checkOrganization(old *orgRec, o *api.Organization) *Error {
-	switch {
-	case o.OrganizationName == "" || utf8.RuneCountInString(o.OrganizationName) > 128:
-		return invalid("invalid_organization_name", "organization_name must be 1 to 128 characters long.")
-	case blank(o.OrganizationName):
-		return invalid("invalid_organization_name", "organization_name must hold a visible character, not only spaces or control characters.")
-	}
-	if e := checkSlug(o.OrganizationSlug); e != nil {
-		return e
-	}
-	if other := p.orgBySlug[strings.ToLower(o.OrganizationSlug)]; other != nil && other != old {
-		return invalid("organization_slug_already_used", "The provided organization_slug is already used in another organization.")
-	}
-	if ext := o.OrganizationExternalID; ext != nil {
-		switch other := p.orgByExtID[*ext]; {
-		case !extIDPattern.MatchString(*ext):
-			return invalid("invalid_organization_external_id", "organization_external_id may only contain alphanumerics and the characters '.', '_', '-' and '|', and be at most 128 characters long.")
-		case *ext == o.OrganizationID:
-			return invalid("external_organization_id_same_as_organization_id", "organization_external_id can't be the organization's own id.")
-		case other != nil && other != old:
-			return invalid("organization_external_id_already_used", "The provided organization_external_id is already used by another organization.")
-		}
-	}
-	for _, d := range o.ClaimedEmailDomains {
-		if other := p.claimedBy[d]; other != nil && other != old {
-			return invalid("organization_settings_claimed_domain_already_claimed", "claimed_email_domains: %s is already claimed by another organization.", d)
-		}
-	}
-	switch {
-	case o.AuthMethods == restricted && len(o.AllowedAuthMethods) == 0:
-		return invalid("allowed_auth_methods_required_for_restricted", "Allowed auth methods must be set for 'RESTRICTED' auth methods.")
-	case o.MFAMethods == restricted && len(o.AllowedMFAMethods) == 0:
-		return invalid("allowed_mfa_methods_required_for_restricted", "Allowed MFA methods must be set for 'RESTRICTED' MFA methods.")
-	case (o.EmailInvites == restricted || o.EmailJITProvisioning == restricted) && len(o.EmailAllowedDomains) == 0:
-		return invalid("invalid_restricted_email_setting", "email_invites and email_jit_provisioning can only be 'RESTRICTED' when email_allowed_domains is not empty.")
-	case o.SSOJITProvisioning == notAllowed && o.EmailJITProvisioning == notAllowed && o.EmailInvites == notAllowed:
-		return invalid("invalid_organization_auth_factor_setting", "sso_jit_provisioning, email_jit_provisioning and email_invites can't all be 'NOT_ALLOWED'.")
-	}
-	// Metadata an update leaves alone was checked when it was stored.
-	if old == nil || o.TrustedMetadata != old.org.TrustedMetadata {
-		return checkMetadata("trusted_metadata", o.TrustedMetadata)
-	}
-	return nil
-}
-
-// implicitRoles checks the email implicit role assignments a request sends and returns them with
-// their domains lowercased, in a new slice. org is nil on create; customRoles are those the
-// organization will have. Only assignments a request sends are checked, so that removing a
-// custom role later does not block every other update of the organization.
-func (p *Project) implicitRoles(org *orgRec, customRoles []api.PolicyRole, in []api.EmailImplicitRoleAssignment) ([]api.EmailImplicitRoleAssignment, *Error) {
-	out := make([]api.EmailImplicitRoleAssignment, len(in))
-	for i, a := range in {
-		d := strings.ToLower(a.Domain)
-		switch {
-		case !domainPattern.MatchString(d):
-			return nil, invalid("rbac_invalid_domain", "rbac_email_implicit_role_assignments: %q is not a valid domain.", a.Domain)
-		case isCommonDomain(d):
-			return nil, invalid("rbac_domain_too_common", "rbac_email_implicit_role_assignments: %s is a common email domain.", d)
-		case !p.roleExists(org, a.RoleID) && !slices.ContainsFunc(customRoles, func(r api.PolicyRole) bool { return r.RoleID == a.RoleID }):
-			return nil, invalid("invalid_rbac_role_assignment", "rbac_email_implicit_role_assignments: role %s does not exist.", a.RoleID)
-		}
-		out[i] = api.EmailImplicitRoleAssignment{Domain: d, RoleID: a.RoleID}
-	}
-	return out, nil
-}
-
 // unindexOrg removes rec from the indexes of the values it can change: slug, external id and
 // claimed domains.
 func (p *Project) unindexOrg(rec *orgRec) {
@@ -294,6 +210,7 @@ func (p *Project) storeOrg(rec *orgRec, o api.Organization) {
 		p.unindexOrg(rec)
 	}
 	rec.org = o
+	rec.emailSources = emailSources(o.RBACEmailImplicitRoleAssignments)
 	rec.nameLower = strings.ToLower(o.OrganizationName)
 	rec.slugLower = strings.ToLower(o.OrganizationSlug)
 	p.orgByID[o.OrganizationID] = rec
@@ -363,7 +280,23 @@ func (p *Project) UpdateOrganization(ident string, req api.OrganizationUpdateReq
 			return api.Organization{}, e
 		}
 	}
+	o, e := p.updatedOrganization(rec, &req)
+	if e != nil {
+		return api.Organization{}, e
+	}
+	if e := p.checkOrganization(rec, &o); e != nil {
+		return api.Organization{}, e
+	}
+	now := p.timestamp()
+	o.UpdatedAt = &now
+	p.storeOrg(rec, o)
+	p.write()
+	return o, nil
+}
 
+// updatedOrganization returns rec's organization with an update's changes, or the first rule a
+// change of a list breaks (checkOrganization checks the rest). rec is not changed.
+func (p *Project) updatedOrganization(rec *orgRec, req *api.OrganizationUpdateRequest) (api.Organization, *Error) {
 	o := rec.org // a copy; slices are replaced, never changed in place
 	set(&o.OrganizationName, req.OrganizationName)
 	set(&o.OrganizationSlug, req.OrganizationSlug)
@@ -371,11 +304,10 @@ func (p *Project) UpdateOrganization(ident string, req api.OrganizationUpdateReq
 	if req.OrganizationExternalID != nil {
 		o.OrganizationExternalID = req.OrganizationExternalID
 	}
-	if req.SSODefaultConnectionID != nil {
-		if *req.SSODefaultConnectionID == "" {
+	if id := req.SSODefaultConnectionID; id != nil {
+		o.SSODefaultConnectionID = id
+		if *id == "" {
 			o.SSODefaultConnectionID = nil
-		} else {
-			o.SSODefaultConnectionID = req.SSODefaultConnectionID
 		}
 	}
 	setString(&o.SSOJITProvisioning, req.SSOJITProvisioning)
@@ -388,8 +320,9 @@ func (p *Project) UpdateOrganization(ident string, req api.OrganizationUpdateReq
 	}
 	setString(&o.MFAPolicy, req.MFAPolicy)
 	if req.RBACEmailImplicitRoleAssignments != nil {
+		var e *Error
 		if o.RBACEmailImplicitRoleAssignments, e = p.implicitRoles(rec, o.CustomRoles, *req.RBACEmailImplicitRoleAssignments); e != nil {
-			return api.Organization{}, e
+			return o, e
 		}
 	}
 	setString(&o.MFAMethods, req.MFAMethods)
@@ -404,26 +337,12 @@ func (p *Project) UpdateOrganization(ident string, req api.OrganizationUpdateReq
 	setSlice(&o.AllowedFirstPartyConnectedApps, req.AllowedFirstPartyConnectedApps)
 	setString(&o.ThirdPartyConnectedAppsAllowedType, req.ThirdPartyConnectedAppsAllowedType)
 	setSlice(&o.AllowedThirdPartyConnectedApps, req.AllowedThirdPartyConnectedApps)
-	if req.EmailAllowedDomains != nil {
-		if o.EmailAllowedDomains, e = normalizeDomains(allowedDomains, *req.EmailAllowedDomains); e != nil {
-			return api.Organization{}, e
-		}
-	}
-	if req.ClaimedEmailDomains != nil {
-		if o.ClaimedEmailDomains, e = normalizeDomains(claimedDomains, *req.ClaimedEmailDomains); e != nil {
-			return api.Organization{}, e
-		}
+	if e := setDomains(&o, req.EmailAllowedDomains, req.ClaimedEmailDomains); e != nil {
+		return o, e
 	}
 	if req.TrustedMetadata != nil {
 		o.TrustedMetadata = mergeMetadata(rec.org.TrustedMetadata, *req.TrustedMetadata)
 	}
-	if e := p.checkOrganization(rec, &o); e != nil {
-		return api.Organization{}, e
-	}
-	now := p.timestamp()
-	o.UpdatedAt = &now
-	p.storeOrg(rec, o)
-	p.write()
 	return o, nil
 }
 
@@ -523,96 +442,4 @@ func (p *Project) SetOrganizationPolicy(ident string, roles []api.PolicyRole) ([
 	p.storeOrg(rec, o)
 	p.write()
 	return o.CustomRoles, nil
-}
-
-func metadataError(err error) *Error {
-	if le, ok := err.(*metadata.LimitError); ok {
-		return invalid(le.ErrorType, "%s", le.Error())
-	}
-	return invalid("metadata_invalid_format", "%s", err.Error())
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}
-
-func derefSlice[T any](p *[]T) []T {
-	if p == nil || *p == nil {
-		return []T{}
-	}
-	return slices.Clone(*p)
-}
-
-// mergeMetadata returns stored (nil: none) with patch applied by Stytch's rules, as a new object.
-func mergeMetadata(stored *map[string]any, patch api.MetadataPatch) *map[string]any {
-	merged := metadata.Merge(derefMap(stored), patch)
-	return &merged
-}
-
-func derefMap(p *map[string]any) map[string]any {
-	if p == nil {
-		return nil
-	}
-	return *p
-}
-
-// orDefault is the string value of an optional request setting, or def when it is absent.
-func orDefault[T ~string](p *T, def string) string {
-	if p == nil {
-		return def
-	}
-	return string(*p)
-}
-
-// setString sets a response setting from an optional request setting, when it is present.
-func setString[T ~string](dst *string, src *T) {
-	if src != nil {
-		*dst = string(*src)
-	}
-}
-
-// stringList is an optional list of request values as the response's strings; absent is empty.
-func stringList[T ~string](p *[]T) []string {
-	if p == nil {
-		return []string{}
-	}
-	out := make([]string, len(*p))
-	for i, v := range *p {
-		out[i] = string(v)
-	}
-	return out
-}
-
-func set[T any](dst *T, src *T) {
-	if src != nil {
-		*dst = *src
-	}
-}
-
-func setSlice[T any](dst *[]T, src *[]T) {
-	if src != nil {
-		*dst = derefSlice(src)
-	}
-}
-
-func metadataOrEmpty(m *map[string]any) *map[string]any {
-	out := map[string]any{}
-	if m != nil {
-		for k, v := range *m {
-			out[k] = v
-		}
-	}
-	return &out
-}
-
-func orEmptyTenants(t *api.AllowedOAuthTenants) *api.AllowedOAuthTenants {
-	if t == nil {
-		return &api.AllowedOAuthTenants{}
-	}
-	c := *t
-	return &c
 }

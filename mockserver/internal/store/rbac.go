@@ -1,5 +1,8 @@
 package store
 
+// RBAC: Stytch's default roles and resources, the project's policy, organizations' custom
+// roles, and the roles a member holds with their sources.
+
 import (
 	"slices"
 	"strings"
@@ -161,132 +164,78 @@ func (p *Project) checkCustomRoles(roles []api.PolicyRole) *Error {
 	return nil
 }
 
-// Session is a member session the mock accepts in the X-Stytch-Member-Session and
-// X-Stytch-Member-SessionJWT headers. The mock issues none itself; fixtures and the admin API
-// create them.
-type Session struct {
-	Token, JWT string
-	MemberID   string
-}
+// directSource is the source of stytch_member and of every role assigned directly; its details
+// are empty.
+var directSource = api.MemberRoleSource{Type: sourceDirect, Details: &map[string]any{}}
 
-// AddSession registers a session of an existing, not deleted member.
-func (p *Project) AddSession(s Session) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.addSession(s)
-}
-
-// addSession is AddSession for a caller that holds the lock.
-func (p *Project) addSession(s Session) error {
-	m := p.memberByID[s.MemberID]
-	if m == nil || m.deleted() {
-		return notFound("member_not_found", "Member could not be found.")
+// roles lists every role m holds with its sources, each role once, in the order of its first
+// source: stytch_member and the direct assignments, the organization's implicit roles for m's
+// email domain, and roles from SSO or SCIM. The roles share one slice of sources, so a view costs
+// two allocations however many roles the member holds.
+//
+// Stytch grants the implicit roles to every member whose address has the domain, "regardless of
+// their login method": verification is not a condition.
+func (m *memberRec) roles() []api.MemberRole {
+	type held struct {
+		roleID string
+		src    api.MemberRoleSource
 	}
-	if s.Token == "" && s.JWT == "" {
-		return invalid("invalid_session", "A session needs a session token, a session JWT, or both.")
+	var buf [8]held
+	all := append(buf[:0], held{RoleMember, directSource})
+	for _, r := range m.directRoles {
+		all = append(all, held{r, directSource})
 	}
-	keys := s.keys()
-	for _, k := range keys {
-		if other := p.sessions[k]; other != nil {
-			return invalid("duplicate_session", "That session token or JWT already belongs to a session of member %s.", other.MemberID)
+	domain := emailDomain(m.m.EmailAddress)
+	for i, a := range m.org.org.RBACEmailImplicitRoleAssignments {
+		if a.Domain == domain {
+			all = append(all, held{a.RoleID, m.org.emailSources[i]})
 		}
 	}
-	ss := s
-	for _, k := range keys {
-		p.sessions[k] = &ss
-	}
-	return nil
-}
-
-// keys returns the keys a session is kept under: only those it has.
-func (s Session) keys() []string {
-	var keys []string
-	if s.Token != "" {
-		keys = append(keys, tokenKey(s.Token))
-	}
-	if s.JWT != "" {
-		keys = append(keys, jwtKey(s.JWT))
-	}
-	return keys
-}
-
-// Sessions are kept by header: a session token is not accepted as a JWT, nor the reverse.
-func tokenKey(token string) string { return "token:" + token }
-func jwtKey(jwt string) string     { return "jwt:" + jwt }
-
-// Actor is the member a request acts as when it carries a member session. A nil *Actor is the
-// project itself, authorized by its secret alone.
-type Actor struct {
-	session *Session
-}
-
-// Authenticate resolves the member-session headers of a request. Neither header gives a nil
-// Actor; both is an error, as is a session the project does not know.
-func (p *Project) Authenticate(token, jwt string) (*Actor, error) {
-	if token == "" && jwt == "" {
-		return nil, nil
-	}
-	if token != "" && jwt != "" {
-		return nil, invalid("too_many_session_arguments", "Send one of X-Stytch-Member-Session and X-Stytch-Member-SessionJWT, not both.")
-	}
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	s := p.sessions[tokenKey(token)]
-	if jwt != "" {
-		s = p.sessions[jwtKey(jwt)]
-	}
-	if s == nil {
-		return nil, notFound("session_not_found", "Session could not be found.")
-	}
-	return &Actor{session: s}, nil
-}
-
-// authorize checks that actor may take action on resource in org; target is the member acted
-// on, if any, for the stytch.self resource. A nil actor is always allowed. The caller holds the
-// lock.
-func (p *Project) authorize(actor *Actor, org *orgRec, resource, action string, target *memberRec) *Error {
-	if actor == nil {
-		return nil
-	}
-	m := p.memberByID[actor.session.MemberID]
-	if m == nil || m.deleted() {
-		return notFound("session_not_found", "Session could not be found.")
-	}
-	if m.org != org {
-		return &Error{Kind: Forbidden, Type: "unauthorized_action",
-			Message: "The member of the session belongs to another organization than the one in the request."}
-	}
-	if p.grants(m, resource, action) || (target == m && p.grants(m, resSelf, action)) {
-		return nil
-	}
-	return &Error{Kind: Forbidden, Type: "unauthorized_action",
-		Message: "The member is not authorized to take the " + action + " action on the " + resource + " resource."}
-}
-
-// grants reports whether any role of m grants action on resource.
-func (p *Project) grants(m *memberRec, resource, action string) bool {
-	for _, roleID := range m.roleIDs() {
-		role := p.findRole(m.org, roleID)
-		if role == nil {
-			continue
+	for _, r := range m.extraRoles {
+		for _, src := range r.Sources {
+			all = append(all, held{r.RoleID, src})
 		}
-		for _, perm := range role.Permissions {
-			if perm.ResourceID == resource && (slices.Contains(perm.Actions, "*") || slices.Contains(perm.Actions, action)) {
-				return true
+	}
+	roles := make([]api.MemberRole, 0, len(all))
+	sources := make([]api.MemberRoleSource, 0, len(all))
+	for i, h := range all {
+		if slices.ContainsFunc(all[:i], func(x held) bool { return x.roleID == h.roleID }) {
+			continue // listed at its first source
+		}
+		first := len(sources)
+		for _, x := range all[i:] {
+			if x.roleID == h.roleID {
+				sources = append(sources, x.src)
 			}
 		}
+		roles = append(roles, api.MemberRole{RoleID: h.roleID, Sources: sources[first:len(sources):len(sources)]})
 	}
-	return false
+	return roles
 }
 
-// isMember reports whether the actor is the member m.
-func (a *Actor) isMember(m *memberRec) bool {
-	return a != nil && a.session.MemberID == m.m.MemberID
+// anyRole reports whether f holds for any role m holds (see roles).
+func (m *memberRec) anyRole(f func(roleID string) bool) bool {
+	if f(RoleMember) || slices.ContainsFunc(m.directRoles, f) {
+		return true
+	}
+	domain := emailDomain(m.m.EmailAddress)
+	for _, a := range m.org.org.RBACEmailImplicitRoleAssignments {
+		if a.Domain == domain && f(a.RoleID) {
+			return true
+		}
+	}
+	return slices.ContainsFunc(m.extraRoles, func(r api.MemberRole) bool { return f(r.RoleID) })
 }
 
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
+// emailSources are the sources of the roles an organization's email implicit role assignments
+// grant, one per assignment.
+func emailSources(assignments []api.EmailImplicitRoleAssignment) []api.MemberRoleSource {
+	if len(assignments) == 0 {
+		return nil
 	}
-	return s
+	out := make([]api.MemberRoleSource, len(assignments))
+	for i, a := range assignments {
+		out[i] = api.MemberRoleSource{Type: sourceEmail, Details: &map[string]any{"email_domain": a.Domain}}
+	}
+	return out
 }

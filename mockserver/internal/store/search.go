@@ -1,11 +1,12 @@
 package store
 
+// Search: pages, cursors' use, query plans and the scan shared by organization and member
+// searches. The filters an operand can name are in filters.go.
+
 import (
-	"encoding/json"
 	"math"
 	"slices"
 	"sort"
-	"strings"
 
 	"github.com/b2bkit/stytchorgs/internal/api"
 )
@@ -62,6 +63,9 @@ type filter[T any] struct {
 	// liveOnly: the candidates come from an index of members that are not deleted, so they
 	// answer only a search that leaves deleted members out.
 	liveOnly bool
+	// withDeleted: the operand admits deleted members to a member search (a statuses operand
+	// listing deleted).
+	withDeleted bool
 }
 
 // plan combines parsed operands under an operator into candidates (nil: every item) and one
@@ -265,36 +269,6 @@ func sortedUnique[T comparable](xs []T, seqOf func(T) uint64) []T {
 func orgSeq(o *orgRec) uint64       { return o.seq }
 func memberSeq(m *memberRec) uint64 { return m.seq }
 
-func canonical(name string, value any) string {
-	b, _ := json.Marshal(value)
-	return name + "=" + string(b)
-}
-
-func fuzzy(prefix, name, value string) (string, *Error) {
-	if len([]rune(value)) < minFuzzy {
-		return "", invalid(prefix+"_"+name+"_too_short", "query.operands: %s needs at least %d characters.", name, minFuzzy)
-	}
-	return strings.ToLower(value), nil
-}
-
-func stringSet(values []string, lower bool) map[string]bool {
-	set := make(map[string]bool, len(values))
-	for _, v := range values {
-		if lower {
-			v = strings.ToLower(v)
-		}
-		set[v] = true
-	}
-	return set
-}
-
-func missing(prefix, name string, n int) *Error {
-	if n == 0 {
-		return invalid(prefix+"_missing_"+name, "query.operands: %s needs at least one value.", name)
-	}
-	return nil
-}
-
 // isAnd reads a query's operator: true for AND, false for OR.
 func isAnd(op api.SearchOperator) (bool, *Error) {
 	switch op {
@@ -308,42 +282,53 @@ func isAnd(op api.SearchOperator) (bool, *Error) {
 
 // readCursor decodes a search request's cursor for query; nil and "" ask for the first page.
 func (p *Project) readCursor(c *string, query uint64) (*cursor, *Error) {
-	if s := deref(c); s != "" {
+	if s := Deref(c); s != "" {
 		return p.cursors.decode(s, query)
 	}
 	return nil, nil
 }
 
+// parseQuery reads a search query: its operator, and one filter per operand made with the
+// constructors of table. parts are the query's parts of the search's fingerprint.
+func parseQuery[T any, O searchOperand](p *Project, prefix string, table map[string]filterFunc[T], operator api.SearchOperator, operands []O) (and bool, filters []filter[T], parts []string, e *Error) {
+	if and, e = isAnd(operator); e != nil {
+		return false, nil, nil, e
+	}
+	parts = append(parts, string(operator))
+	for _, o := range operands {
+		f, part, e := parseFilter(p, prefix, table, o)
+		if e != nil {
+			return false, nil, nil, e
+		}
+		filters = append(filters, f)
+		parts = append(parts, part)
+	}
+	return and, filters, parts, nil
+}
+
 // SearchOrganizations runs an organization search.
 func (p *Project) SearchOrganizations(req api.OrganizationSearchRequest) (OrganizationPage, error) {
+	const prefix = "organization_search"
 	limit, e := pageLimit(req.Limit)
 	if e != nil {
 		return OrganizationPage{}, e
 	}
 	if q := req.Query; q != nil {
-		if e := checkOperands("organization_search", len(deref(q.Operands))); e != nil {
+		if e := checkOperands(prefix, len(Deref(q.Operands))); e != nil {
 			return OrganizationPage{}, e
 		}
 	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 
-	and := true
+	and, hashParts := true, []string{"organizations"}
 	var filters []filter[*orgRec]
-	hashParts := []string{"organizations"}
 	if q := req.Query; q != nil {
-		if and, e = isAnd(q.Operator); e != nil {
+		var parts []string
+		if and, filters, parts, e = parseQuery(p, prefix, orgFilters, q.Operator, Deref(q.Operands)); e != nil {
 			return OrganizationPage{}, e
 		}
-		hashParts = append(hashParts, string(q.Operator))
-		for _, op := range deref(q.Operands) {
-			f, part, e := p.orgFilter(op)
-			if e != nil {
-				return OrganizationPage{}, e
-			}
-			filters = append(filters, f)
-			hashParts = append(hashParts, part)
-		}
+		hashParts = append(hashParts, parts...)
 	}
 	query := p.cursors.queryHash(hashParts...)
 	cur, e := p.readCursor(req.Cursor, query)
@@ -367,130 +352,9 @@ func (p *Project) SearchOrganizations(req api.OrganizationSearchRequest) (Organi
 	return out, nil
 }
 
-// orgFilter parses one organization search operand.
-func (p *Project) orgFilter(op api.OrganizationSearchOperand) (filter[*orgRec], string, *Error) {
-	const prefix = "organization_search"
-	name, _ := op.Discriminator()
-	v, err := op.ValueByDiscriminator()
-	if err != nil {
-		return filter[*orgRec]{}, "", invalid(prefix+"_filter_name_not_recognized", "query.operands: %q is not a recognized filter.", name)
-	}
-	var f filter[*orgRec]
-	var value any
-	var e *Error
-	// exact takes an exact filter's values as a set (lowercased when lower): f matches the
-	// organizations has accepts with the set, and, given an index, the organizations it holds
-	// under the set's values are the candidates.
-	exact := func(values []string, lower bool, has func(o *orgRec, set map[string]bool) bool, index func(string) []*orgRec) {
-		if e = missing(prefix, name, len(values)); e != nil {
-			return
-		}
-		set := stringSet(values, lower)
-		f.match = func(o *orgRec) bool { return has(o, set) }
-		if index != nil {
-			f.indexed = true
-			for k := range set {
-				f.candidates = append(f.candidates, index(k)...)
-			}
-		}
-		value = values
-	}
-	// fuzzyOn takes a fuzzy filter's term (lowercased): f matches the organizations has accepts
-	// with it.
-	fuzzyOn := func(term string, has func(o *orgRec, q string) bool) {
-		var q string
-		if q, e = fuzzy(prefix, name, term); e != nil {
-			return
-		}
-		f.match = func(o *orgRec) bool { return has(o, q) }
-		value = q
-	}
-	unique := func(m map[string]*orgRec) func(string) []*orgRec {
-		return func(k string) []*orgRec {
-			if o := m[k]; o != nil {
-				return []*orgRec{o}
-			}
-			return nil
-		}
-	}
-	anyIn := func(list []string, set map[string]bool) bool {
-		return slices.ContainsFunc(list, func(d string) bool { return set[d] })
-	}
-	switch v := v.(type) {
-	case api.OrganizationIDsFilter:
-		exact(v.FilterValue, false, func(o *orgRec, ids map[string]bool) bool { return ids[o.org.OrganizationID] }, unique(p.orgByID))
-	case api.OrganizationSlugsFilter:
-		exact(v.FilterValue, true, func(o *orgRec, slugs map[string]bool) bool { return slugs[o.slugLower] }, unique(p.orgBySlug))
-	case api.OrganizationMemberEmailsFilter:
-		exact(v.FilterValue, true, func(o *orgRec, emails map[string]bool) bool {
-			// Through the smaller of the two, so that neither a long list of addresses nor a
-			// large organization makes each organization cost more than its own members.
-			if len(emails) <= len(o.byEmail) {
-				for e := range emails {
-					if o.byEmail[e] != nil {
-						return true
-					}
-				}
-				return false
-			}
-			for e := range o.byEmail {
-				if emails[e] {
-					return true
-				}
-			}
-			return false
-		}, func(email string) []*orgRec {
-			var orgs []*orgRec
-			for _, m := range p.membersByMail[email] {
-				orgs = append(orgs, m.org)
-			}
-			return orgs
-		})
-	case api.OrganizationAllowedDomainsFilter:
-		exact(v.FilterValue, true, func(o *orgRec, domains map[string]bool) bool { return anyIn(o.org.EmailAllowedDomains, domains) }, nil)
-	case api.OrganizationClaimedEmailDomainsFilter:
-		exact(v.FilterValue, true, func(o *orgRec, domains map[string]bool) bool { return anyIn(o.org.ClaimedEmailDomains, domains) }, unique(p.claimedBy))
-	case api.OrganizationSlugFuzzyFilter:
-		fuzzyOn(v.FilterValue, func(o *orgRec, q string) bool { return strings.Contains(o.slugLower, q) })
-	case api.OrganizationNameFuzzyFilter:
-		fuzzyOn(v.FilterValue, func(o *orgRec, q string) bool { return strings.Contains(o.nameLower, q) })
-	case api.OrganizationMemberEmailFuzzyFilter:
-		fuzzyOn(v.FilterValue, func(o *orgRec, q string) bool {
-			for email := range o.byEmail {
-				if strings.Contains(email, q) {
-					return true
-				}
-			}
-			return false
-		})
-	case api.OrganizationAllowedDomainFuzzyFilter:
-		fuzzyOn(v.FilterValue, func(o *orgRec, q string) bool {
-			return slices.ContainsFunc(o.org.EmailAllowedDomains, func(d string) bool { return strings.Contains(d, q) })
-		})
-	case api.OrganizationHasActiveSSOConnectionFilter:
-		want := v.FilterValue
-		f.match = func(o *orgRec) bool { return (len(o.org.SSOActiveConnections) > 0) == want }
-		value = want
-	case api.OrganizationSSOConnectionIDFilter:
-		if v.FilterValue == "" {
-			return f, "", missing(prefix, name, 0)
-		}
-		id := v.FilterValue
-		f.match = func(o *orgRec) bool {
-			return slices.ContainsFunc(o.org.SSOActiveConnections, func(c api.SSOActiveConnection) bool { return c.ConnectionID == id })
-		}
-		value = id
-	default:
-		return f, "", invalid(prefix+"_filter_name_not_recognized", "query.operands: %q is not a recognized filter.", name)
-	}
-	if e != nil {
-		return f, "", e
-	}
-	return f, canonical(name, value), nil
-}
-
 // SearchMembers runs a member search across some organizations.
 func (p *Project) SearchMembers(req api.MemberSearchRequest, actor *Actor) (MemberPage, error) {
+	const prefix = "member_search"
 	limit, e := pageLimit(req.Limit)
 	if e != nil {
 		return MemberPage{}, e
@@ -499,76 +363,33 @@ func (p *Project) SearchMembers(req api.MemberSearchRequest, actor *Actor) (Memb
 		return MemberPage{}, invalid("member_search_organization_ids_empty", "organization_ids must contain at least one organization.")
 	}
 	if q := req.Query; q != nil {
-		if e := checkOperands("member_search", len(deref(q.Operands))); e != nil {
+		if e := checkOperands(prefix, len(Deref(q.Operands))); e != nil {
 			return MemberPage{}, e
 		}
 	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 
-	// orgs in request order without repeats; inOrg is the same as a set, so that a search over
-	// many organizations does not cost the square of their number.
-	var orgs []*orgRec
-	inOrg := make(map[*orgRec]bool, len(req.OrganizationIds))
-	hashParts := []string{"members"}
-	for _, ident := range req.OrganizationIds {
-		org, e := p.resolveOrg(ident)
-		if e != nil {
-			return MemberPage{}, e
-		}
-		if e := p.authorize(actor, org, resMember, "search", nil); e != nil {
-			return MemberPage{}, e
-		}
-		if !inOrg[org] {
-			inOrg[org] = true
-			orgs = append(orgs, org)
-			hashParts = append(hashParts, org.org.OrganizationID)
-		}
+	orgs, inOrgs, hashParts, e := p.searchedOrgs(req.OrganizationIds, actor)
+	if e != nil {
+		return MemberPage{}, e
 	}
-	inOrgs := func(m *memberRec) bool { return inOrg[m.org] }
-
-	and, withDeleted := true, false
+	and := true
 	var filters []filter[*memberRec]
 	if q := req.Query; q != nil {
-		if and, e = isAnd(q.Operator); e != nil {
+		var parts []string
+		if and, filters, parts, e = parseQuery(p, prefix, memberFilters, q.Operator, Deref(q.Operands)); e != nil {
 			return MemberPage{}, e
 		}
-		hashParts = append(hashParts, string(q.Operator))
-		for _, op := range deref(q.Operands) {
-			f, part, deleted, e := p.memberFilter(op, inOrgs)
-			if e != nil {
-				return MemberPage{}, e
-			}
-			withDeleted = withDeleted || deleted
-			filters = append(filters, f)
-			hashParts = append(hashParts, part)
-		}
+		hashParts = append(hashParts, parts...)
 	}
 	query := p.cursors.queryHash(hashParts...)
 	cur, e := p.readCursor(req.Cursor, query)
 	if e != nil {
 		return MemberPage{}, e
 	}
-	if withDeleted {
-		for i := range filters {
-			if filters[i].liveOnly {
-				filters[i].candidates, filters[i].indexed = nil, false
-			}
-		}
-	}
-	candidates, indexed, match := plan(and, filters)
-	visible := func(m *memberRec) bool { return (withDeleted || !m.deleted()) && match(m) }
-	source := func(after uint64, yield func(*memberRec) bool) {
-		lists := make([][]*memberRec, len(orgs))
-		for i, o := range orgs {
-			lists[i] = o.members
-		}
-		fromSorted(memberSeq, lists...)(after, yield)
-	}
-	if indexed {
-		source = fromSorted(memberSeq, sortedUnique(slices.DeleteFunc(candidates, func(m *memberRec) bool { return !inOrgs(m) }), memberSeq))
-	}
-	recs, next, total := page(p, source, memberSeq, visible, limit, cur, query)
+	source, match := memberPlan(orgs, inOrgs, and, filters)
+	recs, next, total := page(p, source, memberSeq, match, limit, cur, query)
 	// An organization searched may be deleted while the scan lets writes in (see walk); the
 	// search then answers as it would have after the delete.
 	if slices.ContainsFunc(orgs, func(o *orgRec) bool { return o.gone }) {
@@ -582,113 +403,52 @@ func (p *Project) SearchMembers(req api.MemberSearchRequest, actor *Actor) (Memb
 	return out, nil
 }
 
-// memberFilter parses one member search operand. deleted reports whether it admits deleted
-// members (a statuses operand listing deleted).
-func (p *Project) memberFilter(op api.MemberSearchOperand, inOrgs func(*memberRec) bool) (f filter[*memberRec], part string, deleted bool, err *Error) {
-	const prefix = "member_search"
-	name, _ := op.Discriminator()
-	v, verr := op.ValueByDiscriminator()
-	if verr != nil {
-		return f, "", false, invalid(prefix+"_filter_name_not_recognized", "query.operands: %q is not a recognized filter.", name)
-	}
-	var value any
-	exact := func(values []string, lower bool, get func(*memberRec) string) *Error {
-		if e := missing(prefix, name, len(values)); e != nil {
-			return e
-		}
-		set := stringSet(values, lower)
-		delete(set, "") // an absent external id or phone number matches nothing
-		f.match = func(m *memberRec) bool { return set[get(m)] }
-		value = values
-		return nil
-	}
-	fuzzyOn := func(s string, get func(*memberRec) string) *Error {
-		q, e := fuzzy(prefix, name, s)
+// searchedOrgs resolves the organizations a member search names, checking that the actor may
+// search each: orgs in request order without repeats, inOrgs reporting whether a member belongs
+// to one of them (through a set, so that a search over many organizations does not cost the
+// square of their number), and the search's fingerprint so far. The caller holds the lock.
+func (p *Project) searchedOrgs(idents []string, actor *Actor) (orgs []*orgRec, inOrgs func(*memberRec) bool, parts []string, e *Error) {
+	in := make(map[*orgRec]bool, len(idents))
+	parts = []string{"members"}
+	for _, ident := range idents {
+		org, e := p.resolveOrg(ident)
 		if e != nil {
-			return e
+			return nil, nil, nil, e
 		}
-		f.match = func(m *memberRec) bool { return strings.Contains(strings.ToLower(get(m)), q) }
-		value = q
-		return nil
+		if e := p.authorize(actor, org, resMember, "search", nil); e != nil {
+			return nil, nil, nil, e
+		}
+		if !in[org] {
+			in[org] = true
+			orgs = append(orgs, org)
+			parts = append(parts, org.org.OrganizationID)
+		}
 	}
-	phone := func(m *memberRec) string { return m.m.MFAPhoneNumber }
-	var e *Error
-	switch v := v.(type) {
-	case api.MemberIDsFilter:
-		internal := 0
-		for _, id := range v.FilterValue {
-			if strings.HasPrefix(id, "member-test-") || strings.HasPrefix(id, "member-live-") {
-				internal++
-			}
+	return orgs, func(m *memberRec) bool { return in[m.org] }, parts, nil
+}
+
+// memberPlan combines a member search's filters into the source of the members to visit and the
+// predicate they must pass. Deleted members are left out unless an operand admits them, and then
+// no index of members that are not deleted may supply the candidates.
+func memberPlan(orgs []*orgRec, inOrgs func(*memberRec) bool, and bool, filters []filter[*memberRec]) (func(after uint64, yield func(*memberRec) bool), func(*memberRec) bool) {
+	withDeleted := slices.ContainsFunc(filters, func(f filter[*memberRec]) bool { return f.withDeleted })
+	for i := range filters {
+		f := &filters[i]
+		if withDeleted && f.liveOnly {
+			f.candidates, f.indexed = nil, false
 		}
-		if internal != 0 && internal != len(v.FilterValue) {
-			return f, "", false, invalid(prefix+"_cannot_mix_internal_and_external_member_ids", "query.operands: member_ids may hold Stytch member ids or external ids, not both.")
-		}
-		if internal > 0 {
-			e = exact(v.FilterValue, false, func(m *memberRec) string { return m.m.MemberID })
-			f.indexed = true
-			for _, id := range v.FilterValue {
-				if m := p.memberByID[id]; m != nil && inOrgs(m) {
-					f.candidates = append(f.candidates, m)
-				}
-			}
-		} else {
-			e = exact(v.FilterValue, false, func(m *memberRec) string { return deref(m.m.ExternalID) })
-		}
-	case api.MemberEmailsFilter:
-		e = exact(v.FilterValue, true, func(m *memberRec) string { return m.m.EmailAddress })
-		// p.membersByMail lists the members that are not deleted by their (lowercased) address,
-		// exactly those the predicate accepts among them; SearchMembers drops these candidates
-		// when the search admits deleted members.
-		f.indexed, f.liveOnly = true, true
-		for _, email := range v.FilterValue {
-			for _, m := range p.membersByMail[strings.ToLower(email)] {
-				if inOrgs(m) {
-					f.candidates = append(f.candidates, m)
-				}
-			}
-		}
-	case api.MemberEmailFuzzyFilter:
-		e = fuzzyOn(v.FilterValue, func(m *memberRec) string { return m.m.EmailAddress })
-	case api.MemberIsBreakglassFilter:
-		want := v.FilterValue
-		f.match = func(m *memberRec) bool { return m.m.IsBreakglass == want }
-		value = want
-	case api.MemberStatusesFilter:
-		values := make([]string, len(v.FilterValue))
-		for i, s := range v.FilterValue {
-			if !s.Valid() {
-				return f, "", false, invalid("search_invalid_status_filter", "query.operands: %s is not a member status.", s)
-			}
-			values[i] = string(s)
-		}
-		deleted = slices.Contains(values, statusDeleted)
-		e = exact(values, false, func(m *memberRec) string { return string(m.m.Status) })
-	case api.MemberMFAPhoneNumbersFilter:
-		e = exact(v.FilterValue, false, phone)
-	case api.MemberPhoneNumbersFilter:
-		e = exact(v.FilterValue, false, phone)
-	case api.MemberMFAPhoneNumberFuzzyFilter:
-		e = fuzzyOn(v.FilterValue, phone)
-	case api.MemberPhoneNumberFuzzyFilter:
-		e = fuzzyOn(v.FilterValue, phone)
-	case api.MemberPasswordExistsFilter:
-		want := v.FilterValue
-		f.match = func(m *memberRec) bool { return (m.m.MemberPasswordID != "") == want }
-		value = want
-	case api.MemberRolesFilter:
-		if e = missing(prefix, name, len(v.FilterValue)); e == nil {
-			roles := stringSet(v.FilterValue, false)
-			f.match = func(m *memberRec) bool {
-				return slices.ContainsFunc(m.roleIDs(), func(r string) bool { return roles[r] })
-			}
-			value = v.FilterValue
-		}
-	default:
-		e = invalid(prefix+"_filter_name_not_recognized", "query.operands: %q is not a recognized filter.", name)
+		f.candidates = slices.DeleteFunc(f.candidates, func(m *memberRec) bool { return !inOrgs(m) })
 	}
-	if e != nil {
-		return f, "", false, e
+	candidates, indexed, match := plan(and, filters)
+	visible := func(m *memberRec) bool { return (withDeleted || !m.deleted()) && match(m) }
+	if indexed {
+		return fromSorted(memberSeq, sortedUnique(candidates, memberSeq)), visible
 	}
-	return f, canonical(name, value), deleted, nil
+	return func(after uint64, yield func(*memberRec) bool) {
+		lists := make([][]*memberRec, len(orgs))
+		for i, o := range orgs {
+			lists[i] = o.members
+		}
+		fromSorted(memberSeq, lists...)(after, yield)
+	}, visible
 }

@@ -1,8 +1,12 @@
 package store
 
+// Seeding: fixtures' atomic changes (Seed, Seeder) and the state only a fixture may set on an
+// organization or a member (OrgSeed, MemberSeed).
+
 import (
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/b2bkit/stytchorgs/internal/api"
 )
@@ -99,6 +103,148 @@ func (s *Seeder) AddSession(sess Session) error {
 		}
 	})
 	return nil
+}
+
+// OrgSeed carries what a fixture may set on an organization beyond the create request.
+type OrgSeed struct {
+	ID                string
+	CreatedAt         time.Time
+	SSOConnections    []api.SSOActiveConnection
+	SCIMConnection    *api.SCIMActiveConnection
+	CustomRoles       []api.PolicyRole
+	DefaultConnection string
+}
+
+// MemberSeed carries what a fixture may set on a member beyond the create request: state that
+// only sign-in flows, which the mock does not have, would produce.
+type MemberSeed struct {
+	ID                     string
+	CreatedAt              time.Time
+	Status                 api.MemberStatus
+	EmailAddressVerified   bool
+	MFAPhoneNumberVerified bool
+	MemberPasswordID       string
+	TOTPRegistrationID     string
+	DefaultMFAMethod       string
+	IsLocked               bool
+	SSORegistrations       []api.SSORegistration
+	OAuthRegistrations     []api.OAuthRegistration
+	SCIMRegistration       *api.SCIMRegistration
+	ExtraRoles             []api.MemberRole
+	RetiredEmails          []string
+	Tokens                 ProviderTokens
+	Grants                 []Grant
+}
+
+// applyOrgSeed sets a fixture's extra state on an organization being created.
+func (p *Project) applyOrgSeed(o *api.Organization, seed *OrgSeed) *Error {
+	if seed.ID != "" {
+		if p.orgByID[seed.ID] != nil {
+			return invalid("duplicate_organization_id", "An organization with id %s already exists.", seed.ID)
+		}
+		o.OrganizationID = seed.ID
+	}
+	if !seed.CreatedAt.IsZero() {
+		t := seed.CreatedAt.UTC().Truncate(time.Second)
+		o.CreatedAt, o.UpdatedAt = &t, &t
+	}
+	o.SSOActiveConnections = nonNil(seed.SSOConnections)
+	o.SCIMActiveConnection = seed.SCIMConnection
+	if seed.DefaultConnection != "" {
+		o.SSODefaultConnectionID = &seed.DefaultConnection
+	}
+	if e := p.checkCustomRoles(seed.CustomRoles); e != nil {
+		return e
+	}
+	o.CustomRoles = nonNil(seed.CustomRoles)
+	return nil
+}
+
+// applyMemberSeed sets a fixture's extra state on a member being created.
+func (p *Project) applyMemberSeed(rec *memberRec, s *MemberSeed) *Error {
+	m := &rec.m
+	if s.ID != "" {
+		if p.memberByID[s.ID] != nil {
+			return invalid("duplicate_member_id", "A member with id %s already exists.", s.ID)
+		}
+		m.MemberID = s.ID
+	}
+	if !s.CreatedAt.IsZero() {
+		t := s.CreatedAt.UTC().Truncate(time.Second)
+		m.CreatedAt, m.UpdatedAt = &t, &t
+	}
+	if s.Status != "" {
+		if !slices.Contains([]string{statusPending, "invited", statusActive, statusDeleted}, s.Status) {
+			return invalid("invalid_member_status", "status %q is not one of pending, invited, active, deleted.", s.Status)
+		}
+		m.Status = s.Status
+	}
+	if !slices.Contains([]string{"", mfaSMSOTP, mfaTOTP}, s.DefaultMFAMethod) {
+		return invalid("invalid_mfa_default_method", "default_mfa_method %q is not one of sms_otp, totp.", s.DefaultMFAMethod)
+	}
+	m.EmailAddressVerified = s.EmailAddressVerified
+	m.MFAPhoneNumberVerified = s.MFAPhoneNumberVerified && m.MFAPhoneNumber != ""
+	m.MemberPasswordID = s.MemberPasswordID
+	m.TOTPRegistrationID = s.TOTPRegistrationID
+	if s.DefaultMFAMethod != "" {
+		m.DefaultMFAMethod = s.DefaultMFAMethod
+	}
+	if s.IsLocked {
+		now := p.timestamp()
+		later := now.Add(time.Hour)
+		m.IsLocked, m.LockCreatedAt, m.LockExpiresAt = true, &now, &later
+	}
+	m.SSORegistrations = nonNil(s.SSORegistrations)
+	m.OauthRegistrations = nonNil(s.OAuthRegistrations)
+	m.SCIMRegistration = normalizedSCIM(s.SCIMRegistration)
+	for _, r := range s.RetiredEmails {
+		email, e := normalizeEmail("retired_emails", r)
+		if e != nil {
+			return e
+		}
+		if e := p.checkEmailFree(rec.org, nil, email); e != nil {
+			return e
+		}
+		m.RetiredEmailAddresses = append(m.RetiredEmailAddresses, api.RetiredEmail{EmailID: p.newID("email"), EmailAddress: email})
+	}
+	for _, r := range s.ExtraRoles {
+		if !p.roleExists(rec.org, r.RoleID) {
+			return invalid("invalid_role", "The role %s does not exist in the project or the organization's policy.", r.RoleID)
+		}
+		if len(r.Sources) == 0 {
+			return invalid("invalid_role", "provisioned role %s needs at least one source.", r.RoleID)
+		}
+	}
+	rec.extraRoles = slices.Clone(s.ExtraRoles)
+	rec.tokens = s.Tokens.normalized()
+	rec.grants = nil
+	for _, g := range s.Grants {
+		if _, ok := p.apps[g.ConnectedAppID]; !ok {
+			return notFound("connected_app_not_found", "Connected App %s could not be found; seed it first.", g.ConnectedAppID)
+		}
+		rec.grants = append(rec.grants, Grant{ConnectedAppID: g.ConnectedAppID, Scopes: nonNil(slices.Clone(g.Scopes))})
+	}
+	return nil
+}
+
+// normalizedSCIM returns a copy of a SCIM registration with [] for every absent list of its
+// attributes, as the responses must hold.
+func normalizedSCIM(r *api.SCIMRegistration) *api.SCIMRegistration {
+	if r == nil || r.SCIMAttributes == nil {
+		return r
+	}
+	out, a := *r, *r.SCIMAttributes
+	a.Groups = nonNil(slices.Clone(a.Groups))
+	a.Emails = nonNil(slices.Clone(a.Emails))
+	a.PhoneNumbers = nonNil(slices.Clone(a.PhoneNumbers))
+	a.Addresses = nonNil(slices.Clone(a.Addresses))
+	a.Ims = nonNil(slices.Clone(a.Ims))
+	a.Photos = nonNil(slices.Clone(a.Photos))
+	a.Entitlements = nonNil(slices.Clone(a.Entitlements))
+	a.Roles = nonNil(slices.Clone(a.Roles))
+	a.X509Certificates = nonNil(slices.Clone(a.X509Certificates))
+	out.SCIMAttributes = &a
+	return &out
 }
 
 // forgetMember removes a member as if it had never been created, with its sessions. Unlike a

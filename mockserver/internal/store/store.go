@@ -3,8 +3,17 @@
 // handlers turn its *Error values into Stytch error responses.
 //
 // Values the store returns (api.Organization, api.Member, …) share slices and maps with the
-// stored state. The store never changes a slice or map it has handed out (an update stores new
-// ones), so callers may read and encode them freely but must not modify them.
+// stored state, and with each other (an empty metadata object, a role's empty details). The store
+// never changes a slice or map it has handed out (an update stores new ones), so callers may read
+// and encode them freely but must not modify them. In the same way the store keeps what a request
+// points to (metadata objects, external ids, allowed_oauth_tenants) rather than copying it: a
+// caller hands a request over and must not change it afterwards.
+//
+// Where things are: store.go (this file) holds the Store, its projects and errors; orgs.go,
+// members.go and factors.go the operations on organizations and members; rules.go Stytch's rules
+// on values; rbac.go the policy and the roles members hold; sessions.go member sessions and
+// authorization; search.go, filters.go and cursor.go searches; apps.go Connected Apps; tokens.go
+// provider tokens; seed.go fixtures; values.go the value helpers they share.
 package store
 
 import (

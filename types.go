@@ -1,23 +1,21 @@
-package client
+package stytchorgs
 
 import (
 	"encoding/json"
 	"time"
 )
 
-// The string types below (AccessSetting, MFAPolicy, AuthMethod, MFAMethod, MemberStatus,
-// ConnectedAppClientType) name the values Stytch documents today. In responses they hold
-// whatever Stytch sends: a value Stytch adds later decodes without error, so compare with the
-// constants rather than assume the list is complete.
+// The enums (see the package documentation) come first, then the objects of the API's
+// responses, organizations first.
 
 // AccessSetting says who may use a way of joining or signing in to an organization. Each field
 // that takes one documents which of the three values it accepts.
 type AccessSetting string
 
 const (
-	AllAllowed AccessSetting = "ALL_ALLOWED"
-	Restricted AccessSetting = "RESTRICTED"
-	NotAllowed AccessSetting = "NOT_ALLOWED"
+	AccessAllAllowed AccessSetting = "ALL_ALLOWED"
+	AccessRestricted AccessSetting = "RESTRICTED"
+	AccessNotAllowed AccessSetting = "NOT_ALLOWED"
 )
 
 // MFAPolicy says which members must complete MFA at sign-in.
@@ -65,10 +63,10 @@ const (
 type ConnectedAppClientType string
 
 const (
-	FirstParty       ConnectedAppClientType = "first_party"
-	FirstPartyPublic ConnectedAppClientType = "first_party_public"
-	ThirdParty       ConnectedAppClientType = "third_party"
-	ThirdPartyPublic ConnectedAppClientType = "third_party_public"
+	ConnectedAppFirstParty       ConnectedAppClientType = "first_party"
+	ConnectedAppFirstPartyPublic ConnectedAppClientType = "first_party_public"
+	ConnectedAppThirdParty       ConnectedAppClientType = "third_party"
+	ConnectedAppThirdPartyPublic ConnectedAppClientType = "third_party_public"
 )
 
 // Organization is a tenant of your application: one of your customers, with the settings its
@@ -82,23 +80,23 @@ type Organization struct {
 
 	TrustedMetadata Metadata `json:"trusted_metadata"`
 
-	// Who may join through SSO: AllAllowed, Restricted (to SSOJITProvisioningAllowedConnections)
-	// or NotAllowed.
+	// Who may join through SSO: AccessAllAllowed, AccessRestricted (to
+	// SSOJITProvisioningAllowedConnections) or AccessNotAllowed.
 	SSOJITProvisioning                   AccessSetting            `json:"sso_jit_provisioning"`
 	SSOJITProvisioningAllowedConnections []string                 `json:"sso_jit_provisioning_allowed_connections"`
 	SSOActiveConnections                 []SSOActiveConnection    `json:"sso_active_connections"`
 	SSODefaultConnectionID               string                   `json:"sso_default_connection_id,omitempty"` // "" when none
 	SCIMActiveConnection                 *SCIMActiveConnection    `json:"scim_active_connection,omitempty"`
 	EmailAllowedDomains                  []string                 `json:"email_allowed_domains"`
-	EmailJITProvisioning                 AccessSetting            `json:"email_jit_provisioning"` // Restricted or NotAllowed
+	EmailJITProvisioning                 AccessSetting            `json:"email_jit_provisioning"` // AccessRestricted or AccessNotAllowed
 	EmailInvites                         AccessSetting            `json:"email_invites"`
-	AuthMethods                          AccessSetting            `json:"auth_methods"` // AllAllowed or Restricted
+	AuthMethods                          AccessSetting            `json:"auth_methods"` // AccessAllAllowed or AccessRestricted
 	AllowedAuthMethods                   []AuthMethod             `json:"allowed_auth_methods"`
 	MFAPolicy                            MFAPolicy                `json:"mfa_policy"`
 	RBACEmailImplicitRoleAssignments     []ImplicitRoleAssignment `json:"rbac_email_implicit_role_assignments"`
-	MFAMethods                           AccessSetting            `json:"mfa_methods"` // AllAllowed or Restricted
+	MFAMethods                           AccessSetting            `json:"mfa_methods"` // AccessAllAllowed or AccessRestricted
 	AllowedMFAMethods                    []MFAMethod              `json:"allowed_mfa_methods"`
-	OAuthTenantJITProvisioning           AccessSetting            `json:"oauth_tenant_jit_provisioning"` // Restricted or NotAllowed
+	OAuthTenantJITProvisioning           AccessSetting            `json:"oauth_tenant_jit_provisioning"` // AccessRestricted or AccessNotAllowed
 	AllowedOAuthTenants                  OAuthTenants             `json:"allowed_oauth_tenants"`
 	ClaimedEmailDomains                  []string                 `json:"claimed_email_domains"`
 	FirstPartyConnectedAppsAllowedType   AccessSetting            `json:"first_party_connected_apps_allowed_type"`

@@ -1,4 +1,4 @@
-package client
+package stytchorgs
 
 import (
 	"encoding/json"
@@ -8,9 +8,9 @@ import (
 // Optional is a field of an update: the zero Optional leaves the stored value alone, and
 // Set(v) changes it to v, even when v is "", false, 0 or an empty list (which clears a list).
 //
-//	client.OrganizationUpdateParams{
-//		Name:                client.Set("Acme Corporation"),
-//		EmailAllowedDomains: client.Set([]string{}), // clear the list
+//	stytchorgs.OrganizationUpdateParams{
+//		Name:                stytchorgs.Set("Acme Corporation"),
+//		EmailAllowedDomains: stytchorgs.Set([]string{}), // clear the list
 //		// every other field is left as it is
 //	}
 type Optional[T any] struct {

@@ -1,4 +1,4 @@
-package pager
+package client
 
 import (
 	"errors"
@@ -8,7 +8,7 @@ import (
 )
 
 // pages serves results in pages of size n, counting fetches.
-func pages(total, n int, fetches *int) Fetch[int] {
+func intPages(total, n int, fetches *int) fetchPage[int] {
 	return func(cursor string) ([]int, string, error) {
 		*fetches++
 		start := 0
@@ -27,11 +27,11 @@ func pages(total, n int, fetches *int) Fetch[int] {
 	}
 }
 
-func TestAllYieldsEveryResultInOrder(t *testing.T) {
+func TestAllPagesYieldsEveryResultInOrder(t *testing.T) {
 	for _, tc := range []struct{ total, size, fetches int }{{0, 10, 1}, {1, 10, 1}, {10, 10, 1}, {11, 10, 2}, {95, 10, 10}} {
 		fetches := 0
 		var got []int
-		for v, err := range All(pages(tc.total, tc.size, &fetches)) {
+		for v, err := range allPages(intPages(tc.total, tc.size, &fetches)) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -47,9 +47,9 @@ func TestAllYieldsEveryResultInOrder(t *testing.T) {
 	}
 }
 
-func TestAllFetchesLazilyAndStopsOnBreak(t *testing.T) {
+func TestAllPagesFetchesLazilyAndStopsOnBreak(t *testing.T) {
 	fetches := 0
-	for v := range All(pages(100, 10, &fetches)) {
+	for v := range allPages(intPages(100, 10, &fetches)) {
 		if v == 15 {
 			break
 		}
@@ -59,12 +59,12 @@ func TestAllFetchesLazilyAndStopsOnBreak(t *testing.T) {
 	}
 }
 
-func TestAllStopsAtTheFirstError(t *testing.T) {
+func TestAllPagesStopsAtTheFirstError(t *testing.T) {
 	boom := errors.New("boom")
 	calls := 0
 	var errs []error
 	n := 0
-	for v, err := range All(func(cursor string) ([]int, string, error) {
+	for v, err := range allPages(func(cursor string) ([]int, string, error) {
 		calls++
 		if cursor == "" {
 			return []int{1, 2}, "next", nil
@@ -82,7 +82,7 @@ func TestAllStopsAtTheFirstError(t *testing.T) {
 	}
 }
 
-func TestAllRefusesACursorThatDoesNotAdvance(t *testing.T) {
+func TestAllPagesRefusesACursorThatDoesNotAdvance(t *testing.T) {
 	for name, cursors := range map[string][]string{
 		"same cursor again": {"a", "a"},
 		"an earlier cursor": {"a", "b", "a"},
@@ -90,7 +90,7 @@ func TestAllRefusesACursorThatDoesNotAdvance(t *testing.T) {
 		calls := 0
 		var last error
 		results := 0
-		for _, err := range All(func(string) ([]int, string, error) {
+		for _, err := range allPages(func(string) ([]int, string, error) {
 			next := cursors[min(calls, len(cursors)-1)]
 			calls++
 			if calls > 10 {
@@ -104,7 +104,7 @@ func TestAllRefusesACursorThatDoesNotAdvance(t *testing.T) {
 				results++
 			}
 		}
-		if !errors.Is(last, ErrCursorNotAdvancing) || calls != len(cursors) {
+		if !errors.Is(last, ErrCursorLoop) || calls != len(cursors) {
 			t.Errorf("%s: error %v after %d fetches", name, last, calls)
 		}
 	}

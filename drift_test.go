@@ -1,4 +1,4 @@
-package client_test
+package stytchorgs_test
 
 import (
 	"bytes"
@@ -13,16 +13,16 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/b2bkit/stytchorgs/client"
+	"github.com/b2bkit/stytchorgs"
 )
 
-// This file checks that the client's hand-written types cannot drift from openapi.yaml: each
-// public type the client decodes a response into, or encodes a request from, has exactly the
+// This file checks that the hand-written types of this package cannot drift from openapi.yaml:
+// each public type the client decodes a response into, or encodes a request from, has exactly the
 // JSON properties of its component schema, with compatible Go types; and every success example
 // of the spec decodes into the public types with no field left over.
 
-// specPair ties a client type to the component schema it mirrors.
-type specPair struct {
+// schemaPair ties a public type to the component schema it mirrors.
+type schemaPair struct {
 	goType reflect.Type
 	schema string
 	// ignore lists schema properties the type deliberately does not hold: the request_id and
@@ -30,82 +30,82 @@ type specPair struct {
 	ignore []string
 }
 
-// specEnvelope is the bookkeeping of every response body.
-var specEnvelope = []string{"request_id", "status_code"}
+// envelopeFields is the bookkeeping of every response body.
+var envelopeFields = []string{"request_id", "status_code"}
 
-// specResponsePairs are the types the client decodes responses into.
-var specResponsePairs = []specPair{
-	{reflect.TypeFor[client.Organization](), "Organization", nil},
-	{reflect.TypeFor[client.Member](), "Member", nil},
-	{reflect.TypeFor[client.SSOActiveConnection](), "SSOActiveConnection", nil},
-	{reflect.TypeFor[client.SCIMActiveConnection](), "SCIMActiveConnection", nil},
-	{reflect.TypeFor[client.ImplicitRoleAssignment](), "EmailImplicitRoleAssignment", nil},
+// responseTypes are the types the client decodes responses into.
+var responseTypes = []schemaPair{
+	{reflect.TypeFor[stytchorgs.Organization](), "Organization", nil},
+	{reflect.TypeFor[stytchorgs.Member](), "Member", nil},
+	{reflect.TypeFor[stytchorgs.SSOActiveConnection](), "SSOActiveConnection", nil},
+	{reflect.TypeFor[stytchorgs.SCIMActiveConnection](), "SCIMActiveConnection", nil},
+	{reflect.TypeFor[stytchorgs.ImplicitRoleAssignment](), "EmailImplicitRoleAssignment", nil},
 	// OAuthTenants is not paired: allowed_oauth_tenants is a free-form object, and
 	// TestOAuthTenantsKeepsUnknownProviders checks the typed view of it.
-	{reflect.TypeFor[client.MemberRole](), "MemberRole", nil},
-	{reflect.TypeFor[client.MemberRoleSource](), "MemberRoleSource", nil},
-	{reflect.TypeFor[client.SSORegistration](), "SSORegistration", nil},
-	{reflect.TypeFor[client.OAuthRegistration](), "OAuthRegistration", nil},
-	{reflect.TypeFor[client.SCIMRegistration](), "SCIMRegistration", nil},
-	{reflect.TypeFor[client.SCIMAttributes](), "SCIMAttributes", nil},
-	{reflect.TypeFor[client.SCIMValue](), "SCIMValue", nil},
-	{reflect.TypeFor[client.SCIMGroup](), "SCIMGroup", nil},
-	{reflect.TypeFor[client.SCIMAddress](), "SCIMAddress", nil},
-	{reflect.TypeFor[client.SCIMName](), "SCIMName", nil},
-	{reflect.TypeFor[client.SCIMEnterpriseExtension](), "SCIMEnterpriseExtension", nil},
-	{reflect.TypeFor[client.SCIMManager](), "SCIMManager", nil},
-	{reflect.TypeFor[client.RetiredEmail](), "RetiredEmail", nil},
-	{reflect.TypeFor[client.OrganizationConnectedApp](), "OrganizationConnectedApp", nil},
-	{reflect.TypeFor[client.ConnectedAppMember](), "ConnectedAppActiveMember", nil},
-	{reflect.TypeFor[client.MemberConnectedApp](), "MemberConnectedApp", nil},
-	{reflect.TypeFor[client.OIDCTokens](), "OIDCProviderInfo", nil},
-	{reflect.TypeFor[client.SlackTokens](), "SlackProviderInfo", nil},
-	{reflect.TypeFor[client.HubSpotTokens](), "HubspotProviderInfo", nil},
-	{reflect.TypeFor[client.GitHubTokens](), "GithubProviderInfo", nil},
-	{reflect.TypeFor[client.Policy](), "Policy", nil},
-	{reflect.TypeFor[client.Role](), "PolicyRole", nil},
-	{reflect.TypeFor[client.Permission](), "PolicyPermission", nil},
-	{reflect.TypeFor[client.Resource](), "PolicyResource", nil},
-	{reflect.TypeFor[client.Scope](), "PolicyScope", nil},
-	{reflect.TypeFor[client.OrganizationPolicy](), "OrganizationPolicy", nil},
-	{reflect.TypeFor[client.JWK](), "JWK", nil},
+	{reflect.TypeFor[stytchorgs.MemberRole](), "MemberRole", nil},
+	{reflect.TypeFor[stytchorgs.MemberRoleSource](), "MemberRoleSource", nil},
+	{reflect.TypeFor[stytchorgs.SSORegistration](), "SSORegistration", nil},
+	{reflect.TypeFor[stytchorgs.OAuthRegistration](), "OAuthRegistration", nil},
+	{reflect.TypeFor[stytchorgs.SCIMRegistration](), "SCIMRegistration", nil},
+	{reflect.TypeFor[stytchorgs.SCIMAttributes](), "SCIMAttributes", nil},
+	{reflect.TypeFor[stytchorgs.SCIMValue](), "SCIMValue", nil},
+	{reflect.TypeFor[stytchorgs.SCIMGroup](), "SCIMGroup", nil},
+	{reflect.TypeFor[stytchorgs.SCIMAddress](), "SCIMAddress", nil},
+	{reflect.TypeFor[stytchorgs.SCIMName](), "SCIMName", nil},
+	{reflect.TypeFor[stytchorgs.SCIMEnterpriseExtension](), "SCIMEnterpriseExtension", nil},
+	{reflect.TypeFor[stytchorgs.SCIMManager](), "SCIMManager", nil},
+	{reflect.TypeFor[stytchorgs.RetiredEmail](), "RetiredEmail", nil},
+	{reflect.TypeFor[stytchorgs.OrganizationConnectedApp](), "OrganizationConnectedApp", nil},
+	{reflect.TypeFor[stytchorgs.ConnectedAppMember](), "ConnectedAppActiveMember", nil},
+	{reflect.TypeFor[stytchorgs.MemberConnectedApp](), "MemberConnectedApp", nil},
+	{reflect.TypeFor[stytchorgs.OIDCTokens](), "OIDCProviderInfo", nil},
+	{reflect.TypeFor[stytchorgs.SlackTokens](), "SlackProviderInfo", nil},
+	{reflect.TypeFor[stytchorgs.HubSpotTokens](), "HubspotProviderInfo", nil},
+	{reflect.TypeFor[stytchorgs.GitHubTokens](), "GithubProviderInfo", nil},
+	{reflect.TypeFor[stytchorgs.Policy](), "Policy", nil},
+	{reflect.TypeFor[stytchorgs.Role](), "PolicyRole", nil},
+	{reflect.TypeFor[stytchorgs.Permission](), "PolicyPermission", nil},
+	{reflect.TypeFor[stytchorgs.Resource](), "PolicyResource", nil},
+	{reflect.TypeFor[stytchorgs.Scope](), "PolicyScope", nil},
+	{reflect.TypeFor[stytchorgs.OrganizationPolicy](), "OrganizationPolicy", nil},
+	{reflect.TypeFor[stytchorgs.JWK](), "JWK", nil},
 	// These four are whole response bodies, decoded without an envelope type.
-	{reflect.TypeFor[client.OrganizationMetrics](), "OrganizationMetricsResponse", specEnvelope},
-	{reflect.TypeFor[client.ConnectedAppDetails](), "OrganizationConnectedAppResponse", specEnvelope},
-	{reflect.TypeFor[client.OAuthTokens](), "GoogleOAuthTokensResponse", specEnvelope},
-	{reflect.TypeFor[client.OAuthTokens](), "MicrosoftOAuthTokensResponse", specEnvelope},
+	{reflect.TypeFor[stytchorgs.OrganizationMetrics](), "OrganizationMetricsResponse", envelopeFields},
+	{reflect.TypeFor[stytchorgs.ConnectedAppDetails](), "OrganizationConnectedAppResponse", envelopeFields},
+	{reflect.TypeFor[stytchorgs.OAuthTokens](), "GoogleOAuthTokensResponse", envelopeFields},
+	{reflect.TypeFor[stytchorgs.OAuthTokens](), "MicrosoftOAuthTokensResponse", envelopeFields},
 }
 
-// specRequestPairs are the params the client encodes request bodies from. Their JSON names must
+// requestTypes are the params the client encodes request bodies from. Their JSON names must
 // be exactly the schema's properties: every property the API accepts can be sent.
-var specRequestPairs = []specPair{
-	{reflect.TypeFor[client.OrganizationCreateParams](), "OrganizationCreateRequest", nil},
-	{reflect.TypeFor[client.OrganizationUpdateParams](), "OrganizationUpdateRequest", nil},
-	{reflect.TypeFor[client.MemberCreateParams](), "MemberCreateRequest", nil},
-	{reflect.TypeFor[client.MemberUpdateParams](), "MemberUpdateRequest", nil},
-	{reflect.TypeFor[client.RetiredEmailParams](), "MemberUnlinkRetiredEmailRequest", nil},
-	{reflect.TypeFor[client.StartEmailUpdateParams](), "MemberStartEmailUpdateRequest", nil},
+var requestTypes = []schemaPair{
+	{reflect.TypeFor[stytchorgs.OrganizationCreateParams](), "OrganizationCreateRequest", nil},
+	{reflect.TypeFor[stytchorgs.OrganizationUpdateParams](), "OrganizationUpdateRequest", nil},
+	{reflect.TypeFor[stytchorgs.MemberCreateParams](), "MemberCreateRequest", nil},
+	{reflect.TypeFor[stytchorgs.MemberUpdateParams](), "MemberUpdateRequest", nil},
+	{reflect.TypeFor[stytchorgs.RetiredEmailParams](), "MemberUnlinkRetiredEmailRequest", nil},
+	{reflect.TypeFor[stytchorgs.StartEmailUpdateParams](), "MemberStartEmailUpdateRequest", nil},
 	// SetOrganizationPolicy's org_policy, its roles and their permissions.
-	{reflect.TypeFor[client.OrganizationPolicy](), "OrganizationPolicyInput", nil},
-	{reflect.TypeFor[client.Role](), "PolicyRoleInput", nil},
-	{reflect.TypeFor[client.Permission](), "PolicyPermissionInput", nil},
+	{reflect.TypeFor[stytchorgs.OrganizationPolicy](), "OrganizationPolicyInput", nil},
+	{reflect.TypeFor[stytchorgs.Role](), "PolicyRoleInput", nil},
+	{reflect.TypeFor[stytchorgs.Permission](), "PolicyPermissionInput", nil},
 }
 
-var specTimeType = reflect.TypeFor[time.Time]()
+var timeType = reflect.TypeFor[time.Time]()
 
-// specField is one JSON property of a Go struct, as encoding/json sees it.
-type specField struct {
+// jsonField is one JSON property of a Go struct, as encoding/json sees it.
+type jsonField struct {
 	json   string       // the property name
 	goPath string       // Type.Field, through embedded structs
 	typ    reflect.Type // the field's type
 	omit   bool         // omitempty or omitzero
 }
 
-// specJSONFields lists the JSON properties of a struct type the way encoding/json does: fields
+// jsonFields lists the JSON properties of a struct type the way encoding/json does: fields
 // tagged "-" and unexported fields are left out, untagged exported fields use their Go name, and
 // the fields of embedded structs without a tag are promoted. It reports names that two fields
 // share, which encoding/json would silently drop.
-func specJSONFields(t reflect.Type) (fields []specField, problems []string) {
+func jsonFields(t reflect.Type) (fields []jsonField, problems []string) {
 	var walk func(t reflect.Type, path string)
 	walk = func(t reflect.Type, path string) {
 		for i := range t.NumField() {
@@ -139,7 +139,7 @@ func specJSONFields(t reflect.Type) (fields []specField, problems []string) {
 			for o := range strings.SplitSeq(opts, ",") {
 				omit = omit || o == "omitempty" || o == "omitzero"
 			}
-			fields = append(fields, specField{json: name, goPath: path + "." + f.Name, typ: ft, omit: omit})
+			fields = append(fields, jsonField{json: name, goPath: path + "." + f.Name, typ: ft, omit: omit})
 		}
 	}
 	walk(t, t.Name())
@@ -153,14 +153,14 @@ func specJSONFields(t reflect.Type) (fields []specField, problems []string) {
 	return fields, problems
 }
 
-// specUnwrap strips what stands between a field and the value the JSON holds: pointers, and
-// client.Optional[T], whose T is what is sent.
-func specUnwrap(t reflect.Type) reflect.Type {
+// unwrapType strips what stands between a field and the value the JSON holds: pointers, and
+// stytchorgs.Optional[T], whose T is what is sent.
+func unwrapType(t reflect.Type) reflect.Type {
 	for {
 		switch {
 		case t.Kind() == reflect.Pointer:
 			t = t.Elem()
-		case t.Kind() == reflect.Struct && t.PkgPath() == reflect.TypeFor[client.Organization]().PkgPath() && strings.HasPrefix(t.Name(), "Optional["):
+		case t.Kind() == reflect.Struct && t.PkgPath() == reflect.TypeFor[stytchorgs.Organization]().PkgPath() && strings.HasPrefix(t.Name(), "Optional["):
 			f, ok := t.FieldByName("value")
 			if !ok {
 				return t
@@ -172,8 +172,8 @@ func specUnwrap(t reflect.Type) reflect.Type {
 	}
 }
 
-// specSchemaName returns the component name a $ref points at, "" for an inline schema.
-func specSchemaName(ref *openapi3.SchemaRef) string {
+// schemaName returns the component name a $ref points at, "" for an inline schema.
+func schemaName(ref *openapi3.SchemaRef) string {
 	name, ok := strings.CutPrefix(ref.Ref, "#/components/schemas/")
 	if !ok {
 		return ""
@@ -181,30 +181,30 @@ func specSchemaName(ref *openapi3.SchemaRef) string {
 	return name
 }
 
-// specCheckType reports how a Go type fails to hold the values a schema allows. paired maps a
+// checkFieldType reports how a Go type fails to hold the values a schema allows. paired maps a
 // component schema to the client type that mirrors it: a property that refers to such a schema
 // must use that very type.
-func specCheckType(where string, gt reflect.Type, ref *openapi3.SchemaRef, paired map[string]reflect.Type) []string {
+func checkFieldType(where string, gt reflect.Type, ref *openapi3.SchemaRef, paired map[string]reflect.Type) []string {
 	s := ref.Value
 	if s == nil {
 		return []string{fmt.Sprintf("%s: schema %q is unresolved", where, ref.Ref)}
 	}
 	declared := gt
-	gt = specUnwrap(gt)
+	gt = unwrapType(gt)
 	bad := func(want string) []string {
-		return []string{fmt.Sprintf("%s is %s, but the schema says %s, which needs %s", where, declared, specDescribe(s), want)}
+		return []string{fmt.Sprintf("%s is %s, but the schema says %s, which needs %s", where, declared, describeSchema(s), want)}
 	}
 	switch {
 	case s.Type == nil || len(s.Type.Slice()) == 0:
 		return nil // any JSON value
 	case s.Type.Is("string"):
 		if s.Format == "date-time" {
-			if gt != specTimeType {
+			if gt != timeType {
 				return bad("time.Time")
 			}
 			return nil
 		}
-		if gt == specTimeType || gt.Kind() != reflect.String {
+		if gt == timeType || gt.Kind() != reflect.String {
 			return bad("a string type")
 		}
 	case s.Type.Is("integer"):
@@ -230,23 +230,23 @@ func specCheckType(where string, gt reflect.Type, ref *openapi3.SchemaRef, paire
 			return bad("a slice")
 		}
 		if s.Items != nil {
-			return specCheckType(where+"[]", gt.Elem(), s.Items, paired)
+			return checkFieldType(where+"[]", gt.Elem(), s.Items, paired)
 		}
 	case s.Type.Is("object"):
 		switch gt.Kind() {
 		case reflect.Struct:
-			if gt == specTimeType {
+			if gt == timeType {
 				return bad("a struct or map")
 			}
-			if want, ok := paired[specSchemaName(ref)]; ok && want != gt {
-				return []string{fmt.Sprintf("%s is %s, but the schema is %s, which the client mirrors as %s", where, declared, specSchemaName(ref), want)}
+			if want, ok := paired[schemaName(ref)]; ok && want != gt {
+				return []string{fmt.Sprintf("%s is %s, but the schema is %s, which the client mirrors as %s", where, declared, schemaName(ref), want)}
 			}
 		case reflect.Map:
 			if gt.Key().Kind() != reflect.String {
 				return bad("a map keyed by strings")
 			}
 			if ap := s.AdditionalProperties.Schema; ap != nil {
-				return specCheckType(where+"[key]", gt.Elem(), ap, paired)
+				return checkFieldType(where+"[key]", gt.Elem(), ap, paired)
 			}
 		default:
 			return bad("a struct, a pointer to a struct or a map")
@@ -255,7 +255,7 @@ func specCheckType(where string, gt reflect.Type, ref *openapi3.SchemaRef, paire
 	return nil
 }
 
-func specDescribe(s *openapi3.Schema) string {
+func describeSchema(s *openapi3.Schema) string {
 	d := strings.Join(s.Type.Slice(), "|")
 	if s.Format != "" {
 		d += " (" + s.Format + ")"
@@ -263,20 +263,20 @@ func specDescribe(s *openapi3.Schema) string {
 	return d
 }
 
-// specCompare reports every difference between a Go type's JSON properties and a schema's.
+// compareWithSchema reports every difference between a Go type's JSON properties and a schema's.
 // request adds the checks of request params: a property the schema requires must not be left
 // out when empty.
-func specCompare(doc *openapi3.T, p specPair, request bool, paired map[string]reflect.Type) []string {
+func compareWithSchema(doc *openapi3.T, p schemaPair, request bool, paired map[string]reflect.Type) []string {
 	ref := doc.Components.Schemas[p.schema]
 	if ref == nil || ref.Value == nil {
 		return []string{fmt.Sprintf("openapi.yaml has no components/schemas/%s, which %s mirrors", p.schema, p.goType)}
 	}
 	s := ref.Value
 	if !s.Type.Is("object") {
-		return []string{fmt.Sprintf("components/schemas/%s is %s, not an object", p.schema, specDescribe(s))}
+		return []string{fmt.Sprintf("components/schemas/%s is %s, not an object", p.schema, describeSchema(s))}
 	}
-	fields, problems := specJSONFields(p.goType)
-	byName := map[string]specField{}
+	fields, problems := jsonFields(p.goType)
+	byName := map[string]jsonField{}
 	for _, f := range fields {
 		byName[f.json] = f
 	}
@@ -293,10 +293,10 @@ func specCompare(doc *openapi3.T, p specPair, request bool, paired map[string]re
 			if request {
 				what = "the API accepts it and the client cannot send it"
 			}
-			problems = append(problems, fmt.Sprintf("%s has no field for schema %s property %q (%s) — %s", p.goType, p.schema, name, specDescribe(s.Properties[name].Value), what))
+			problems = append(problems, fmt.Sprintf("%s has no field for schema %s property %q (%s) — %s", p.goType, p.schema, name, describeSchema(s.Properties[name].Value), what))
 			continue
 		}
-		problems = append(problems, specCheckType(fmt.Sprintf("%s (json %q)", f.goPath, name), f.typ, s.Properties[name], paired)...)
+		problems = append(problems, checkFieldType(fmt.Sprintf("%s (json %q)", f.goPath, name), f.typ, s.Properties[name], paired)...)
 		if request && f.omit && slices.Contains(s.Required, name) {
 			problems = append(problems, fmt.Sprintf("%s (json %q) is omitempty/omitzero, but schema %s requires the property", f.goPath, name, p.schema))
 		}
@@ -309,10 +309,10 @@ func specCompare(doc *openapi3.T, p specPair, request bool, paired map[string]re
 	return problems
 }
 
-// specPaired maps each component schema to the client type that mirrors it.
-func specPaired() map[string]reflect.Type {
+// pairedSchemas maps each component schema to the public type that mirrors it.
+func pairedSchemas() map[string]reflect.Type {
 	paired := map[string]reflect.Type{}
-	for _, p := range slices.Concat(specResponsePairs, specRequestPairs) {
+	for _, p := range slices.Concat(responseTypes, requestTypes) {
 		if p.ignore == nil {
 			paired[p.schema] = p.goType
 		}
@@ -323,11 +323,11 @@ func specPaired() map[string]reflect.Type {
 // TestSpecResponseTypesMatchSchemas checks each response type against its schema: the same JSON
 // property names both ways, and Go types that hold what the schema allows.
 func TestSpecResponseTypesMatchSchemas(t *testing.T) {
-	doc := specLoadDoc(t)
-	paired := specPaired()
-	for _, p := range specResponsePairs {
+	doc := loadSpec(t)
+	paired := pairedSchemas()
+	for _, p := range responseTypes {
 		t.Run(p.goType.Name()+"="+p.schema, func(t *testing.T) {
-			for _, problem := range specCompare(doc, p, false, paired) {
+			for _, problem := range compareWithSchema(doc, p, false, paired) {
 				t.Error(problem)
 			}
 		})
@@ -338,29 +338,29 @@ func TestSpecResponseTypesMatchSchemas(t *testing.T) {
 // property the API accepts can be sent, nothing else is sent, required properties are never
 // omitted, and Optional[T] fields hold a T the schema allows.
 func TestSpecRequestParamsMatchSchemas(t *testing.T) {
-	doc := specLoadDoc(t)
-	paired := specPaired()
-	for _, p := range specRequestPairs {
+	doc := loadSpec(t)
+	paired := pairedSchemas()
+	for _, p := range requestTypes {
 		t.Run(p.goType.Name()+"="+p.schema, func(t *testing.T) {
-			for _, problem := range specCompare(doc, p, true, paired) {
+			for _, problem := range compareWithSchema(doc, p, true, paired) {
 				t.Error(problem)
 			}
 		})
 	}
 }
 
-// specExamplesWanted are the success examples the round trip must find: if one is renamed or
+// examplesWanted are the success examples the round trip must find: if one is renamed or
 // removed the test says so rather than silently checking less.
-var specExamplesWanted = []string{
+var examplesWanted = []string{
 	"OrganizationResponse", "MemberResponse", "OrganizationSearchResponse", "MemberSearchResponse",
 	"RBACPolicyResponse", "OrganizationRBACPolicyResponse",
 }
 
-// specDecodeStrict decodes one JSON value into a new T, refusing any property T has no field
+// decodeStrict decodes one JSON value into a new T, refusing any property T has no field
 // for, and returns it re-encoded. When the strict decode fails it still returns, if it can, the
 // re-encoded result of a lenient decode, so that the round trip can list every value lost rather
 // than only the first unknown property.
-func specDecodeStrict[T any](raw json.RawMessage) ([]byte, error) {
+func decodeStrict[T any](raw json.RawMessage) ([]byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	var v T
@@ -379,28 +379,28 @@ func specDecodeStrict[T any](raw json.RawMessage) ([]byte, error) {
 	return json.Marshal(v)
 }
 
-// specDecoder decodes one top-level property of a response example.
-type specDecoder func(raw json.RawMessage) ([]byte, error)
+// propertyDecoder decodes one top-level property of a response example.
+type propertyDecoder func(raw json.RawMessage) ([]byte, error)
 
-// specExampleProperties says where the client puts each top-level property of a success
+// exampleProperties says where the client puts each top-level property of a success
 // response: into which public type, or nowhere, deliberately.
-var specExampleProperties = map[string]specDecoder{
-	"organization": specDecodeStrict[client.Organization],
-	"member":       specDecodeStrict[client.Member],
-	"members":      specDecodeStrict[[]client.Member],
-	"policy":       specDecodeStrict[client.Policy],
-	"org_policy":   specDecodeStrict[client.OrganizationPolicy],
+var exampleProperties = map[string]propertyDecoder{
+	"organization": decodeStrict[stytchorgs.Organization],
+	"member":       decodeStrict[stytchorgs.Member],
+	"members":      decodeStrict[[]stytchorgs.Member],
+	"policy":       decodeStrict[stytchorgs.Policy],
+	"org_policy":   decodeStrict[stytchorgs.OrganizationPolicy],
 	// organizations is a list in an organization search and a map keyed by organization id
 	// in a member search.
 	"organizations": func(raw json.RawMessage) ([]byte, error) {
 		if bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
-			return specDecodeStrict[map[string]client.Organization](raw)
+			return decodeStrict[map[string]stytchorgs.Organization](raw)
 		}
-		return specDecodeStrict[[]client.Organization](raw)
+		return decodeStrict[[]stytchorgs.Organization](raw)
 	},
 	// results_metadata is read by the client's unexported resultsMetadata and surfaced as
 	// OrganizationPage/MemberPage Total and NextCursor; this mirrors those two fields.
-	"results_metadata": specDecodeStrict[struct {
+	"results_metadata": decodeStrict[struct {
 		Total      int     `json:"total"`
 		NextCursor *string `json:"next_cursor"`
 	}],
@@ -416,7 +416,7 @@ var specExampleProperties = map[string]specDecoder{
 // client's public types with unknown fields refused, encodes the result again, and checks that
 // nothing but empty values was lost on the way.
 func TestSpecExamplesRoundTrip(t *testing.T) {
-	doc := specLoadDoc(t)
+	doc := loadSpec(t)
 	found := map[string]bool{}
 	for _, name := range slices.Sorted(maps.Keys(doc.Components.Examples)) {
 		if strings.HasPrefix(name, "Error") {
@@ -437,10 +437,10 @@ func TestSpecExamplesRoundTrip(t *testing.T) {
 				t.Fatalf("components/examples/%s is not a JSON object: %v", name, err)
 			}
 			for _, key := range slices.Sorted(maps.Keys(top)) {
-				decode, known := specExampleProperties[key]
+				decode, known := exampleProperties[key]
 				switch {
 				case !known:
-					t.Errorf("example %s: top-level property %q has no home in the client (and no entry in specExampleProperties)", name, key)
+					t.Errorf("example %s: top-level property %q has no home in the client (and no entry in exampleProperties)", name, key)
 					continue
 				case decode == nil:
 					continue
@@ -459,31 +459,31 @@ func TestSpecExamplesRoundTrip(t *testing.T) {
 				if err := json.Unmarshal(again, &after); err != nil {
 					t.Fatal(err)
 				}
-				for _, d := range specJSONDiff(key, before, after) {
+				for _, d := range jsonDiff(key, before, after) {
 					t.Errorf("example %s: round trip through the client's type changed %s", name, d)
 				}
 			}
 		})
 	}
-	for _, name := range specExamplesWanted {
+	for _, name := range examplesWanted {
 		if !found[name] {
 			t.Errorf("openapi.yaml has no components/examples/%s to round-trip", name)
 		}
 	}
 }
 
-// specJSONDiff compares a decoded JSON value before and after a trip through a client type. A
+// jsonDiff compares a decoded JSON value before and after a trip through a client type. A
 // property may appear or vanish only when its value is empty (null, "", 0, false, [] or {}):
 // the client's omitempty and nil slices make those indistinguishable by design.
-func specJSONDiff(path string, before, after any) []string {
+func jsonDiff(path string, before, after any) []string {
 	switch b := before.(type) {
 	case map[string]any:
 		a, ok := after.(map[string]any)
 		if !ok {
-			if specEmpty(b) && specEmpty(after) {
+			if isEmpty(b) && isEmpty(after) {
 				return nil
 			}
-			return []string{fmt.Sprintf("%s from %s to %s", path, specShow(before), specShow(after))}
+			return []string{fmt.Sprintf("%s from %s to %s", path, show(before), show(after))}
 		}
 		var diffs []string
 		keys := maps.Clone(b)
@@ -493,40 +493,40 @@ func specJSONDiff(path string, before, after any) []string {
 			av, inA := a[k]
 			switch {
 			case inB && !inA:
-				if !specEmpty(bv) {
-					diffs = append(diffs, fmt.Sprintf("%s.%s: the value %s was dropped", path, k, specShow(bv)))
+				if !isEmpty(bv) {
+					diffs = append(diffs, fmt.Sprintf("%s.%s: the value %s was dropped", path, k, show(bv)))
 				}
 			case inA && !inB:
-				if !specEmpty(av) {
-					diffs = append(diffs, fmt.Sprintf("%s.%s: the value %s appeared from nowhere", path, k, specShow(av)))
+				if !isEmpty(av) {
+					diffs = append(diffs, fmt.Sprintf("%s.%s: the value %s appeared from nowhere", path, k, show(av)))
 				}
 			default:
-				diffs = append(diffs, specJSONDiff(path+"."+k, bv, av)...)
+				diffs = append(diffs, jsonDiff(path+"."+k, bv, av)...)
 			}
 		}
 		return diffs
 	case []any:
 		a, ok := after.([]any)
 		if !ok || len(a) != len(b) {
-			if specEmpty(b) && specEmpty(after) {
+			if isEmpty(b) && isEmpty(after) {
 				return nil
 			}
-			return []string{fmt.Sprintf("%s from %s to %s", path, specShow(before), specShow(after))}
+			return []string{fmt.Sprintf("%s from %s to %s", path, show(before), show(after))}
 		}
 		var diffs []string
 		for i := range b {
-			diffs = append(diffs, specJSONDiff(fmt.Sprintf("%s[%d]", path, i), b[i], a[i])...)
+			diffs = append(diffs, jsonDiff(fmt.Sprintf("%s[%d]", path, i), b[i], a[i])...)
 		}
 		return diffs
 	default:
-		if reflect.DeepEqual(before, after) || (specEmpty(before) && specEmpty(after)) {
+		if reflect.DeepEqual(before, after) || (isEmpty(before) && isEmpty(after)) {
 			return nil
 		}
-		return []string{fmt.Sprintf("%s from %s to %s", path, specShow(before), specShow(after))}
+		return []string{fmt.Sprintf("%s from %s to %s", path, show(before), show(after))}
 	}
 }
 
-func specEmpty(v any) bool {
+func isEmpty(v any) bool {
 	switch v := v.(type) {
 	case nil:
 		return true
@@ -544,7 +544,7 @@ func specEmpty(v any) bool {
 	return false
 }
 
-func specShow(v any) string {
+func show(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Sprint(v)

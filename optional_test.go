@@ -1,4 +1,4 @@
-package client
+package stytchorgs
 
 import (
 	"encoding/json"
