@@ -1,6 +1,6 @@
 module github.com/b2bkit/stytchorgs
 
-go 1.25
+go 1.26.0
 
 require (
 	github.com/getkin/kin-openapi v0.153.0
@@ -9,7 +9,7 @@ require (
 	github.com/hashicorp/go-cleanhttp v0.5.2
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/jarcoal/httpmock v1.4.2
-	github.com/oapi-codegen/runtime v1.8.0
+	github.com/oapi-codegen/runtime v1.9.0
 	go.uber.org/goleak v1.3.0
 )
 
