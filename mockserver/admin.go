@@ -28,7 +28,7 @@ import (
 //	DELETE /__stytchmock/faults?project_id=…    remove the project's faults
 //	GET    /__stytchmock/requests[?project_id=…] the request log, oldest first: the project's, or all
 //	DELETE /__stytchmock/requests?project_id=…  remove the project's requests from the log
-//	GET    /__stytchmock/violations             responses that broke openapi.yaml (bugs in the mock)
+//	GET    /__stytchmock/violations             traffic that broke openapi.yaml, one Violation each: the mock's responses (bugs in the mock), or in proxy mode requests and upstream responses
 //	GET    /__stytchmock/openapi.yaml           the spec the mock validates against
 //	GET    /__stytchmock/docs                   an HTML reference of that spec (see WithAPIReference)
 //
@@ -230,14 +230,7 @@ var adminRoutes = map[string]map[string]func(*adminCall){
 			}
 		},
 	},
-	"violations": {http.MethodGet: func(c *adminCall) {
-		errs := c.m.ContractViolations()
-		out := make([]string, len(errs))
-		for i, err := range errs {
-			out[i] = err.Error()
-		}
-		c.json(out)
-	}},
+	"violations": {http.MethodGet: func(c *adminCall) { c.json(c.m.Violations()) }},
 	"openapi.yaml": {http.MethodGet: func(c *adminCall) {
 		c.w.Header().Set("Content-Type", "application/yaml")
 		_, _ = c.w.Write(stytchorgs.OpenAPISpec())

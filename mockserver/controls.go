@@ -46,9 +46,11 @@ func (m *Mock) Requests() []RecordedRequest { return m.log.all() }
 // (RecordedRequest.ProjectID), oldest first.
 func (m *Mock) ProjectRequests(projectID string) []RecordedRequest { return m.log.project(projectID) }
 
-// ContractViolations returns every response the mock produced that broke openapi.yaml. Each was
-// replaced by a 500 mock_response_invalid; any entry is a bug in the mock.
-func (m *Mock) ContractViolations() []error { return m.violations.all() }
+// ContractViolations returns, one error for each, every response the mock produced that broke
+// openapi.yaml. Each was replaced by a 500 mock_response_invalid; any entry is a bug in the
+// mock. In proxy mode (WithUpstream), it is every exchange whose request or response broke
+// the spec. Violations has the same, one violation at a time.
+func (m *Mock) ContractViolations() []error { return m.violations.errors() }
 
 // AddSession registers a member session that requests of projectID may present in the
 // X-Stytch-Member-Session (token) or X-Stytch-Member-SessionJWT (jwt) header.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/b2bkit/stytchorgs"
@@ -54,23 +55,36 @@ type FixtureConnectedApp struct {
 
 // FixtureOrganization is an organization to seed: what Organizations.Create takes, plus state
 // only Stytch's dashboard or sign-in flows create.
+//
+// It holds every field of an organization as the API returns it, so that an organization
+// Stytch answered is a FixtureOrganization as it is (a recording, a saved state).
 type FixtureOrganization struct {
 	stytchorgs.OrganizationCreateParams
 	OrganizationID         string                           `json:"organization_id,omitempty"`
 	CreatedAt              time.Time                        `json:"created_at,omitzero"`
+	UpdatedAt              time.Time                        `json:"updated_at,omitzero"` // zero: created_at
 	SSOActiveConnections   []stytchorgs.SSOActiveConnection `json:"sso_active_connections,omitempty"`
 	SCIMActiveConnection   *stytchorgs.SCIMActiveConnection `json:"scim_active_connection,omitempty"`
 	SSODefaultConnectionID string                           `json:"sso_default_connection_id,omitempty"`
-	CustomRoles            []stytchorgs.Role                `json:"custom_roles,omitempty"`
-	Members                []FixtureMember                  `json:"members,omitempty"`
+	// SSOJITProvisioningAllowedConnections is what Organizations.Update sets; creates cannot.
+	SSOJITProvisioningAllowedConnections []string          `json:"sso_jit_provisioning_allowed_connections,omitempty"`
+	CustomRoles                          []stytchorgs.Role `json:"custom_roles,omitempty"`
+	Members                              []FixtureMember   `json:"members,omitempty"`
 }
 
 // FixtureMember is a member to seed: what Members.Create takes, plus state only sign-in flows
 // create.
+//
+// It holds every field of a member as the API returns it but three: roles, which it takes as
+// the ids of the roles assigned directly ("roles") and the roles SSO or SCIM granted
+// ("provisioned_roles"), the roles the organization's implicit role assignments grant being
+// derived again; is_admin, which follows from the roles; and organization_id, which is the
+// organization the member is listed in.
 type FixtureMember struct {
 	stytchorgs.MemberCreateParams
 	MemberID               string                         `json:"member_id,omitempty"`
 	CreatedAt              time.Time                      `json:"created_at,omitzero"`
+	UpdatedAt              time.Time                      `json:"updated_at,omitzero"` // zero: created_at
 	Status                 stytchorgs.MemberStatus        `json:"status,omitempty"`
 	EmailAddressVerified   bool                           `json:"email_address_verified,omitempty"`
 	MFAPhoneNumberVerified bool                           `json:"mfa_phone_number_verified,omitempty"`
@@ -78,15 +92,43 @@ type FixtureMember struct {
 	TOTPRegistrationID     string                         `json:"totp_registration_id,omitempty"`
 	DefaultMFAMethod       stytchorgs.MFAMethod           `json:"default_mfa_method,omitempty"`
 	IsLocked               bool                           `json:"is_locked,omitempty"`
+	LockCreatedAt          time.Time                      `json:"lock_created_at,omitzero"` // zero: the time of seeding
+	LockExpiresAt          time.Time                      `json:"lock_expires_at,omitzero"` // zero: an hour after lock_created_at
 	SSORegistrations       []stytchorgs.SSORegistration   `json:"sso_registrations,omitempty"`
 	OAuthRegistrations     []stytchorgs.OAuthRegistration `json:"oauth_registrations,omitempty"`
 	SCIMRegistration       *stytchorgs.SCIMRegistration   `json:"scim_registration,omitempty"`
 	// Roles granted by SSO or SCIM, with their sources; direct roles go in "roles".
 	ProvisionedRoles []stytchorgs.MemberRole `json:"provisioned_roles,omitempty"`
-	RetiredEmails    []string                `json:"retired_email_addresses,omitempty"`
-	ProviderTokens   FixtureTokens           `json:"provider_tokens,omitzero"`
-	ConnectedApps    []FixtureGrant          `json:"connected_apps,omitempty"`
-	Sessions         []FixtureSession        `json:"sessions,omitempty"`
+	RetiredEmails    []FixtureRetiredEmail   `json:"retired_email_addresses,omitempty"`
+	// PendingEmailAddress is the new address of an email update started and not completed
+	// (Members.StartEmailUpdate; see Mock.PendingEmailUpdate).
+	PendingEmailAddress string           `json:"pending_email_address,omitempty"`
+	ProviderTokens      FixtureTokens    `json:"provider_tokens,omitzero"`
+	ConnectedApps       []FixtureGrant   `json:"connected_apps,omitempty"`
+	Sessions            []FixtureSession `json:"sessions,omitempty"`
+}
+
+// FixtureRetiredEmail is an email address a member used before. In JSON it is the address
+// alone ("ada.old@acme.com"), which gets a new email_id, or as the API returns it, with its id:
+// {"email_id": "…", "email_address": "…"}.
+type FixtureRetiredEmail struct {
+	EmailID      string `json:"email_id,omitempty"`
+	EmailAddress string `json:"email_address"`
+}
+
+// UnmarshalJSON takes an address alone or an object; an object's unknown fields are errors.
+func (r *FixtureRetiredEmail) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		*r = FixtureRetiredEmail{}
+		return json.Unmarshal(b, &r.EmailAddress)
+	}
+	type plain FixtureRetiredEmail // without this method
+	var p plain
+	if err := decodeStrict(b, &p); err != nil {
+		return fmt.Errorf("retired_email_addresses: want an address or {\"email_id\", \"email_address\"}: %w", err)
+	}
+	*r = FixtureRetiredEmail(p)
+	return nil
 }
 
 // FixtureSession is a member session the mock accepts.
@@ -162,6 +204,7 @@ type seedOrg struct {
 
 type seedMember struct {
 	where    string
+	org      int // its organization's index in seedPlan.orgs
 	req      api.MemberCreateRequest
 	seed     store.MemberSeed
 	sessions []store.Session // without the member id, which the member gets when it is created
@@ -199,7 +242,11 @@ func (m *Mock) planSeed(f Fixture) (*seedPlan, error) {
 	return plan, nil
 }
 
-// apply makes the plan's changes, in the fixture's order; Project.Seed undoes them if one fails.
+// apply makes the plan's changes; Project.Seed undoes them if one fails. Organizations are
+// created in the fixture's order, then members in the order of their created_at (those without
+// one count as created now), in the fixture's order where that is the same: a search lists
+// members in the order they were created, across organizations too, so a saved state searches
+// as it did (but for members of different organizations created in the same second).
 func (plan *seedPlan) apply(s *store.Seeder) error {
 	if plan.policy != nil {
 		s.SetPolicy(*plan.policy)
@@ -209,23 +256,37 @@ func (plan *seedPlan) apply(s *store.Seeder) error {
 			return fmt.Errorf("mockserver: fixture: connected app %q: %w", app.ID, err)
 		}
 	}
+	orgIDs := make([]string, len(plan.orgs))
+	var members []*seedMember
 	for i := range plan.orgs {
 		o := &plan.orgs[i]
 		org, err := s.CreateOrganization(o.req, &o.seed)
 		if err != nil {
 			return fmt.Errorf("mockserver: fixture: %s: %w", o.where, err)
 		}
+		orgIDs[i] = org.OrganizationID
 		for j := range o.members {
-			mem := &o.members[j]
-			r, err := s.CreateMember(org.OrganizationID, mem.req, &mem.seed)
-			if err != nil {
-				return fmt.Errorf("mockserver: fixture: %s: %w", mem.where, err)
-			}
-			for _, sess := range mem.sessions {
-				sess.MemberID = r.Member.MemberID
-				if err := s.AddSession(sess); err != nil {
-					return fmt.Errorf("mockserver: fixture: %s: session: %w", mem.where, err)
-				}
+			o.members[j].org = i
+			members = append(members, &o.members[j])
+		}
+	}
+	now := time.Now()
+	createdAt := func(m *seedMember) time.Time {
+		if m.seed.CreatedAt.IsZero() {
+			return now
+		}
+		return m.seed.CreatedAt.Truncate(time.Second)
+	}
+	slices.SortStableFunc(members, func(a, b *seedMember) int { return createdAt(a).Compare(createdAt(b)) })
+	for _, mem := range members {
+		r, err := s.CreateMember(orgIDs[mem.org], mem.req, &mem.seed)
+		if err != nil {
+			return fmt.Errorf("mockserver: fixture: %s: %w", mem.where, err)
+		}
+		for _, sess := range mem.sessions {
+			sess.MemberID = r.Member.MemberID
+			if err := s.AddSession(sess); err != nil {
+				return fmt.Errorf("mockserver: fixture: %s: session: %w", mem.where, err)
 			}
 		}
 	}
@@ -242,7 +303,8 @@ func (m *Mock) planOrganization(o FixtureOrganization) (seedOrg, error) {
 	if err != nil {
 		return seedOrg{}, err
 	}
-	seed := store.OrgSeed{ID: o.OrganizationID, CreatedAt: o.CreatedAt, DefaultConnection: o.SSODefaultConnectionID}
+	seed := store.OrgSeed{ID: o.OrganizationID, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
+		DefaultConnection: o.SSODefaultConnectionID, JITConnections: o.SSOJITProvisioningAllowedConnections}
 	if seed.SSOConnections, err = wire[[]api.SSOActiveConnection](o.SSOActiveConnections); err != nil {
 		return seedOrg{}, err
 	}
@@ -265,11 +327,15 @@ func (m *Mock) planMember(mem FixtureMember) (seedMember, error) {
 		return seedMember{}, err
 	}
 	seed := store.MemberSeed{
-		ID: mem.MemberID, CreatedAt: mem.CreatedAt, Status: api.MemberStatus(mem.Status),
+		ID: mem.MemberID, CreatedAt: mem.CreatedAt, UpdatedAt: mem.UpdatedAt, Status: api.MemberStatus(mem.Status),
 		EmailAddressVerified: mem.EmailAddressVerified, MFAPhoneNumberVerified: mem.MFAPhoneNumberVerified,
 		MemberPasswordID: mem.MemberPasswordID, TOTPRegistrationID: mem.TOTPRegistrationID,
-		DefaultMFAMethod: string(mem.DefaultMFAMethod), IsLocked: mem.IsLocked,
-		RetiredEmails: mem.RetiredEmails,
+		DefaultMFAMethod: string(mem.DefaultMFAMethod),
+		IsLocked:         mem.IsLocked, LockCreatedAt: mem.LockCreatedAt, LockExpiresAt: mem.LockExpiresAt,
+		PendingEmail: mem.PendingEmailAddress,
+	}
+	for _, r := range mem.RetiredEmails {
+		seed.RetiredEmails = append(seed.RetiredEmails, api.RetiredEmail{EmailID: r.EmailID, EmailAddress: r.EmailAddress})
 	}
 	for _, convert := range []func() error{
 		func() (err error) {

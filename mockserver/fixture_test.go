@@ -296,7 +296,7 @@ func TestFixtureLoadMatchesParse(t *testing.T) {
 	if ada.MemberID != fxAdaID || ada.EmailAddress != "ada@acme.com" || !ada.EmailAddressVerified ||
 		ada.MemberPasswordID != fxPasswordID || ada.ProviderTokens.Google == nil || len(ada.ProviderTokens.Slack) != 1 ||
 		len(ada.ConnectedApps) != 1 || !slices.Equal(ada.ConnectedApps[0].Scopes, []string{"openid", "email"}) ||
-		len(ada.Sessions) != 1 || ada.Sessions[0].SessionToken != fxAdaToken || !slices.Equal(ada.RetiredEmails, []string{"ada.byron@acme.com"}) {
+		len(ada.Sessions) != 1 || ada.Sessions[0].SessionToken != fxAdaToken || !slices.Equal(ada.RetiredEmails, []mockserver.FixtureRetiredEmail{{EmailAddress: "ada.byron@acme.com"}}) {
 		t.Errorf("ada = %+v", ada)
 	}
 }
@@ -483,7 +483,7 @@ func TestFixtureLiveProject(t *testing.T) {
 	const project = "project-live-fixture"
 	srv := mockserver.Start(t)
 	f := fxSmall(project, "", "live-org", "", "ada@live.com")
-	f.Organizations[0].Members[0].RetiredEmails = []string{"old@live.com"}
+	f.Organizations[0].Members[0].RetiredEmails = []mockserver.FixtureRetiredEmail{{EmailAddress: "old@live.com"}}
 	if err := srv.Seed(f); err != nil {
 		t.Fatalf("Seed: %v", err)
 	}

@@ -72,7 +72,7 @@ func TestCreateMemberRules(t *testing.T) {
 		OrganizationCreateParams: client.OrganizationCreateParams{Name: "Acme", Slug: "acme"},
 		Members: []mockserver.FixtureMember{{
 			MemberCreateParams: client.MemberCreateParams{EmailAddress: "ada@acme.com", ExternalID: "emp-1", MFAPhoneNumber: "+12025550123"},
-			RetiredEmails:      []string{"ada.old@acme.com"},
+			RetiredEmails:      []mockserver.FixtureRetiredEmail{{EmailAddress: "ada.old@acme.com"}},
 		}},
 	}}})
 	cases := []struct {
@@ -302,8 +302,8 @@ func TestRetiredEmailsAndEmailUpdates(t *testing.T) {
 		OrganizationCreateParams: client.OrganizationCreateParams{Name: "Acme", Slug: "acme"},
 		Members: []mockserver.FixtureMember{
 			{MemberCreateParams: client.MemberCreateParams{EmailAddress: "ada@acme.com"}, MemberID: id, EmailAddressVerified: true,
-				RetiredEmails: []string{"old1@acme.com", "old2@acme.com"}},
-			{MemberCreateParams: client.MemberCreateParams{EmailAddress: "grace@acme.com"}, EmailAddressVerified: true, RetiredEmails: []string{"g.old@acme.com"}},
+				RetiredEmails: []mockserver.FixtureRetiredEmail{{EmailAddress: "old1@acme.com"}, {EmailAddress: "old2@acme.com"}}},
+			{MemberCreateParams: client.MemberCreateParams{EmailAddress: "grace@acme.com"}, EmailAddressVerified: true, RetiredEmails: []mockserver.FixtureRetiredEmail{{EmailAddress: "g.old@acme.com"}}},
 		},
 	}}})
 
@@ -465,7 +465,7 @@ func TestReactivationLeavesTakenRetiredEmailsToTheirNewOwner(t *testing.T) {
 	e.seed(mockserver.Fixture{Organizations: []mockserver.FixtureOrganization{{
 		OrganizationCreateParams: client.OrganizationCreateParams{Name: "Acme", Slug: "acme"},
 		Members: []mockserver.FixtureMember{{MemberCreateParams: client.MemberCreateParams{EmailAddress: "b@acme.com"}, MemberID: id,
-			EmailAddressVerified: true, RetiredEmails: []string{"a@acme.com", "keep@acme.com"}}},
+			EmailAddressVerified: true, RetiredEmails: []mockserver.FixtureRetiredEmail{{EmailAddress: "a@acme.com"}, {EmailAddress: "keep@acme.com"}}}},
 	}}})
 	del, err := e.c.DeleteMemberWithResponse(e.ctx, "acme", id, nil)
 	e.expectOK(del.StatusCode(), del.Body, err)

@@ -21,7 +21,7 @@ type Mock struct {
 	log        requestLog
 	logger     *slog.Logger
 	newID      func() (hi, lo uint64)
-	violations contractLog
+	violations violationLog
 	// reference is the HTML API reference served at /__stytchmock/docs, if any.
 	reference []byte
 	// adminHosts are the host names, besides IP addresses and localhost, the admin API answers.

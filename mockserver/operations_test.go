@@ -31,7 +31,7 @@ func TestEveryOperationIsServed(t *testing.T) {
 			Members: []mockserver.FixtureMember{
 				{MemberCreateParams: client.MemberCreateParams{EmailAddress: "ada@acme.com", ExternalID: "emp-1", MFAPhoneNumber: "+12025550123"},
 					MemberID: memberID, EmailAddressVerified: true, MemberPasswordID: "member-password-test-1", TOTPRegistrationID: "totp-test-1",
-					RetiredEmails: []string{"ada.old@acme.com"},
+					RetiredEmails: []mockserver.FixtureRetiredEmail{{EmailAddress: "ada.old@acme.com"}},
 					ConnectedApps: []mockserver.FixtureGrant{{ConnectedAppID: app, Scopes: []string{"openid"}}},
 					ProviderTokens: mockserver.FixtureTokens{
 						Google:    &client.OAuthTokens{ProviderType: "Google", ProviderSubject: "1", IDToken: "i", Scopes: []string{"openid"}},

@@ -253,7 +253,7 @@ func (m *Mock) checkResponse(x *exchange) {
 	body := x.rec.body.Bytes()
 	if x.unrouted {
 		if vs := m.spec.CheckErrorBody(body); len(vs) > 0 {
-			m.violate(x, responseError(fmt.Sprintf("%s %s: error body", x.entry.Method, x.entry.Path), vs))
+			m.violate(x, fmt.Sprintf("%s %s: error body", x.entry.Method, x.entry.Path), vs)
 		}
 		return
 	}
@@ -261,12 +261,15 @@ func (m *Mock) checkResponse(x *exchange) {
 		x.entry.ErrorType = errorTypeOf(body)
 	}
 	if vs := x.route.CheckResponse(x.rec.status, x.rec.header, body); len(vs) > 0 {
-		m.violate(x, responseError(fmt.Sprintf("%s (%s %s) answered %d", x.entry.OperationID, x.entry.Method, x.entry.Path, x.rec.status), vs))
+		m.violate(x, fmt.Sprintf("%s (%s %s) answered %d", x.entry.OperationID, x.entry.Method, x.entry.Path, x.rec.status), vs)
 	}
 }
 
-func (m *Mock) violate(x *exchange, err error) {
-	m.violations.add(err)
+// violate replaces a response that broke the spec with a 500 that says so, and reports the
+// violations.
+func (m *Mock) violate(x *exchange, what string, vs []contract.Violation) {
+	m.reportViolations(x.r.Context(), exchangeInfo{method: x.entry.Method, path: x.entry.Path, requestID: x.requestID, status: x.rec.status}, what, vs)
+	err := responseError(what, vs)
 	x.rec.reset()
 	e := newError(http.StatusInternalServerError, "mock_response_invalid",
 		"The mock server produced a response that breaks openapi.yaml (a bug in the mock): %v", err)

@@ -3,7 +3,6 @@ package mockserver
 import (
 	"bytes"
 	"net/http"
-	"sync"
 )
 
 // recorder buffers a response so it can be validated before any of it is sent.
@@ -47,22 +46,4 @@ func (r *recorder) sendTo(w http.ResponseWriter) {
 	}
 	w.WriteHeader(r.status)
 	_, _ = w.Write(r.body.Bytes())
-}
-
-// contractLog keeps the responses that broke the spec.
-type contractLog struct {
-	mu   sync.Mutex
-	errs []error
-}
-
-func (l *contractLog) add(err error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.errs = append(l.errs, err)
-}
-
-func (l *contractLog) all() []error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]error(nil), l.errs...)
 }

@@ -109,10 +109,14 @@ func (s *Seeder) AddSession(sess Session) error {
 type OrgSeed struct {
 	ID                string
 	CreatedAt         time.Time
+	UpdatedAt         time.Time // zero: CreatedAt
 	SSOConnections    []api.SSOActiveConnection
 	SCIMConnection    *api.SCIMActiveConnection
 	CustomRoles       []api.PolicyRole
 	DefaultConnection string
+	// JITConnections are the SSO connections sso_jit_provisioning RESTRICTED lets members join
+	// through, which only an update sets otherwise.
+	JITConnections []string
 }
 
 // MemberSeed carries what a fixture may set on a member beyond the create request: state that
@@ -120,6 +124,7 @@ type OrgSeed struct {
 type MemberSeed struct {
 	ID                     string
 	CreatedAt              time.Time
+	UpdatedAt              time.Time // zero: CreatedAt
 	Status                 api.MemberStatus
 	EmailAddressVerified   bool
 	MFAPhoneNumberVerified bool
@@ -127,13 +132,16 @@ type MemberSeed struct {
 	TOTPRegistrationID     string
 	DefaultMFAMethod       string
 	IsLocked               bool
+	LockCreatedAt          time.Time // zero, when IsLocked: now
+	LockExpiresAt          time.Time // zero, when IsLocked: an hour after LockCreatedAt
 	SSORegistrations       []api.SSORegistration
 	OAuthRegistrations     []api.OAuthRegistration
 	SCIMRegistration       *api.SCIMRegistration
 	ExtraRoles             []api.MemberRole
-	RetiredEmails          []string
+	RetiredEmails          []api.RetiredEmail // an empty EmailID gets a new one
 	Tokens                 ProviderTokens
 	Grants                 []Grant
+	PendingEmail           string // a started email update (StartEmailUpdate)
 }
 
 // applyOrgSeed sets a fixture's extra state on an organization being created.
@@ -144,11 +152,9 @@ func (p *Project) applyOrgSeed(o *api.Organization, seed *OrgSeed) *Error {
 		}
 		o.OrganizationID = seed.ID
 	}
-	if !seed.CreatedAt.IsZero() {
-		t := seed.CreatedAt.UTC().Truncate(time.Second)
-		o.CreatedAt, o.UpdatedAt = &t, &t
-	}
+	o.CreatedAt, o.UpdatedAt = seededTimes(o.CreatedAt, seed.CreatedAt, seed.UpdatedAt)
 	o.SSOActiveConnections = nonNil(seed.SSOConnections)
+	o.SSOJITProvisioningAllowedConnections = nonNil(slices.Clone(seed.JITConnections))
 	o.SCIMActiveConnection = seed.SCIMConnection
 	if seed.DefaultConnection != "" {
 		o.SSODefaultConnectionID = &seed.DefaultConnection
@@ -169,10 +175,7 @@ func (p *Project) applyMemberSeed(rec *memberRec, s *MemberSeed) *Error {
 		}
 		m.MemberID = s.ID
 	}
-	if !s.CreatedAt.IsZero() {
-		t := s.CreatedAt.UTC().Truncate(time.Second)
-		m.CreatedAt, m.UpdatedAt = &t, &t
-	}
+	m.CreatedAt, m.UpdatedAt = seededTimes(m.CreatedAt, s.CreatedAt, s.UpdatedAt)
 	if s.Status != "" {
 		if !slices.Contains([]string{statusPending, "invited", statusActive, statusDeleted}, s.Status) {
 			return invalid("invalid_member_status", "status %q is not one of pending, invited, active, deleted.", s.Status)
@@ -190,22 +193,39 @@ func (p *Project) applyMemberSeed(rec *memberRec, s *MemberSeed) *Error {
 		m.DefaultMFAMethod = s.DefaultMFAMethod
 	}
 	if s.IsLocked {
-		now := p.timestamp()
-		later := now.Add(time.Hour)
-		m.IsLocked, m.LockCreatedAt, m.LockExpiresAt = true, &now, &later
+		since := p.timestamp()
+		if !s.LockCreatedAt.IsZero() {
+			since = s.LockCreatedAt.UTC().Truncate(time.Second)
+		}
+		until := since.Add(time.Hour)
+		if !s.LockExpiresAt.IsZero() {
+			until = s.LockExpiresAt.UTC().Truncate(time.Second)
+		}
+		m.IsLocked, m.LockCreatedAt, m.LockExpiresAt = true, &since, &until
 	}
 	m.SSORegistrations = nonNil(s.SSORegistrations)
 	m.OauthRegistrations = nonNil(s.OAuthRegistrations)
 	m.SCIMRegistration = normalizedSCIM(s.SCIMRegistration)
 	for _, r := range s.RetiredEmails {
-		email, e := normalizeEmail("retired_emails", r)
+		email, e := normalizeEmail("retired_emails", r.EmailAddress)
 		if e != nil {
 			return e
 		}
 		if e := p.checkEmailFree(rec.org, nil, email); e != nil {
 			return e
 		}
-		m.RetiredEmailAddresses = append(m.RetiredEmailAddresses, api.RetiredEmail{EmailID: p.newID("email"), EmailAddress: email})
+		id := r.EmailID
+		if id == "" {
+			id = p.newID("email")
+		}
+		m.RetiredEmailAddresses = append(m.RetiredEmailAddresses, api.RetiredEmail{EmailID: id, EmailAddress: email})
+	}
+	if s.PendingEmail != "" {
+		email, e := normalizeEmail("pending_email_address", s.PendingEmail)
+		if e != nil {
+			return e
+		}
+		rec.newEmail = email
 	}
 	for _, r := range s.ExtraRoles {
 		if !p.roleExists(rec.org, r.RoleID) {
@@ -225,6 +245,21 @@ func (p *Project) applyMemberSeed(rec *memberRec, s *MemberSeed) *Error {
 		rec.grants = append(rec.grants, Grant{ConnectedAppID: g.ConnectedAppID, Scopes: nonNil(slices.Clone(g.Scopes))})
 	}
 	return nil
+}
+
+// seededTimes returns the created_at and updated_at of a seeded organization or member: those
+// of the seed, in whole seconds, or else now (the created value).
+func seededTimes(created *time.Time, seedCreated, seedUpdated time.Time) (*time.Time, *time.Time) {
+	if !seedCreated.IsZero() {
+		t := seedCreated.UTC().Truncate(time.Second)
+		created = &t
+	}
+	updated := created
+	if !seedUpdated.IsZero() {
+		t := seedUpdated.UTC().Truncate(time.Second)
+		updated = &t
+	}
+	return created, updated
 }
 
 // normalizedSCIM returns a copy of a SCIM registration with [] for every absent list of its
