@@ -29,6 +29,8 @@ import (
 //	GET    /__stytchmock/requests[?project_id=…] the request log, oldest first: the project's, or all
 //	DELETE /__stytchmock/requests?project_id=…  remove the project's requests from the log
 //	GET    /__stytchmock/violations             traffic that broke openapi.yaml, one Violation each: the mock's responses (bugs in the mock), or in proxy mode requests and upstream responses
+//	GET    /__stytchmock/state[?project_id=…]   the project's whole state as a Fixture; without project_id, every project's, as an array of them (see State)
+//	POST   /__stytchmock/record/flush           in proxy mode with a record file, write what passed through to it (see FlushRecording)
 //	GET    /__stytchmock/openapi.yaml           the spec the mock validates against
 //	GET    /__stytchmock/docs                   an HTML reference of that spec (see WithAPIReference)
 //
@@ -57,6 +59,9 @@ func (m *Mock) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	path := strings.TrimPrefix(r.URL.Path, AdminPrefix)
+	if m.proxyRefuses(c, path) {
+		return
+	}
 	methods, known := adminRoutes[path]
 	serve, allowed := methods[r.Method]
 	switch {
@@ -230,7 +235,9 @@ var adminRoutes = map[string]map[string]func(*adminCall){
 			}
 		},
 	},
-	"violations": {http.MethodGet: func(c *adminCall) { c.json(c.m.Violations()) }},
+	"violations":   {http.MethodGet: func(c *adminCall) { c.json(c.m.Violations()) }},
+	"state":        {http.MethodGet: serveState},
+	"record/flush": {http.MethodPost: serveRecordFlush},
 	"openapi.yaml": {http.MethodGet: func(c *adminCall) {
 		c.w.Header().Set("Content-Type", "application/yaml")
 		_, _ = c.w.Write(stytchorgs.OpenAPISpec())

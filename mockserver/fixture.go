@@ -3,9 +3,9 @@ package mockserver
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/b2bkit/stytchorgs"
@@ -33,8 +33,17 @@ import (
 //	      "sessions": [{"session_token": "…", "session_jwt": "…"}],
 //	      "connected_apps": [{"connected_app_id": "…", "scopes": ["openid"]}]
 //	    }]
-//	  }]
+//	  }],
+//	  "members": [{"organization_id": "organization-test-…", "email_address": "…", …}]
 //	}
+//
+// Members are listed with their organization, or apart, in "members", each naming its
+// organization with organization_id (its id, slug or external id; an organization of the
+// fixture or one the project has). Organizations are created in order, each with the members
+// listed in it, then the members listed apart, in order: a search lists organizations, and
+// members, in the order they were created, so members listed apart keep an order across
+// organizations. That is how State, a saved state (WithStateFile) and a recording
+// (WithRecordFile) list them.
 //
 // A fixture that fails to apply leaves nothing behind.
 type Fixture struct {
@@ -42,6 +51,7 @@ type Fixture struct {
 	Policy        *stytchorgs.Policy    `json:"rbac_policy,omitempty"`
 	ConnectedApps []FixtureConnectedApp `json:"connected_apps,omitempty"`
 	Organizations []FixtureOrganization `json:"organizations,omitempty"`
+	Members       []FixtureMember       `json:"members,omitempty"`
 }
 
 // FixtureConnectedApp is a Connected App of the project.
@@ -75,13 +85,15 @@ type FixtureOrganization struct {
 // FixtureMember is a member to seed: what Members.Create takes, plus state only sign-in flows
 // create.
 //
-// It holds every field of a member as the API returns it but three: roles, which it takes as
-// the ids of the roles assigned directly ("roles") and the roles SSO or SCIM granted
+// It holds every field of a member as the API returns it but two: roles, which it takes as the
+// ids of the roles assigned directly ("roles") and the roles SSO or SCIM granted
 // ("provisioned_roles"), the roles the organization's implicit role assignments grant being
-// derived again; is_admin, which follows from the roles; and organization_id, which is the
-// organization the member is listed in.
+// derived again; and is_admin, which follows from the roles.
 type FixtureMember struct {
 	stytchorgs.MemberCreateParams
+	// OrganizationID names the organization of a member listed apart (Fixture.Members); a
+	// member listed in its organization needs none.
+	OrganizationID         string                         `json:"organization_id,omitempty"`
 	MemberID               string                         `json:"member_id,omitempty"`
 	CreatedAt              time.Time                      `json:"created_at,omitzero"`
 	UpdatedAt              time.Time                      `json:"updated_at,omitzero"` // zero: created_at
@@ -167,7 +179,7 @@ func LoadFixture(path string) (Fixture, error) {
 func ParseFixture(b []byte) (Fixture, error) {
 	var f Fixture
 	if err := decodeStrict(b, &f); err != nil {
-		return Fixture{}, fmt.Errorf("mockserver: fixture: %w", err)
+		return Fixture{}, fmt.Errorf("mockserver: fixture: %w", jsonErrorAt(b, err))
 	}
 	return f, nil
 }
@@ -190,9 +202,10 @@ func (m *Mock) Seed(f Fixture) error {
 // seedPlan is a fixture checked against the spec and turned into the store's types: everything
 // that needs no state, done before the store takes the project's lock to apply it.
 type seedPlan struct {
-	policy *api.Policy
-	apps   []store.ConnectedApp
-	orgs   []seedOrg
+	policy  *api.Policy
+	apps    []store.ConnectedApp
+	orgs    []seedOrg
+	members []seedMember // listed apart from their organizations
 }
 
 type seedOrg struct {
@@ -204,7 +217,7 @@ type seedOrg struct {
 
 type seedMember struct {
 	where    string
-	org      int // its organization's index in seedPlan.orgs
+	org      string // its organization, for a member listed apart
 	req      api.MemberCreateRequest
 	seed     store.MemberSeed
 	sessions []store.Session // without the member id, which the member gets when it is created
@@ -232,6 +245,9 @@ func (m *Mock) planSeed(f Fixture) (*seedPlan, error) {
 		for j, mem := range o.Members {
 			member, err := m.planMember(mem)
 			member.where = fmt.Sprintf("%s.members[%d] (%s)", org.where, j, mem.EmailAddress)
+			if err == nil && mem.OrganizationID != "" && mem.OrganizationID != o.OrganizationID {
+				err = fmt.Errorf("organization_id %q is not its organization's; it is for members listed apart, in the fixture's \"members\"", mem.OrganizationID)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("mockserver: fixture: %s: %w", member.where, err)
 			}
@@ -239,14 +255,22 @@ func (m *Mock) planSeed(f Fixture) (*seedPlan, error) {
 		}
 		plan.orgs = append(plan.orgs, org)
 	}
+	for i, mem := range f.Members {
+		member, err := m.planMember(mem)
+		member.where, member.org = fmt.Sprintf("members[%d] (%s)", i, mem.EmailAddress), mem.OrganizationID
+		if err == nil && mem.OrganizationID == "" {
+			err = errors.New("organization_id is required of a member listed apart from its organization")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("mockserver: fixture: %s: %w", member.where, err)
+		}
+		plan.members = append(plan.members, member)
+	}
 	return plan, nil
 }
 
-// apply makes the plan's changes; Project.Seed undoes them if one fails. Organizations are
-// created in the fixture's order, then members in the order of their created_at (those without
-// one count as created now), in the fixture's order where that is the same: a search lists
-// members in the order they were created, across organizations too, so a saved state searches
-// as it did (but for members of different organizations created in the same second).
+// apply makes the plan's changes, in the fixture's order: each organization with its members,
+// then the members listed apart. Project.Seed undoes them if one fails.
 func (plan *seedPlan) apply(s *store.Seeder) error {
 	if plan.policy != nil {
 		s.SetPolicy(*plan.policy)
@@ -256,38 +280,36 @@ func (plan *seedPlan) apply(s *store.Seeder) error {
 			return fmt.Errorf("mockserver: fixture: connected app %q: %w", app.ID, err)
 		}
 	}
-	orgIDs := make([]string, len(plan.orgs))
-	var members []*seedMember
 	for i := range plan.orgs {
 		o := &plan.orgs[i]
 		org, err := s.CreateOrganization(o.req, &o.seed)
 		if err != nil {
 			return fmt.Errorf("mockserver: fixture: %s: %w", o.where, err)
 		}
-		orgIDs[i] = org.OrganizationID
 		for j := range o.members {
-			o.members[j].org = i
-			members = append(members, &o.members[j])
-		}
-	}
-	now := time.Now()
-	createdAt := func(m *seedMember) time.Time {
-		if m.seed.CreatedAt.IsZero() {
-			return now
-		}
-		return m.seed.CreatedAt.Truncate(time.Second)
-	}
-	slices.SortStableFunc(members, func(a, b *seedMember) int { return createdAt(a).Compare(createdAt(b)) })
-	for _, mem := range members {
-		r, err := s.CreateMember(orgIDs[mem.org], mem.req, &mem.seed)
-		if err != nil {
-			return fmt.Errorf("mockserver: fixture: %s: %w", mem.where, err)
-		}
-		for _, sess := range mem.sessions {
-			sess.MemberID = r.Member.MemberID
-			if err := s.AddSession(sess); err != nil {
-				return fmt.Errorf("mockserver: fixture: %s: session: %w", mem.where, err)
+			if err := o.members[j].apply(s, org.OrganizationID); err != nil {
+				return err
 			}
+		}
+	}
+	for i := range plan.members {
+		if err := plan.members[i].apply(s, plan.members[i].org); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// apply creates the member in an organization (its id, slug or external id), with its sessions.
+func (mem *seedMember) apply(s *store.Seeder, org string) error {
+	r, err := s.CreateMember(org, mem.req, &mem.seed)
+	if err != nil {
+		return fmt.Errorf("mockserver: fixture: %s: %w", mem.where, err)
+	}
+	for _, sess := range mem.sessions {
+		sess.MemberID = r.Member.MemberID
+		if err := s.AddSession(sess); err != nil {
+			return fmt.Errorf("mockserver: fixture: %s: session: %w", mem.where, err)
 		}
 	}
 	return nil

@@ -26,6 +26,10 @@ type Mock struct {
 	reference []byte
 	// adminHosts are the host names, besides IP addresses and localhost, the admin API answers.
 	adminHosts []string
+	// stateFile is where SaveState writes (WithStateFile).
+	stateFile string
+	// proxy is set in proxy mode (WithUpstream): the Mock then forwards what it would answer.
+	proxy *proxy
 }
 
 // NewMock returns a Mock configured by opts.
@@ -70,9 +74,27 @@ func NewMock(opts ...Option) (*Mock, error) {
 			return nil, fmt.Errorf("mockserver: the generated server has no handler for %s", o.Pattern())
 		}
 	}
-	for _, f := range cfg.fixtures {
-		if err := m.Seed(f); err != nil {
+	if cfg.upstream != nil {
+		if err := m.newProxy(cfg); err != nil {
 			return nil, err
+		}
+		return m, nil
+	}
+	if cfg.recordFile != "" {
+		return nil, fmt.Errorf("mockserver: WithRecordFile records what passes through a proxy: it needs WithUpstream")
+	}
+	loaded := false
+	if cfg.stateFile != "" {
+		m.stateFile = cfg.stateFile
+		if loaded, err = m.loadState(cfg.stateFile); err != nil {
+			return nil, err
+		}
+	}
+	if !loaded { // a saved state holds what the fixtures seeded when it began
+		for _, f := range cfg.fixtures {
+			if err := m.Seed(f); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return m, nil

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -28,10 +29,19 @@ type config struct {
 
 	requestLogBytes int
 	adminHosts      []string
+
+	stateFile string
+	// Proxy mode (proxy.go): the upstream, when set, and its options.
+	upstream        *url.URL
+	upstreamTimeout time.Duration
+	recordFile      string
+	// mockOnly names the options given that configure the mock's own answers and state, which
+	// proxy mode has none of.
+	mockOnly []string
 }
 
 func newConfig(opts []Option) (*config, error) {
-	cfg := &config{now: time.Now, newID: randomID, requestLogBytes: DefaultRequestLogBytes}
+	cfg := &config{now: time.Now, newID: randomID, requestLogBytes: DefaultRequestLogBytes, upstreamTimeout: DefaultUpstreamTimeout}
 	for _, o := range opts {
 		if err := o(cfg); err != nil {
 			return nil, err
@@ -82,6 +92,7 @@ func WithCredentials(projectID, secret string) Option {
 			c.credentials = map[string]string{}
 		}
 		c.credentials[projectID] = secret
+		c.mockOnly = append(c.mockOnly, "WithCredentials")
 		return nil
 	}
 }
@@ -93,6 +104,7 @@ func WithClock(now func() time.Time) Option {
 			return fmt.Errorf("mockserver: WithClock needs a function")
 		}
 		c.now = now
+		c.mockOnly = append(c.mockOnly, "WithClock")
 		return nil
 	}
 }
@@ -115,6 +127,7 @@ func WithDeterministicIDs(seed string) Option {
 		c.newID = func() (uint64, uint64) { return prefix, n.Add(1) }
 		key := sha256.Sum256([]byte("stytchmock search cursors\x00" + seed))
 		c.cursorKey = key[:]
+		c.mockOnly = append(c.mockOnly, "WithDeterministicIDs")
 		return nil
 	}
 }
@@ -131,6 +144,7 @@ func WithLogger(l *slog.Logger) Option {
 func WithFixture(f Fixture) Option {
 	return func(c *config) error {
 		c.fixtures = append(c.fixtures, f)
+		c.mockOnly = append(c.mockOnly, "WithFixture")
 		return nil
 	}
 }
@@ -145,14 +159,16 @@ func WithAPIReference(page []byte) Option {
 	}
 }
 
-// WithFixtureFile seeds the mock with the JSON fixture in a file when it starts.
+// WithFixtureFile seeds the mock with the JSON fixture in a file when it starts: one fixture,
+// or an array of them, such as a saved state or a recording holds (see ParseFixtures).
 func WithFixtureFile(path string) Option {
 	return func(c *config) error {
-		f, err := LoadFixture(path)
+		fs, err := LoadFixtures(path)
 		if err != nil {
 			return err
 		}
-		c.fixtures = append(c.fixtures, f)
+		c.fixtures = append(c.fixtures, fs...)
+		c.mockOnly = append(c.mockOnly, "WithFixtureFile")
 		return nil
 	}
 }

@@ -22,6 +22,10 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		m.serveAdmin(w, r)
 		return
 	}
+	if m.proxy != nil {
+		m.serveProxy(w, r)
+		return
+	}
 	x := exchanges.Get().(*exchange)
 	defer x.release()
 	x.start(r)

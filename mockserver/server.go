@@ -35,7 +35,10 @@ func New(opts ...Option) (*Server, error) {
 }
 
 // Close shuts the server down and waits for requests in flight. It may be called more than once.
-func (s *Server) Close() { s.ts.Close() }
+func (s *Server) Close() {
+	s.ts.Close()
+	s.closeIdle()
+}
 
 // Client returns an *http.Client set up for the server.
 func (s *Server) Client() *http.Client { return s.ts.Client() }
@@ -55,7 +58,8 @@ type TB interface {
 
 // Start starts a Server for a test and closes it when the test ends. The test fails if the
 // server cannot start, or if any response the mock produced broke openapi.yaml (which the mock
-// answered with a 500 mock_response_invalid instead).
+// answered with a 500 mock_response_invalid instead); in proxy mode (WithUpstream), if any
+// request or upstream response that passed through broke it.
 func Start(tb TB, opts ...Option) *Server {
 	tb.Helper()
 	s, err := New(opts...)
@@ -66,8 +70,16 @@ func Start(tb TB, opts ...Option) *Server {
 	tb.Cleanup(func() {
 		s.Close()
 		for _, err := range s.ContractViolations() {
-			tb.Errorf("mockserver: a response broke openapi.yaml: %v", err)
+			tb.Errorf("mockserver: %s broke openapi.yaml: %v", s.brokeWhat(), err)
 		}
 	})
 	return s
+}
+
+// brokeWhat is what a contract violation of the server is about, for Start's message.
+func (s *Server) brokeWhat() string {
+	if s.proxy != nil {
+		return "traffic through the proxy"
+	}
+	return "a response of the mock"
 }

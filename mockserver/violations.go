@@ -113,7 +113,7 @@ func (m *Mock) reportViolations(ctx context.Context, x exchangeInfo, what string
 	if len(vs) == 0 {
 		return
 	}
-	now := time.Now()
+	now := time.Now().UTC().Round(0) // as JSON shows it, and the same once decoded
 	out := make([]Violation, len(vs))
 	for i, v := range vs {
 		out[i] = Violation{Time: now, Method: x.method, Path: x.path, Status: x.status, RequestID: x.requestID,

@@ -12,22 +12,21 @@ import (
 )
 
 // ProjectState is everything a project holds that a fixture can seed back: its policy, its
-// Connected Apps, and its organizations with their members. It shares slices and maps with the
+// Connected Apps, its organizations and their members. It shares slices and maps with the
 // store, like every value the store returns: read it, do not change it.
 type ProjectState struct {
 	// Policy is nil while the project has Stytch's default policy.
 	Policy *api.Policy
-	Apps   []ConnectedApp // by id
-	Orgs   []OrgState     // in creation order: the order searches list them in
+	Apps   []ConnectedApp     // by id
+	Orgs   []api.Organization // in creation order: the order searches list them in
+	// Members are the members of every organization, deleted ones included, in creation order:
+	// the order member searches list them in, across organizations.
+	Members []MemberState
 }
 
 // Empty reports whether the state is a new project's.
-func (s *ProjectState) Empty() bool { return s.Policy == nil && len(s.Apps) == 0 && len(s.Orgs) == 0 }
-
-// OrgState is an organization with its members.
-type OrgState struct {
-	Org     api.Organization
-	Members []MemberState // in creation order, deleted members included
+func (s ProjectState) Empty() bool {
+	return s.Policy == nil && len(s.Apps) == 0 && len(s.Orgs) == 0 && len(s.Members) == 0
 }
 
 // MemberState is a member as the API shows it, with what the store keeps beside it.
@@ -72,21 +71,24 @@ func (p *Project) State() ProjectState {
 		})
 	}
 
-	out.Orgs = make([]OrgState, 0, len(p.orgs))
+	var members []*memberRec
+	out.Orgs = make([]api.Organization, 0, len(p.orgs))
 	for _, o := range p.orgs {
-		org := OrgState{Org: o.org, Members: make([]MemberState, 0, len(o.members))}
-		for _, m := range o.members {
-			org.Members = append(org.Members, MemberState{
-				Member:       p.view(m),
-				DirectRoles:  m.directRoles,
-				ExtraRoles:   m.extraRoles,
-				Tokens:       m.tokens,
-				Grants:       m.grants,
-				Sessions:     sessions[m.m.MemberID],
-				PendingEmail: m.newEmail,
-			})
-		}
-		out.Orgs = append(out.Orgs, org)
+		out.Orgs = append(out.Orgs, o.org)
+		members = append(members, o.members...)
+	}
+	slices.SortFunc(members, func(a, b *memberRec) int { return cmp.Compare(a.seq, b.seq) })
+	out.Members = make([]MemberState, 0, len(members))
+	for _, m := range members {
+		out.Members = append(out.Members, MemberState{
+			Member:       p.view(m),
+			DirectRoles:  m.directRoles,
+			ExtraRoles:   m.extraRoles,
+			Tokens:       m.tokens,
+			Grants:       m.grants,
+			Sessions:     sessions[m.m.MemberID],
+			PendingEmail: m.newEmail,
+		})
 	}
 	return out
 }
