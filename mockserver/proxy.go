@@ -57,7 +57,7 @@ func WithUpstream(baseURL string) Option {
 		u, err := url.Parse(baseURL)
 		switch {
 		case err != nil:
-			return fmt.Errorf("mockserver: WithUpstream(%q): %w", baseURL, err)
+			return fmt.Errorf("mockserver: WithUpstream(%q): want an http or https base URL, such as https://test.stytch.com: %w", baseURL, err)
 		case (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
 			return fmt.Errorf("mockserver: WithUpstream(%q): want an http or https base URL, such as https://test.stytch.com", baseURL)
 		case u.User != nil:

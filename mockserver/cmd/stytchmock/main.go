@@ -9,6 +9,13 @@
 // SIGTERM. Point an SDK's base URL at it; the official Node SDK takes it as
 // env: "http://127.0.0.1:4010/". Test controls (reset, fixtures, faults, the request log) are
 // served under /__stytchmock/.
+//
+// With -state FILE the mock's state survives restarts: it is loaded from FILE at start and
+// written back, atomically, at shutdown. With -upstream URL it is a validating proxy instead:
+// every request goes unchanged to URL (a Stytch test project's https://test.stytch.com, say)
+// and comes back unchanged, both checked against openapi.yaml; -record FILE writes what passed
+// through as a fixture the mock loads, and -fail-on-violation makes the exit status 1 when
+// anything broke the spec (for CI jobs).
 package main
 
 import (
@@ -64,11 +71,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := f.checkModes(); err != nil {
+		return err
+	}
 	opts, err := f.mockOptions(stderr)
 	if err != nil {
 		return err
 	}
-	mock, err := mockserver.NewMock(opts...)
+	mock, err := mockserver.NewMock(append(opts, f.modeOptions()...)...)
 	if err != nil {
 		return err
 	}
@@ -76,7 +86,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return serve(ctx, ln, mock, stdout, stderr)
+	f.announce(stderr)
+	err = serve(ctx, ln, mock, stdout, stderr)
+	return errors.Join(err, f.finish(mock, stderr))
 }
 
 // flags are the command line, parsed.
@@ -84,6 +96,7 @@ type flags struct {
 	addr, logFormat, ids, clock string
 	creds, fixtures, adminHosts listFlag
 	logBytes                    int
+	modeFlags
 }
 
 // parseFlags parses the command line; a usage error is printed to stderr.
@@ -94,11 +107,12 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:4010", "address to listen on (host:port; port 0 picks a free one, as in 127.0.0.1:0); an address beyond loopback, or none (:4010), lets other machines use the mock")
 	fs.StringVar(&f.logFormat, "log-format", "text", "request log format: text, json, or none")
 	fs.Var(&f.creds, "credentials", "accept only this `project-id:secret` pair (repeatable); by default any project-test-/project-live- id (then 1-64 letters, digits, - or _) is accepted with the first secret used for it")
-	fs.Var(&f.fixtures, "fixture", "seed a JSON fixture `file` at start (repeatable)")
+	fs.Var(&f.fixtures, "fixture", "seed a JSON fixture `file` at start (repeatable): one fixture, or an array of them as -state and -record write")
 	fs.StringVar(&f.ids, "deterministic-ids", "", "derive ids and request ids from this `seed` and a counter instead of random UUIDs")
 	fs.StringVar(&f.clock, "clock", "", "freeze the clock at this RFC 3339 `time` (for stable timestamps)")
 	fs.Var(&f.adminHosts, "admin-host", "let the admin API answer requests addressed to this host `name` (repeatable), as well as IP addresses, localhost and the name in -addr: for a mock reached by a name, such as a container's")
 	fs.IntVar(&f.logBytes, "request-log-bytes", mockserver.DefaultRequestLogBytes, "keep the latest requests in the request log (GET /__stytchmock/requests) up to about this many `bytes` of memory; 0 keeps none")
+	f.modeFlags.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

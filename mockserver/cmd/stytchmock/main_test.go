@@ -352,7 +352,8 @@ func TestRunHelp(t *testing.T) {
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("run(-h) = %v, want flag.ErrHelp", err)
 	}
-	for _, f := range []string{"-addr", "-log-format", "-credentials", "-fixture", "-deterministic-ids", "-clock", "-request-log-bytes", "-admin-host"} {
+	for _, f := range []string{"-addr", "-log-format", "-credentials", "-fixture", "-deterministic-ids", "-clock", "-request-log-bytes", "-admin-host",
+		"-upstream", "-upstream-timeout", "-record", "-state", "-fail-on-violation"} {
 		if !strings.Contains(stderr.String(), f) {
 			t.Errorf("the usage does not mention %s: %s", f, stderr.String())
 		}
