@@ -78,6 +78,27 @@
 // API (AdminPrefix) takes the same project_id.
 // WithFixedClock and WithDeterministicIDs make responses repeatable for golden tests.
 //
+// # Keeping state
+//
+// State returns a project's whole state as a Fixture (GET /__stytchmock/state serves it): its
+// organizations and members with their ids, timestamps and every field, its policy, Connected
+// Apps, and what only fixtures set, member sessions and provider tokens among it; no secret.
+// Seeded into a fresh mock, it answers the same requests with the same bodies. WithStateFile
+// keeps every project's state in a file across runs (stytchmock -state): loaded at start,
+// written back by SaveState, atomically. The file is a JSON array of fixtures, one per project,
+// which WithFixtureFile loads too (LoadFixtures, WriteFixtures).
+//
+// # Proxy mode
+//
+// WithUpstream turns the Mock into a validating proxy to the real API (stytchmock -upstream): it
+// forwards every request unchanged, returns the upstream's answer unchanged, and checks both
+// against the spec; what breaks it is logged and listed (Violations, ContractViolations, GET
+// /__stytchmock/violations), never corrected, and fails a test run with Start. An upstream that
+// cannot be reached is a 502 upstream_unavailable, one too slow (WithUpstreamTimeout) a 504
+// upstream_timeout. WithRecordFile keeps the organizations, members and policy that passed
+// through and writes them (FlushRecording) as fixtures the mock loads: a recording of a Stytch
+// test project, replayed offline. Credentials pass through and are never logged or recorded.
+//
 // # What it does not model
 //
 // The mock sends no email and runs no sign-in: members verify nothing by themselves, and

@@ -486,3 +486,57 @@ func isEmptyJSON(v any) bool {
 	}
 	return false
 }
+
+// Members listed apart from their organizations name them with organization_id (an id, a slug
+// or an external id, of the fixture or of the project), and are created after every
+// organization, in the order listed.
+func TestFixtureMembersListedApart(t *testing.T) {
+	t.Parallel()
+	srv := mockserver.Start(t)
+	f, err := mockserver.ParseFixture([]byte(`{"project_id": "project-test-apart",
+		"organizations": [
+			{"organization_id": "organization-test-00000000-0000-4000-8000-000000000001", "organization_name": "One", "organization_slug": "one",
+			 "members": [{"email_address": "nested@one.com", "organization_id": "organization-test-00000000-0000-4000-8000-000000000001"}]},
+			{"organization_name": "Two", "organization_slug": "two", "organization_external_id": "crm-two"}],
+		"members": [
+			{"organization_id": "crm-two", "email_address": "first@two.com"},
+			{"organization_id": "organization-test-00000000-0000-4000-8000-000000000001", "email_address": "second@one.com"},
+			{"organization_id": "two", "email_address": "third@two.com"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Seed(f); err != nil {
+		t.Fatal(err)
+	}
+	r := send(t, srv, "project-test-apart", "s", "POST", "/v1/b2b/organizations/members/search",
+		`{"organization_ids": ["organization-test-00000000-0000-4000-8000-000000000001", "two"]}`)
+	var page struct {
+		Members []struct {
+			Email string `json:"email_address"`
+		} `json:"members"`
+	}
+	if err := json.Unmarshal(r.body, &page); err != nil || r.status != 200 {
+		t.Fatalf("search: %d %s", r.status, r.body)
+	}
+	var got []string
+	for _, m := range page.Members {
+		got = append(got, m.Email)
+	}
+	if want := []string{"nested@one.com", "first@two.com", "second@one.com", "third@two.com"}; !slices.Equal(got, want) {
+		t.Errorf("members in search order: %v, want %v", got, want)
+	}
+
+	for _, tc := range []struct{ fixture, want string }{
+		{`{"project_id": "project-test-apart2", "members": [{"email_address": "a@b.com"}]}`, "members[0] (a@b.com): organization_id is required"},
+		{`{"project_id": "project-test-apart2", "members": [{"organization_id": "nowhere", "email_address": "a@b.com"}]}`, "members[0] (a@b.com): organization_not_found"},
+		{`{"project_id": "project-test-apart2", "organizations": [{"organization_name": "A", "members": [{"organization_id": "other", "email_address": "a@b.com"}]}]}`, `organization_id "other" is not its organization's`},
+	} {
+		f, err := mockserver.ParseFixture([]byte(tc.fixture))
+		if err == nil {
+			err = srv.Seed(f)
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Seed(%s) = %v, want an error with %q", tc.fixture, err, tc.want)
+		}
+	}
+}

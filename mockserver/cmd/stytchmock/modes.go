@@ -92,10 +92,17 @@ func (f *modeFlags) finish(m *mockserver.Mock, stderr io.Writer) error {
 		}
 	}
 	if n := m.ViolationCount(); n > 0 {
-		fmt.Fprintf(stderr, "stytchmock: %d contract violations: traffic broke openapi.yaml (logged above; GET /__stytchmock/violations listed them)\n", n)
+		fmt.Fprintf(stderr, "stytchmock: %s: traffic broke openapi.yaml (logged above; GET /__stytchmock/violations listed them)\n", violations(n))
 		if f.failOnViolation {
-			errs = append(errs, fmt.Errorf("%d contract violations (-fail-on-violation)", n))
+			errs = append(errs, fmt.Errorf("%s (-fail-on-violation)", violations(n)))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+func violations(n int) string {
+	if n == 1 {
+		return "1 contract violation"
+	}
+	return fmt.Sprintf("%d contract violations", n)
 }

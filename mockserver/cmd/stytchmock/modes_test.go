@@ -61,7 +61,7 @@ func TestRunProxyRecordsAndFailsOnViolation(t *testing.T) {
 	in.do(testProject, testSecret, http.MethodPost, "/v1/b2b/organizations", `{"organization_name": "Beta", "organization_slug": "beta"}`)
 
 	err = in.stop()
-	if err == nil || !strings.Contains(err.Error(), "1 contract violations (-fail-on-violation)") {
+	if err == nil || !strings.Contains(err.Error(), "1 contract violation (-fail-on-violation)") {
 		t.Fatalf("run = %v, want the violation to fail it", err)
 	}
 	stderr := in.stderr.String()
@@ -85,7 +85,7 @@ func TestRunProxyViolationsWithoutFailing(t *testing.T) {
 	if err := in.stop(); err != nil {
 		t.Errorf("run = %v", err)
 	}
-	if !strings.Contains(in.stderr.String(), "1 contract violations") {
+	if !strings.Contains(in.stderr.String(), "1 contract violation: traffic broke openapi.yaml") {
 		t.Errorf("stderr: %s", in.stderr.String())
 	}
 
@@ -271,7 +271,7 @@ func TestBinaryFailOnViolationExitStatus(t *testing.T) {
 			if code != tc.wantCode {
 				t.Errorf("exit status %d, want %d; stderr:\n%s", code, tc.wantCode, stderr.String())
 			}
-			if tc.wantCode == 1 && !strings.Contains(stderr.String(), "contract violations (-fail-on-violation)") {
+			if tc.wantCode == 1 && !strings.Contains(stderr.String(), "1 contract violation (-fail-on-violation)") {
 				t.Errorf("stderr does not say why:\n%s", stderr.String())
 			}
 		})
