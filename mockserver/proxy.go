@@ -176,8 +176,8 @@ func (m *Mock) serveProxy(w http.ResponseWriter, r *http.Request) {
 	} else {
 		px.route, px.routed = rt, true
 		px.entry.OperationID = rt.Operation().ID()
-		// The body of a request the spec does not know is not logged: it may be anything,
-		// credentials included (a session token to authenticate, say).
+		// Only a routed request's body is logged: one the spec does not know may carry
+		// anything, credentials included (a session token to authenticate, say).
 		px.entry.Body = string(body)
 		px.vs = append(px.vs, px.route.CheckRequest(body)...)
 	}
