@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/b2bkit/stytchorgs"
 	"github.com/b2bkit/stytchorgs/mockserver"
@@ -211,6 +212,12 @@ func TestRecordingRoundTrip(t *testing.T) {
 		if bytes.Contains(recorded, []byte(secret)) {
 			t.Errorf("the recording holds %q", secret)
 		}
+	}
+
+	if fs, err := mockserver.LoadFixtures(file); err != nil {
+		t.Fatal(err)
+	} else if kept, err := p.Recording(); err != nil || !cmp.Equal(kept, fs, cmpopts.EquateEmpty()) {
+		t.Errorf("Recording() differs from the file it flushed (%v): %s", err, cmp.Diff(fs, kept, cmpopts.EquateEmpty()))
 	}
 
 	loaded := mockserver.Start(t, mockserver.WithFixtureFile(file))

@@ -179,7 +179,7 @@ func (m *Mock) loadState(path string) (bool, error) {
 	seen := map[string]bool{}
 	for i, f := range fixtures {
 		if seen[f.ProjectID] {
-			return false, damaged(fmt.Errorf("project %s is in it twice (entries %d and before)", f.ProjectID, i))
+			return false, damaged(fmt.Errorf("project %s is in it twice (the second time at index %d)", f.ProjectID, i))
 		}
 		seen[f.ProjectID] = true
 		if err := m.Seed(f); err != nil {
