@@ -110,8 +110,8 @@ func check(t *testing.T, r rule, body func(c *ct)) {
 	results.current = rec
 	results.Unlock()
 	c := &ct{T: t, rec: rec, c: tg.client, ctx: context.Background()}
-	// Registered first, so it runs last: after the rule's own cleanups (its deletes), whose
-	// problems it reports too.
+	// Registered first, so it runs last: the rule's deletes, cleanups too, still count as its
+	// requests.
 	t.Cleanup(func() {
 		results.Lock()
 		defer results.Unlock()
