@@ -14,9 +14,10 @@
 // Against a project the suite touches only organizations it created, whose names and slugs
 // start with a prefix unique to the run, and deletes them when each test ends, failed or not,
 // and again by prefix when the run ends. It refuses a project-live- id unless
-// STYTCH_CONTRACT_ALLOW_LIVE=1. Rules that need state only sign-in creates (verified emails,
-// sessions, passwords, SSO connections) run only against the in-process mock, whose fixtures
-// make that state; elsewhere the table says "not run" and why.
+// STYTCH_CONTRACT_ALLOW_LIVE=1. Rules that need state this API cannot create (verified emails
+// and sessions come from sign-in, SSO connections and Connected Apps from Stytch's dashboard)
+// run only against the in-process mock, whose fixtures make that state; elsewhere the table
+// says "not run" and why.
 //
 // The run ends with a table of every rule: passed, failed or not run, and what the target
 // answered where the spec makes a choice Stytch's documentation does not. It is printed when

@@ -357,7 +357,7 @@ var errorCases = []errorCase{
 		return err
 	}},
 	{"reactivation_email_belongs_to_another_member", 400, "reactivating a verified member whose email a new member took", func(c *ct) any {
-		o, ms := c.seedVerified(c.needsMock("a verified email comes only from sign-in"), "ada")
+		o, ms := c.seedVerified(c.needsMock("a verified email"), "ada")
 		c.must(c.c.Members.Delete(c.ctx, o.ID, ms["ada"].ID), "deleting")
 		c.member(o.ID, client.MemberCreateParams{EmailAddress: ms["ada"].EmailAddress})
 		_, err := c.c.Members.Reactivate(c.ctx, o.ID, ms["ada"].ID)
@@ -409,14 +409,14 @@ var errorCases = []errorCase{
 		return err
 	}},
 	{"desired_email_deactivated_by_different_member", 400, "a verified member starting an email update to another member's retired address", func(c *ct) any {
-		o, ms := c.seedVerified(c.needsMock("a verified email comes only from sign-in"), "ada", "bob")
+		o, ms := c.seedVerified(c.needsMock("a verified email"), "ada", "bob")
 		_, err := c.c.Members.Update(c.ctx, o.ID, ms["bob"].ID, client.MemberUpdateParams{EmailAddress: client.Set("bob.new@" + c.domain("acme"))})
 		c.must(err, "retiring bob's address")
 		_, err = c.c.Members.StartEmailUpdate(c.ctx, o.ID, ms["ada"].ID, client.StartEmailUpdateParams{EmailAddress: ms["bob"].EmailAddress})
 		return err
 	}},
 	{"desired_email_updating_for_different_member", 400, "two verified members starting email updates to one address", func(c *ct) any {
-		o, ms := c.seedVerified(c.needsMock("a verified email comes only from sign-in"), "ada", "bob")
+		o, ms := c.seedVerified(c.needsMock("a verified email"), "ada", "bob")
 		target := "shared@" + c.domain("acme")
 		_, err := c.c.Members.StartEmailUpdate(c.ctx, o.ID, ms["ada"].ID, client.StartEmailUpdateParams{EmailAddress: target})
 		c.must(err, "starting ada's update")
@@ -452,20 +452,20 @@ var errorCases = []errorCase{
 		return err
 	}},
 	{"unauthorized_action", 403, "a member without the permission renaming its organization", func(c *ct) any {
-		srv := c.needsMock("member sessions come only from sign-in")
+		srv := c.needsMock("member sessions")
 		o, m := c.orgWithMember()
 		_, err := c.c.Organizations.Update(c.ctx, o.ID, client.OrganizationUpdateParams{Name: client.Set(c.name("Renamed"))}, client.WithMemberSession(c.session(srv, m.ID)))
 		return err
 	}},
 	{"cannot_update_trusted_metadata", 401, "an admin's session updating trusted_metadata", func(c *ct) any {
-		srv := c.needsMock("member sessions come only from sign-in")
+		srv := c.needsMock("member sessions")
 		o := c.org(client.OrganizationCreateParams{})
 		m := c.member(o.ID, client.MemberCreateParams{EmailAddress: "ada@" + c.domain("acme"), Roles: []string{"stytch_admin"}})
 		_, err := c.c.Organizations.Update(c.ctx, o.ID, client.OrganizationUpdateParams{TrustedMetadata: client.MetadataPatch{}.Set("k", "v")}, client.WithMemberSession(c.session(srv, m.ID)))
 		return err
 	}},
 	{"member_cannot_update_their_email_address", 400, "an admin's session changing its own email", func(c *ct) any {
-		srv := c.needsMock("member sessions come only from sign-in")
+		srv := c.needsMock("member sessions")
 		o := c.org(client.OrganizationCreateParams{})
 		m := c.member(o.ID, client.MemberCreateParams{EmailAddress: "ada@" + c.domain("acme"), Roles: []string{"stytch_admin"}})
 		_, err := c.c.Members.Update(c.ctx, o.ID, m.ID, client.MemberUpdateParams{EmailAddress: client.Set("ada.new@" + c.domain("acme"))}, client.WithMemberSession(c.session(srv, m.ID)))

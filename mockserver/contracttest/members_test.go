@@ -165,7 +165,7 @@ func (c *ct) seedVerified(srv *mockserver.Server, locals ...string) (*client.Org
 
 func TestReactivationRestoresAMember(t *testing.T) {
 	check(t, rule{name: "reactivation restores", area: areaMembers, says: "a deleted member with a verified email is reactivated: active again, found again; reactivating an active member is refused"}, func(c *ct) {
-		srv := c.needsMock("a verified email comes only from sign-in")
+		srv := c.needsMock("a verified email")
 		o, ms := c.seedVerified(srv, "ada")
 		m := ms["ada"]
 		c.must(c.c.Members.Delete(c.ctx, o.ID, m.ID), "deleting the member")
@@ -283,7 +283,7 @@ func TestProviderTokensOfAMemberWithout(t *testing.T) {
 
 func TestProviderTokensAreReturned(t *testing.T) {
 	check(t, rule{name: "provider tokens returned", area: areaMembers, says: "a member's stored provider tokens are returned, the refresh token only when asked for"}, func(c *ct) {
-		srv := c.needsMock("provider tokens come only from OAuth sign-in")
+		srv := c.needsMock("provider tokens")
 		tokens := &client.OAuthTokens{ProviderSubject: "sub-1", IDToken: "id-token", AccessToken: "access", RefreshToken: "refresh", Scopes: []string{"openid"}}
 		o := c.seed(srv, mockserver.FixtureOrganization{Members: []mockserver.FixtureMember{{
 			MemberCreateParams: client.MemberCreateParams{EmailAddress: "ada@" + c.domain("acme")},
@@ -310,7 +310,7 @@ func TestProviderTokensAreReturned(t *testing.T) {
 
 func TestFactorsFromSignInAreRemoved(t *testing.T) {
 	check(t, rule{name: "password and TOTP removed", area: areaMembers, says: "a member's password and TOTP registration are removed by their delete operations"}, func(c *ct) {
-		srv := c.needsMock("passwords and TOTP registrations come only from sign-in flows")
+		srv := c.needsMock("a password and TOTP")
 		pw, totp := "member-password-test-"+randomHex(8), "totp-test-"+randomHex(8)
 		o := c.seed(srv, mockserver.FixtureOrganization{Members: []mockserver.FixtureMember{{
 			MemberCreateParams: client.MemberCreateParams{EmailAddress: "ada@" + c.domain("acme")},
@@ -331,7 +331,7 @@ func TestFactorsFromSignInAreRemoved(t *testing.T) {
 
 func TestStartEmailUpdate(t *testing.T) {
 	check(t, rule{name: "start email update", area: areaMembers, says: "starting an email update of a verified member leaves the member unchanged until the new address is verified"}, func(c *ct) {
-		srv := c.needsMock("a verified email comes only from sign-in")
+		srv := c.needsMock("a verified email")
 		o, ms := c.seedVerified(srv, "ada")
 		m := ms["ada"]
 		newAddress := "ada.new@" + c.domain("acme")
@@ -348,7 +348,7 @@ func TestStartEmailUpdate(t *testing.T) {
 
 func TestConnectedApps(t *testing.T) {
 	check(t, rule{name: "Connected Apps", area: areaMembers, choice: "Request id of a connected app", says: "an organization's and a member's Connected Apps are listed, read (with a request_id) and revoked"}, func(c *ct) {
-		srv := c.needsMock("Connected Apps are made in Stytch's dashboard and authorized through OAuth")
+		srv := c.needsMock("Connected Apps")
 		app := mockserver.FixtureConnectedApp{ConnectedAppID: "connected-app-test-" + randomHex(8), Name: "Reporting", ClientType: client.ConnectedAppThirdParty}
 		c.must(srv.Seed(mockserver.Fixture{ProjectID: tg.projectID, ConnectedApps: []mockserver.FixtureConnectedApp{app}}), "seeding the app")
 		o := c.seed(srv, mockserver.FixtureOrganization{Members: []mockserver.FixtureMember{{

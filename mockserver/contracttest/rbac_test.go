@@ -193,7 +193,7 @@ func (w *sessionWorld) as(m *client.Member) client.RequestOption {
 
 func TestMemberSessionsAreAuthorized(t *testing.T) {
 	check(t, rule{name: "member sessions authorized", area: areaRBAC, says: "with a member session, an action needs a role granting it in the member's own organization; a member may act on itself (stytch.self)"}, func(c *ct) {
-		w := c.sessionWorld(c.needsMock("member sessions come only from sign-in"))
+		w := c.sessionWorld(c.needsMock("member sessions"))
 		rename := client.OrganizationUpdateParams{Name: client.Set(c.name("Renamed"))}
 		_, err := c.c.Organizations.Update(c.ctx, w.org.ID, rename, w.as(w.plain))
 		c.wantError(err, 403, "unauthorized_action")
@@ -212,7 +212,7 @@ func TestMemberSessionsAreAuthorized(t *testing.T) {
 
 func TestTheProjectsOwnRBACActions(t *testing.T) {
 	check(t, rule{name: "the project's own RBAC actions", area: areaRBAC, choice: "RBAC actions", says: "removing an organization's external id needs update.info.external-id on stytch.organization (the spec's choice of action)"}, func(c *ct) {
-		w := c.sessionWorld(c.needsMock("member sessions come only from sign-in"))
+		w := c.sessionWorld(c.needsMock("member sessions"))
 		_, err := c.c.Organizations.DeleteExternalID(c.ctx, w.org.ID, w.as(w.plain))
 		c.saw("without the action: 403 unauthorized_action", "without the action: "+answerOf(err))
 		_, err = c.c.Organizations.DeleteExternalID(c.ctx, w.org.ID, w.as(w.extID))

@@ -32,8 +32,8 @@ func renderReport(info reportInfo, recs []*record) string {
 	fmt.Fprintf(&b, "%d rules: %d pass, %d fail, %d not run.\n\n", len(recs), countOutcome(recs, passed), countOutcome(recs, failed), countOutcome(recs, notRun))
 	b.WriteString("A rule marked with a choice checks an answer openapi.yaml chooses where Stytch's documentation is\n" +
 		"silent or differs; the last column shows what the target answered, and where that differs, what the\n" +
-		"spec says. \"Not run\" rules need state only sign-in makes, which only the in-process mock's fixtures\n" +
-		"can make.\n")
+		"spec says. \"Not run\" rules need state this API cannot create (sign-in, Stytch's dashboard and other\n" +
+		"APIs do), which only the in-process mock's fixtures can make.\n")
 
 	for _, area := range areaOrder {
 		rows := [][]string{{"Rule", "Result", "Target answered"}}
@@ -171,7 +171,7 @@ func TestReportRendersValidTables(t *testing.T) {
 		{rule: rule{area: areaSeed, name: "the seed", says: "the seed example holds", choice: "Defaults on create"}, test: "TestSeed/sub.x",
 			outcome: failed, want: []string{"ALL_ALLOWED", "200"}, got: []string{"NOT_ALLOWED", "200"},
 			failure: "email_invites\ndiffers", at: exchange{Method: "POST", Path: "/v1/b2b/organizations", Status: 200, RequestID: "request-id-test-1"}},
-		{rule: rule{area: areaUnique, name: "sessions", says: "sessions work"}, test: "TestSession", outcome: notRun, reason: "needs the mock's fixtures: sessions"},
+		{rule: rule{area: areaUnique, name: "sessions", says: "sessions work"}, test: "TestSession", outcome: notRun, reason: "needs the mock's fixtures (member sessions)"},
 	}
 	out := renderReport(reportInfo{where: "somewhere", run: "abcd"}, recs)
 	var tables [][]string
@@ -207,7 +207,7 @@ func TestReportRendersValidTables(t *testing.T) {
 	for _, want := range []string{
 		"### Seed example",
 		"NOT_ALLOWED (spec: ALL_ALLOWED)",
-		"not run: needs the mock's fixtures: sessions",
+		"not run: needs the mock's fixtures (member sessions)",
 		"3 rules: 1 pass, 1 fail, 1 not run",
 		"`go test -run '^TestSeed$/^sub\\.x$'`): the seed example holds. email_invites differs",
 		"request: POST /v1/b2b/organizations → 200 (request_id request-id-test-1)",

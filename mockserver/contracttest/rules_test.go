@@ -176,12 +176,13 @@ func (c *ct) notRunHere(reason string) {
 	c.T.Skip("not run on this target: " + reason)
 }
 
-// needsMock returns the in-process mock, whose Go API makes state the API cannot (why says
-// which), or ends the rule as not run on any other target.
-func (c *ct) needsMock(why string) *mockserver.Server {
+// needsMock returns the in-process mock, whose Go API makes state the API cannot: what says
+// which, state only sign-in flows or Stytch's dashboard make. On any other target it ends the
+// rule as not run.
+func (c *ct) needsMock(what string) *mockserver.Server {
 	c.T.Helper()
 	if tg.mock == nil {
-		c.notRunHere("needs the mock's fixtures: " + why)
+		c.notRunHere("needs the mock's fixtures (" + what + ")")
 	}
 	return tg.mock
 }

@@ -179,7 +179,7 @@ func TestOrganizationSearchFilters(t *testing.T) {
 	})
 	t.Run("sso_connection", func(t *testing.T) {
 		check(t, rule{name: "organizations: SSO connection filters", area: areaFilters, says: "organization search: has_active_sso_connection true and sso_connection_id find an organization with an SSO connection"}, func(c *ct) {
-			srv := c.needsMock("SSO connections are made in Stytch's dashboard or SSO API, not this API")
+			srv := c.needsMock("an SSO connection")
 			conn := "saml-connection-test-" + randomHex(8)
 			o := c.seed(srv, mockserver.FixtureOrganization{SSOActiveConnections: []client.SSOActiveConnection{{ConnectionID: conn, DisplayName: "Okta", IdentityProvider: "okta"}}})
 			ids := append(slices.Clone(w.ids), o.ID)
@@ -322,7 +322,7 @@ func TestMemberSearchFilters(t *testing.T) {
 	}
 	t.Run("member_password_exists_true", func(t *testing.T) {
 		check(t, rule{name: "members: member_password_exists true", area: areaFilters, says: "member search: member_password_exists true finds members with a password"}, func(c *ct) {
-			srv := c.needsMock("passwords are set by sign-in flows, not this API")
+			srv := c.needsMock("a password")
 			o := c.seed(srv, mockserver.FixtureOrganization{Members: []mockserver.FixtureMember{
 				{MemberCreateParams: client.MemberCreateParams{EmailAddress: "pat@" + c.domain("pw")}, MemberPasswordID: "member-password-test-" + randomHex(8)},
 				{MemberCreateParams: client.MemberCreateParams{EmailAddress: "nop@" + c.domain("pw")}},
