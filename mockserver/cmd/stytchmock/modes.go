@@ -27,7 +27,7 @@ func (f *modeFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.failOnViolation, "fail-on-violation", false, "exit with status 1 at shutdown if any traffic broke openapi.yaml: in proxy mode a request or an upstream answer, else a response of the mock's own")
 }
 
-// check refuses flags that contradict each other; f is the whole command line.
+// checkModes refuses mode flags that contradict the others.
 func (f *flags) checkModes() error {
 	if f.upstream == "" {
 		if f.record != "" {
@@ -92,7 +92,7 @@ func (f *modeFlags) finish(m *mockserver.Mock, stderr io.Writer) error {
 		}
 	}
 	if n := m.ViolationCount(); n > 0 {
-		fmt.Fprintf(stderr, "stytchmock: %s: traffic broke openapi.yaml (logged above; GET /__stytchmock/violations listed them)\n", violations(n))
+		fmt.Fprintf(stderr, "stytchmock: %s: traffic broke openapi.yaml (one log line each, unless -log-format none)\n", violations(n))
 		if f.failOnViolation {
 			errs = append(errs, fmt.Errorf("%s (-fail-on-violation)", violations(n)))
 		}
