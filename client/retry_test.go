@@ -440,21 +440,41 @@ func TestErrorsNeverHoldTheSecret(t *testing.T) {
 // The wait is picked before the deadline check, so a wait that cannot fit is never started and
 // the caller gets the server's answer, not a context error.
 func TestRetryWaitsThatCannotFitAreNotStarted(t *testing.T) {
-	for range 20 {
-		e := setup(t, WithTimeout(250*time.Millisecond), WithRetryWaits(400*time.Millisecond, 400*time.Millisecond)) // waits of 300-400ms
-		// Really wait, if a wait is started.
-		e.c.retrier.onWait = nil
-		e.mt.RegisterResponder("GET", orgURL, stytchErr(503, "internal_server_error"))
-		start := time.Now()
-		_, err := e.c.Organizations.Get(context.Background(), "acme")
-		var se *Error
-		if !errors.As(err, &se) || se.StatusCode != 503 {
-			t.Fatalf("got %v, want the 503", err)
-		}
-		if time.Since(start) > 150*time.Millisecond {
-			t.Fatalf("waited %v for a retry the deadline could not fit", time.Since(start))
-		}
-		httpmock.DeactivateAndReset()
+	// Waits of 15 to 20 minutes cannot fit in a call bounded to 10 minutes: the retrier must give
+	// the 503 back at once instead of starting one. The wait hook sees every wait the retrier
+	// starts, so the test needs no stopwatch and holds however loaded the machine is.
+	e := setup(t, WithTimeout(10*time.Minute), WithRetryWaits(20*time.Minute, 20*time.Minute))
+	var started []time.Duration
+	e.c.retrier.onWait = func(d time.Duration) time.Duration {
+		started = append(started, d)
+		return 0
+	}
+	e.mt.RegisterResponder("GET", orgURL, stytchErr(503, "internal_server_error"))
+	_, err := e.c.Organizations.Get(context.Background(), "acme")
+	var se *Error
+	if !errors.As(err, &se) || se.StatusCode != 503 {
+		t.Fatalf("got %v, want the 503", err)
+	}
+	if len(started) != 0 {
+		t.Errorf("started waits %v that the call's deadline could not fit", started)
+	}
+	if se.Attempts != 1 {
+		t.Errorf("Attempts = %d, want 1", se.Attempts)
+	}
+
+	// The same waits fit a call without a deadline: the retrier starts them.
+	e = setup(t, WithTimeout(0), WithRetryWaits(20*time.Minute, 20*time.Minute), WithMaxRetries(1))
+	started = nil
+	e.c.retrier.onWait = func(d time.Duration) time.Duration {
+		started = append(started, d)
+		return 0
+	}
+	e.mt.RegisterResponder("GET", orgURL, stytchErr(503, "internal_server_error"))
+	if _, err := e.c.Organizations.Get(context.Background(), "acme"); !errors.As(err, &se) || se.StatusCode != 503 {
+		t.Fatalf("got %v, want the 503", err)
+	}
+	if len(started) != 1 || started[0] < 15*time.Minute {
+		t.Errorf("started waits %v, want one of 15 to 20 minutes", started)
 	}
 }
 
