@@ -395,3 +395,26 @@ func TestEmailImplicitRolesNeedNoVerifiedAddress(t *testing.T) {
 		t.Errorf("a member whose address left acme.com still holds the implicit role: %+v", resp.JSON200.Member.Roles)
 	}
 }
+
+// The values the spec marks nullable are sent as null when they have none, as Stytch's
+// documentation shows them (the choice "Values that may be null"), not left out: a test that
+// checks for an absent key would pass against the mock and fail against Stytch.
+func TestNullableValuesAreSentAsNull(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.org("Acme", "acme")
+	status, body := e.raw(http.MethodGet, "/v1/b2b/organizations/acme", nil)
+	e.expectOK(status, body, nil)
+	org := decodeJSON(t, body)["organization"].(map[string]any)
+	for _, key := range []string{"sso_default_connection_id", "scim_active_connection"} {
+		if v, ok := org[key]; !ok || v != nil {
+			t.Errorf("organization.%s = %v (present %v), want null", key, v, ok)
+		}
+	}
+	status, body = e.raw(http.MethodPost, "/v1/b2b/organizations/search", map[string]any{})
+	e.expectOK(status, body, nil)
+	meta := decodeJSON(t, body)["results_metadata"].(map[string]any)
+	if v, ok := meta["next_cursor"]; !ok || v != nil {
+		t.Errorf("results_metadata.next_cursor on the last page = %v (present %v), want null", v, ok)
+	}
+}

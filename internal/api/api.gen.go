@@ -2031,13 +2031,13 @@ type Organization struct {
 	RBACEmailImplicitRoleAssignments []EmailImplicitRoleAssignment `json:"rbac_email_implicit_role_assignments"`
 
 	// SCIMActiveConnection The organization's active SCIM connection, or `null` when it has none.
-	SCIMActiveConnection *SCIMActiveConnection `json:"scim_active_connection,omitempty"`
+	SCIMActiveConnection *SCIMActiveConnection `json:"scim_active_connection"`
 
 	// SSOActiveConnections The organization's active SSO connections.
 	SSOActiveConnections []SSOActiveConnection `json:"sso_active_connections"`
 
 	// SSODefaultConnectionID The SSO connection members are sent to by default, or `null`.
-	SSODefaultConnectionID *string `json:"sso_default_connection_id,omitempty"`
+	SSODefaultConnectionID *string `json:"sso_default_connection_id"`
 
 	// SSOJITProvisioning Who may join the organization by signing in through SSO. Current values:
 	// `ALL_ALLOWED`, `RESTRICTED` (through `sso_jit_provisioning_allowed_connections`) and
@@ -2920,7 +2920,7 @@ type RBACPolicyResponse struct {
 type ResultsMetadata struct {
 	// NextCursor The cursor that fetches the next page when sent back with the same query, or `null`
 	// on the last page.
-	NextCursor *string `json:"next_cursor,omitempty"`
+	NextCursor *string `json:"next_cursor"`
 
 	// Total The number of results of the whole query, not of this page. Stytch answers `-1` when
 	// totals are turned off for the workspace.
