@@ -127,3 +127,43 @@ func usedImports(t *testing.T, code string) []string {
 	})
 	return paths
 }
+
+// TestDocSnippetsHandleNewsError holds every snippet in the package docs and READMEs that
+// calls client.New to checking its error on the next line: a snippet that discards it is copied
+// into code that then fails later, with a nil client, far from the cause.
+func TestDocSnippetsHandleNewsError(t *testing.T) {
+	call := regexp.MustCompile(`(\w+), (\w+) :?= client\.New\(`)
+	checked := 0
+	for _, file := range []string{"README.md", "examples/README.md", "client/doc.go", "mockserver/doc.go"} {
+		text, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(string(text), "\n")
+		for i, line := range lines {
+			if !strings.Contains(line, "client.New(") {
+				continue
+			}
+			m := call.FindStringSubmatch(line)
+			if m == nil || m[2] == "_" {
+				t.Errorf("%s:%d: the snippet does not keep client.New's error: %s", file, i+1, strings.TrimSpace(line))
+				continue
+			}
+			// The call may continue on the lines after it; the check follows the call.
+			handled := false
+			for _, next := range lines[i+1 : min(i+4, len(lines))] {
+				if strings.Contains(next, "if "+m[2]+" != nil") {
+					handled = true
+					break
+				}
+			}
+			if !handled {
+				t.Errorf("%s:%d: the snippet does not check client.New's error: %s", file, i+1, strings.TrimSpace(line))
+			}
+			checked++
+		}
+	}
+	if checked < 3 {
+		t.Fatalf("found %d calls of client.New in the docs; the test reads the wrong files", checked)
+	}
+}

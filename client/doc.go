@@ -2,6 +2,9 @@
 // organization and member metadata, and RBAC policy.
 //
 //	c, err := client.New(os.Getenv("STYTCH_PROJECT_ID"), os.Getenv("STYTCH_SECRET"))
+//	if err != nil {
+//		return err // an empty project id or secret, or an option given bad input
+//	}
 //	org, err := c.Organizations.Create(ctx, client.OrganizationCreateParams{
 //		Name: "Acme Corporation",
 //		Slug: "acme-corp",
@@ -127,8 +130,17 @@
 // # Testing
 //
 // Package mockserver is a stateful fake of this API, validated against the same OpenAPI
-// document this client is generated from. Point the client at it:
+// document this client is generated from. Point the client at it, and in tests, take the
+// waits out of its retries:
 //
 //	srv := mockserver.Start(t)
-//	c, _ := client.New("project-test-1234", "secret", client.WithBaseURL(srv.URL))
+//	c, err := client.New("project-test-1234", "secret", client.WithBaseURL(srv.URL), client.WithRetryWaits(0, 0))
+//	if err != nil {
+//		t.Fatal(err)
+//	}
+//
+// With WithRetryWaits(0, 0) a call is still retried as it would be against Stytch, but without
+// the backoff between attempts: a read answered 503 three times fails in about a millisecond,
+// not the second or more the default waits take. A Retry-After the server sends (a fault's
+// RetryAfter) is still waited out.
 package client

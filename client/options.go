@@ -135,6 +135,8 @@ func WithUserAgent(suffix string) Option {
 // WithRetryWaits sets the backoff between retries: the first wait is about initial and each
 // next one doubles, up to max (defaults 500ms and 8s; each wait is shortened by up to a quarter
 // at random). A Retry-After header from the server is honoured instead, up to 30 seconds.
+// WithRetryWaits(0, 0) retries without waiting: for tests against a mock, whose injected faults
+// would otherwise cost real seconds of backoff.
 func WithRetryWaits(initial, max time.Duration) Option {
 	return func(c *config) error {
 		if initial < 0 || max < initial {

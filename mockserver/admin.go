@@ -3,12 +3,15 @@ package mockserver
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"mime"
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -24,7 +27,7 @@ import (
 //	POST   /__stytchmock/fixtures               seed a Fixture (JSON body, with its project_id); nothing is kept if it fails
 //	POST   /__stytchmock/sessions               add a member session: {"project_id", "member_id", "session_token", "session_jwt"}
 //	GET    /__stytchmock/faults[?project_id=…]  the faults not yet used up: of the project, or all
-//	POST   /__stytchmock/faults                 inject a Fault (JSON body; latency in nanoseconds or as "250ms")
+//	POST   /__stytchmock/faults                 inject a Fault (JSON body; latency as a duration string, "250ms")
 //	DELETE /__stytchmock/faults?project_id=…    remove the project's faults
 //	GET    /__stytchmock/requests[?project_id=…] the request log, oldest first: the project's, or all
 //	DELETE /__stytchmock/requests?project_id=…  remove the project's requests from the log
@@ -44,18 +47,19 @@ import (
 // adminGuard): a Host that is a name other than localhost or one given with WithAdminHosts, an
 // Origin other than the mock's own, and a POST whose Content-Type is not application/json
 // (httptest.NewRequest's default Host, example.com, is such a name: give it a URL with
-// 127.0.0.1, or call the Mock's methods). Its errors are Stytch-shaped like the API's; a wrong
-// method is a 405 with an Allow header.
+// 127.0.0.1, or call the Mock's methods). Its errors are Stytch-shaped like the API's, with an
+// empty error_url (stytch.com documents none of them); a wrong method is a 405 with an Allow
+// header.
 const AdminPrefix = "/__stytchmock/"
 
 func (m *Mock) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	c := &adminCall{m: m, w: w, r: r, requestID: m.requestID("")}
 	if headerBytes(r) > maxHeaderBytes {
-		writeError(w, c.requestID, errHeadersTooLarge())
+		writeAdminError(w, c.requestID, errHeadersTooLarge())
 		return
 	}
 	if e := m.adminGuard(r); e != nil {
-		writeError(w, c.requestID, e)
+		writeAdminError(w, c.requestID, e)
 		return
 	}
 	path := strings.TrimPrefix(r.URL.Path, AdminPrefix)
@@ -159,7 +163,7 @@ var adminRoutes = map[string]map[string]func(*adminCall){
 			return
 		}
 		if err := c.m.Seed(f); err != nil {
-			c.fail(http.StatusBadRequest, "invalid_fixture", "%v", err)
+			c.fail(http.StatusBadRequest, "invalid_fixture", "%s", strings.TrimPrefix(err.Error(), "mockserver: "))
 			return
 		}
 		c.ok()
@@ -194,15 +198,11 @@ var adminRoutes = map[string]map[string]func(*adminCall){
 			c.json(nonNilSlice(faults))
 		},
 		http.MethodPost: func(c *adminCall) {
-			var f faultJSON
+			var f Fault
 			if !c.decode(&f, false) {
 				return
 			}
-			fault, err := f.fault()
-			if err == nil {
-				err = c.m.InjectFault(fault)
-			}
-			if err != nil {
+			if err := c.m.InjectFault(f); err != nil {
 				c.fail(http.StatusBadRequest, "invalid_fault", "%v", err)
 				return
 			}
@@ -261,7 +261,7 @@ type adminCall struct {
 }
 
 func (c *adminCall) fail(status int, errorType, format string, args ...any) {
-	writeError(c.w, c.requestID, newError(status, errorType, format, args...))
+	writeAdminError(c.w, c.requestID, newError(status, errorType, format, args...))
 }
 
 func (c *adminCall) json(v any) {
@@ -284,10 +284,105 @@ func (c *adminCall) decode(v any, emptyOK bool) bool {
 		err = decodeStrict(body, v)
 	}
 	if err != nil {
-		c.fail(http.StatusBadRequest, "bad_request", "The request body is not valid JSON for this endpoint: %v", err)
+		c.fail(http.StatusBadRequest, "bad_request", "%s", bodyProblem(err, reflect.TypeOf(v)))
 		return false
 	}
 	return true
+}
+
+// bodyProblem says in the caller's terms what is wrong with an admin request's JSON body, v's
+// type. encoding/json's errors speak of Go ("cannot unmarshal string into Go struct field
+// Fault.status of type int"), which means nothing to a test written in another language.
+func bodyProblem(err error, v reflect.Type) string {
+	var syntax *json.SyntaxError
+	var wrongType *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF):
+		return "The request body is empty: this endpoint takes a JSON object."
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "The request body is not valid JSON: it ends in the middle of a value."
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("The request body is not valid JSON: %s (at byte %d).", syntax, syntax.Offset)
+	case errors.As(err, &wrongType) && wrongType.Field == "":
+		return fmt.Sprintf("The request body must be a JSON object, not %s.", jsonValueName(wrongType.Value))
+	case errors.As(err, &wrongType):
+		return fmt.Sprintf("%s must be %s, not %s.", jsonFieldPath(v, wrongType.Field), jsonTypeName(wrongType.Type), jsonValueName(wrongType.Value))
+	}
+	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return fmt.Sprintf("The request body has a field this endpoint does not take: %s.", field)
+	}
+	return "The request body is not valid for this endpoint: " + strings.TrimPrefix(err.Error(), "json: ") + "."
+}
+
+// jsonFieldPath is the path of a field as the caller wrote it, from the one encoding/json
+// reports, which also names the embedded structs it went through by their Go names
+// (organizations.OrganizationCreateParams.organization_name). root is the decoded type.
+func jsonFieldPath(root reflect.Type, path string) string {
+	var out []string
+	t := root
+	for name := range strings.SplitSeq(path, ".") {
+		for t != nil && (t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map) {
+			t = t.Elem()
+		}
+		var next reflect.Type
+		if t != nil && t.Kind() == reflect.Struct {
+			if f, ok := t.FieldByName(name); ok && f.Anonymous {
+				t = f.Type
+				continue
+			}
+			for _, f := range reflect.VisibleFields(t) {
+				if tag, _, _ := strings.Cut(f.Tag.Get("json"), ","); tag == name {
+					next = f.Type
+					break
+				}
+			}
+		}
+		out = append(out, name)
+		t = next
+	}
+	return strings.Join(out, ".")
+}
+
+// jsonTypeName names, in JSON's terms, what a Go type takes.
+func jsonTypeName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Pointer:
+		return jsonTypeName(t.Elem())
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	default:
+		return "an object"
+	}
+}
+
+// jsonValueName names the kind of JSON value encoding/json describes as value ("string",
+// "number 1.5", "bool", "array", "object").
+func jsonValueName(value string) string {
+	switch kind, detail, _ := strings.Cut(value, " "); kind {
+	case "number":
+		if detail != "" {
+			return "the number " + detail
+		}
+		return "a number"
+	case "bool":
+		return "true or false"
+	case "array":
+		return "a list"
+	case "object":
+		return "an object"
+	case "string":
+		return "a string"
+	}
+	return value
 }
 
 // checkProject fails the request unless id can name a project; required says the endpoint
@@ -321,33 +416,6 @@ func (c *adminCall) query(required bool) (string, bool) {
 	}
 	id := q.Get("project_id")
 	return id, c.checkProject(id, required)
-}
-
-// faultJSON is a Fault as the admin API takes it: latency as a number of nanoseconds or as a
-// duration string such as "250ms".
-type faultJSON struct {
-	Fault
-	Latency json.RawMessage `json:"latency,omitempty"`
-}
-
-func (f faultJSON) fault() (Fault, error) {
-	out := f.Fault
-	if len(f.Latency) == 0 {
-		return out, nil
-	}
-	var s string
-	if json.Unmarshal(f.Latency, &s) == nil {
-		d, err := parseDuration(s)
-		if err != nil {
-			return out, err
-		}
-		out.Latency = d
-		return out, nil
-	}
-	if err := json.Unmarshal(f.Latency, &out.Latency); err != nil {
-		return out, fmt.Errorf("latency must be nanoseconds or a duration such as \"250ms\": %w", err)
-	}
-	return out, nil
 }
 
 func nonNilSlice[T any](s []T) []T {

@@ -32,8 +32,11 @@ func unauthorized(format string, args ...any) *apiError {
 func (c *credentials) check(projectID string, secret []byte) *apiError {
 	if c.pinned != nil {
 		want, ok := c.pinned[projectID]
-		if !ok || subtle.ConstantTimeCompare([]byte(want), secret) != 1 {
-			return unauthorized("Unauthorized credentials.")
+		switch {
+		case !ok:
+			return unauthorized("Unauthorized credentials: this mock accepts only the project ids and secrets pinned with -credentials (mockserver.WithCredentials), and this project id is not one of them.")
+		case subtle.ConstantTimeCompare([]byte(want), secret) != 1:
+			return unauthorized("Unauthorized credentials: this is not the secret pinned for %s with -credentials (mockserver.WithCredentials).", projectID)
 		}
 		return nil
 	}
@@ -51,9 +54,19 @@ func (c *credentials) check(projectID string, secret []byte) *apiError {
 		return nil
 	}
 	if subtle.ConstantTimeCompare([]byte(first), secret) != 1 {
-		return unauthorized("Unauthorized credentials.")
+		return errOtherSecret(projectID)
 	}
 	return nil
+}
+
+// errOtherSecret is the 401 for a secret other than the one the mock learned for projectID.
+// Without it, a newcomer who tried one secret in a README's curl and another in an example gets
+// a bare "Unauthorized credentials." from a mock that accepted the first a minute ago: it says
+// what happened and the ways out, and quotes neither secret.
+func errOtherSecret(projectID string) *apiError {
+	return unauthorized("Unauthorized credentials: project id %[1]s was first used with another secret, and this mock accepts only that one for it. "+
+		"Send that secret, or make the mock forget it: POST %[2]sreset with {\"project_id\":\"%[1]s\"} (ResetProject in Go), or restart the mock. "+
+		"To fix the pair from the start, run stytchmock -credentials %[1]s:SECRET (WithCredentials in Go).", projectID, AdminPrefix)
 }
 
 // reset forgets the secrets learned so far.

@@ -13,7 +13,14 @@
 // Start runs a server on a loopback port for the length of a test:
 //
 //	srv := mockserver.Start(t)
-//	c, _ := client.New("project-test-1234", "secret", client.WithBaseURL(srv.URL))
+//	c, err := client.New("project-test-1234", "secret", client.WithBaseURL(srv.URL), client.WithRetryWaits(0, 0))
+//	if err != nil {
+//		t.Fatal(err)
+//	}
+//
+// client.WithRetryWaits(0, 0) keeps the client's retries and drops the backoff between them, so
+// that a test that injects a fault (InjectFault) spends no real time waiting: a read answered
+// 503 three times fails in about a millisecond instead of a second or more.
 //
 // Servers share nothing: each owns its state. A server's first start in a process compiles the
 // spec (a few milliseconds); later starts reuse it.

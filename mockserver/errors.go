@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,9 +54,44 @@ func (e *apiError) body(requestID string) errorBody {
 
 // writeError writes e as a Stytch error response.
 func writeError(w http.ResponseWriter, requestID string, e *apiError) {
+	writeBody(w, e.Status, e.body(requestID))
+}
+
+// writeAdminError writes e as an error of the admin API: Stytch-shaped like the API's, so that
+// one decoder reads both, but with an empty error_url. The admin API is the mock's own and
+// stytch.com has no page for its errors (a link there would be a dead one); AdminPrefix and the
+// README's "Admin API" section document them.
+func writeAdminError(w http.ResponseWriter, requestID string, e *apiError) {
+	b := e.body(requestID)
+	b.ErrorURL = ""
+	writeBody(w, e.Status, b)
+}
+
+func writeBody(w http.ResponseWriter, status int, b errorBody) {
 	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(e.Status)
-	_ = json.NewEncoder(w).Encode(e.body(requestID))
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(b)
+}
+
+// jsonKind names the kind of a JSON value, for messages that must not echo it.
+func jsonKind(raw []byte) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "nothing"
+	}
+	switch raw[0] {
+	case '"':
+		return "a string"
+	case '{':
+		return "an object"
+	case '[':
+		return "a list"
+	case 't', 'f':
+		return "true or false"
+	case 'n':
+		return "null"
+	}
+	return "a number"
 }
 
 // asAPIError turns an error from the store or a handler into the response it stands for. Any

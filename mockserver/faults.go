@@ -1,6 +1,8 @@
 package mockserver
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"path"
@@ -9,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/b2bkit/stytchorgs/mockserver/internal/contract"
 )
 
 // Fault makes the next requests that match it fail, slow down or lose their connection, to
@@ -38,6 +42,7 @@ type Fault struct {
 	// ("120") or an HTTP date ("Wed, 21 Oct 2026 07:28:00 GMT").
 	RetryAfter string `json:"retry_after,omitempty"`
 	// Latency delays the answer (or the handling, when no Status is set); it is not negative.
+	// In JSON it is a duration string, such as "250ms" or "1.5s", both ways.
 	Latency time.Duration `json:"latency,omitempty"`
 	// DropConnection closes the connection without answering (after Latency); it takes no
 	// Status. A request that came through no connection (Server.Handler() called with
@@ -203,10 +208,55 @@ func (s *faultSet) clearProject(projectID string) {
 	s.faults = slices.DeleteFunc(s.faults, func(f *Fault) bool { return f.ProjectID == projectID })
 }
 
-func parseDuration(s string) (time.Duration, error) {
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("latency %q: %w", s, err)
+// faultFields is a Fault without its JSON methods.
+type faultFields Fault
+
+// MarshalJSON writes Latency as a duration string ("250ms"), the form the admin API takes,
+// rather than encoding/json's integer nanoseconds.
+func (f Fault) MarshalJSON() ([]byte, error) {
+	out := struct {
+		faultFields
+		Latency string `json:"latency,omitempty"`
+	}{faultFields: faultFields(f)}
+	if f.Latency != 0 {
+		out.Latency = f.Latency.String()
 	}
-	return d, nil
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON reads a Fault as MarshalJSON writes it. Latency must be a duration string: a
+// bare number would be nanoseconds, which nobody who writes 250 means. Unknown fields are
+// refused, so that a misspelled one does not make a fault match more than it should.
+func (f *Fault) UnmarshalJSON(b []byte) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return err
+	}
+	latency, hasLatency := fields["latency"]
+	delete(fields, "latency")
+	// The other fields are decoded as a faultFields of their own, so that an error names
+	// them as the caller wrote them (status, not faultFields.status).
+	rest, err := json.Marshal(fields)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(rest))
+	dec.DisallowUnknownFields()
+	var out faultFields
+	if err := dec.Decode(&out); err != nil {
+		return err
+	}
+	if hasLatency && string(latency) != "null" {
+		var s string
+		if err := json.Unmarshal(latency, &s); err != nil {
+			return fmt.Errorf("latency must be a duration string such as \"250ms\" or \"1.5s\", not %s", jsonKind(latency))
+		}
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("latency %s is not a duration such as \"250ms\" or \"1.5s\"", contract.QuoteClipped(s))
+		}
+		out.Latency = d
+	}
+	*f = Fault(out)
+	return nil
 }

@@ -221,6 +221,7 @@ type response struct {
 	header http.Header
 	body   []byte
 	env    string // test or live: the environment of the project the request named
+	admin  bool   // a request to the admin API
 }
 
 // send sends a request; user and secret are sent with HTTP Basic unless both are empty. headers
@@ -274,7 +275,7 @@ func trySend(client *http.Client, baseURL, user, secret, method, path, body stri
 	if strings.HasPrefix(user, "project-live-") {
 		env = "live"
 	}
-	return response{status: resp.StatusCode, header: resp.Header, body: b, env: env}, nil
+	return response{status: resp.StatusCode, header: resp.Header, body: b, env: env, admin: strings.HasPrefix(path, mockserver.AdminPrefix)}, nil
 }
 
 // callAdmin calls the admin API, which takes no credentials; path is relative to AdminPrefix.
@@ -328,7 +329,12 @@ func expectStytchError(t *testing.T, r response, wantStatus int, wantType string
 	if e.ErrorMessage == "" {
 		t.Errorf("error_message is empty: %s", r.body)
 	}
-	if want := fmt.Sprintf("https://stytch.com/docs/b2b/api/errors/%d#%s", wantStatus, wantType); e.ErrorURL != want {
+	// The admin API's errors are the mock's own: stytch.com documents none of them.
+	want := fmt.Sprintf("https://stytch.com/docs/b2b/api/errors/%d#%s", wantStatus, wantType)
+	if r.admin {
+		want = ""
+	}
+	if e.ErrorURL != want {
 		t.Errorf("error_url = %q, want %q", e.ErrorURL, want)
 	}
 	if ct := r.header.Get("Content-Type"); ct != "application/json" {

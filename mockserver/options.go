@@ -132,7 +132,8 @@ func WithDeterministicIDs(seed string) Option {
 	}
 }
 
-// WithLogger logs one line per request (method, path, status, error type, latency) to l.
+// WithLogger logs one line per request (method, path, project id, status, error type, latency
+// as a duration string) to l.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		c.logger = l

@@ -303,10 +303,12 @@ func (m *Mock) record(x *exchange) {
 	}
 	m.log.add(*e)
 	if m.logger != nil {
+		// The latency is a duration string in every format, as in the request log: slog's
+		// JSON handler would write a Duration as integer nanoseconds.
 		m.logger.LogAttrs(x.r.Context(), slog.LevelInfo, "request",
-			slog.String("method", e.Method), slog.String("path", e.Path),
+			slog.String("method", e.Method), slog.String("path", e.Path), slog.String("project_id", e.ProjectID),
 			slog.Int("status", e.Status), slog.String("error_type", e.ErrorType),
-			slog.Duration("latency", e.Duration), slog.String("request_id", e.RequestID))
+			slog.String("latency", e.Duration.String()), slog.String("request_id", e.RequestID))
 	}
 }
 

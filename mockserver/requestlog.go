@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -23,14 +24,49 @@ type RecordedRequest struct {
 	Body string `json:"body,omitempty"`
 	// BodyTruncated says Body is only the start of the body: the whole did not fit the log's
 	// budget (WithRequestLogBytes).
-	BodyTruncated bool          `json:"body_truncated,omitempty"`
-	ProjectID     string        `json:"project_id,omitempty"`
-	OperationID   string        `json:"operation_id,omitempty"`
-	RequestID     string        `json:"request_id"`
-	Status        int           `json:"status"`
-	ErrorType     string        `json:"error_type,omitempty"`
-	Fault         bool          `json:"fault,omitempty"` // an injected fault applied: latency, status or dropped connection
-	Duration      time.Duration `json:"duration"`
+	BodyTruncated bool   `json:"body_truncated,omitempty"`
+	ProjectID     string `json:"project_id,omitempty"`
+	OperationID   string `json:"operation_id,omitempty"`
+	RequestID     string `json:"request_id"`
+	Status        int    `json:"status"`
+	ErrorType     string `json:"error_type,omitempty"`
+	Fault         bool   `json:"fault,omitempty"` // an injected fault applied: latency, status or dropped connection
+	// Duration is how long the mock took to answer, injected latency included. In JSON it is a
+	// duration string ("1.5ms"), like a Fault's latency.
+	Duration time.Duration `json:"duration"`
+}
+
+// recordedFields is a RecordedRequest without its JSON methods.
+type recordedFields RecordedRequest
+
+// MarshalJSON writes Duration as a duration string, the form a Fault's latency takes, rather
+// than encoding/json's integer nanoseconds.
+func (e RecordedRequest) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		recordedFields
+		Duration string `json:"duration"`
+	}{recordedFields(e), e.Duration.String()})
+}
+
+// UnmarshalJSON reads a RecordedRequest as MarshalJSON writes it.
+func (e *RecordedRequest) UnmarshalJSON(b []byte) error {
+	var in struct {
+		recordedFields
+		Duration string `json:"duration"`
+	}
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	*e = RecordedRequest(in.recordedFields)
+	if in.Duration == "" {
+		return nil
+	}
+	d, err := time.ParseDuration(in.Duration)
+	if err != nil {
+		return fmt.Errorf("duration %q: %w", in.Duration, err)
+	}
+	e.Duration = d
+	return nil
 }
 
 // DefaultRequestLogBytes is the request log's budget unless WithRequestLogBytes sets another:

@@ -115,8 +115,10 @@ func refusedBeforeSending(ctx context.Context, c *client.Client, srv *mockserver
 	fmt.Printf("  err: %v\n  errors.As(err, &ve) %t, errors.Is(err, client.ErrInvalidRequest) %t, requests sent %d\n",
 		err, errors.As(err, &ve), errors.Is(err, client.ErrInvalidRequest), len(srv.Requests())-before)
 
-	// A typical handler classifies with a switch.
-	fmt.Printf("  in a switch: %s\n", classify(err))
+	// A typical handler of the application's own API classifies with a switch, and answers its
+	// own caller with a status of its choosing.
+	fmt.Printf("  the app's own handler, classifying it in a switch, answers its caller: %s\n", classify(err))
+	fmt.Println("    (the app's status for its own API, not Stytch's: Stytch answers a bad request with 400)")
 	return nil
 }
 
@@ -225,7 +227,9 @@ func retriesOff(ctx context.Context, c *client.Client, srv *mockserver.Server) e
 	return nil
 }
 
-// classify is how an application might turn the client's errors into its own answers.
+// classify is how an application might turn the client's errors into the answers of its own
+// HTTP API. The statuses are the application's choice for its callers, not Stytch's: Stytch
+// answers with 400 (a conflict included), 401, 403, 404, 429 and 5xx.
 func classify(err error) string {
 	switch {
 	case err == nil:

@@ -1,9 +1,11 @@
 package onboarding_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"slices"
@@ -34,10 +36,16 @@ const mockProjectID = "project-test-onboarding"
 // organization, Globex, that has claimed the domain globex.com), and returns a client for it.
 // mockserver.Start closes the server when the test ends, and fails the test if the mock ever
 // answered something openapi.yaml does not allow.
-func startMock(t *testing.T) (*client.Client, *mockserver.Server) {
+//
+// client.WithRetryWaits(0, 0) keeps the client's retries but not the waits between them: a
+// test that injects a fault then spends no real time in backoff (a read answered 503 three
+// times fails in about a millisecond, against more than a second with the default waits). opts
+// are added to the client's options.
+func startMock(t *testing.T, opts ...client.Option) (*client.Client, *mockserver.Server) {
 	t.Helper()
 	srv := mockserver.Start(t, mockserver.WithFixtureFile("testdata/fixture.json"))
-	c, err := client.New(mockProjectID, "secret-test-onboarding", client.WithBaseURL(srv.URL))
+	c, err := client.New(mockProjectID, "secret-test-onboarding",
+		append([]client.Option{client.WithBaseURL(srv.URL), client.WithRetryWaits(0, 0)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,6 +102,38 @@ func TestOnboardDeletesTheOrganizationWhenTheAdminFails(t *testing.T) {
 	if len(calls) != 4 || !strings.HasPrefix(calls[1], "POST /v1/b2b/organizations/organization-test-") ||
 		!strings.HasPrefix(calls[2], "DELETE /v1/b2b/organizations/organization-test-") || !strings.HasSuffix(calls[2], " 200") {
 		t.Errorf("requests:\n%s", strings.Join(calls, "\n"))
+	}
+}
+
+// The clean-up is a delete, which the client retries: here Stytch answers it 503 twice, and
+// the third attempt deletes the organization. With the waits of startMock's client the retries
+// take no time: the retry log shows each wait, and each is zero.
+func TestOnboardCleanUpIsRetriedWithoutWaiting(t *testing.T) {
+	t.Parallel()
+	var retries bytes.Buffer // the client logs from the test's goroutine only
+	c, srv := startMock(t, client.WithLogger(slog.New(slog.NewTextHandler(&retries, nil))))
+	ctx := t.Context()
+	for _, f := range []mockserver.Fault{
+		{Method: "POST", Path: "/v1/b2b/organizations/*/members", Status: 500},
+		{Method: "DELETE", Path: "/v1/b2b/organizations/*", Status: 503, Times: 2},
+	} {
+		if err := srv.InjectFault(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if _, err := onboarding.Onboard(ctx, c, "Initech", "initech.com", "bill@initech.com"); !errors.Is(err, client.ErrServer) {
+		t.Fatalf("want the 500 from the member create, got %v", err)
+	}
+	if _, err := c.Organizations.Get(ctx, "initech"); !errors.Is(err, client.ErrNotFound) {
+		t.Errorf("the organization is still there: Get answered %v", err)
+	}
+	log := retries.String()
+	if n := strings.Count(log, "method=DELETE"); n != 2 {
+		t.Fatalf("%d retries of the delete logged, want 2:\n%s", n, log)
+	}
+	if n := strings.Count(log, " wait=0s "); n != 2 {
+		t.Errorf("want every retry to wait 0s:\n%s", log)
 	}
 }
 

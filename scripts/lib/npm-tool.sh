@@ -16,10 +16,47 @@ npm_tool_install() {
 }
 
 # redocly <args>: runs the pinned Redocly CLI (installed on first use) from the repository root,
-# without telemetry or update notices.
+# without telemetry (REDOCLY_TELEMETRY=off also keeps the pages build-docs writes from sending
+# Redoc's telemetry from their readers' browsers) or update notices, and without its two
+# notices about its own future (see drop_redocly_notices). Its exit status is the CLI's.
 redocly() {
 	npm_tool_install redocly || return 1
-	(cd "$ROOT" && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_NOTIFICATIONS=true "$(npm_tool_bin redocly redocly)" "$@")
+	local status
+	{
+		(cd "$ROOT" && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_NOTIFICATIONS=true "$(npm_tool_bin redocly redocly)" "$@") 2>&1 1>&3 3>&- |
+			drop_redocly_notices >&2
+		status=${PIPESTATUS[0]}
+	} 3>&1
+	return "$status"
+}
+
+# drop_redocly_notices filters Redocly CLI's stderr. Redocly CLI 2.77.0 prints two boxed
+# notices on every run that no option, environment variable or configuration setting turns off
+# (its source prints them unconditionally; REDOCLY_SUPPRESS_NOTIFICATIONS covers neither):
+# "Node.js 20 support is ending", under the Node.js 20 its engines field accepts, and for
+# build-docs, "build-docs now renders docs with Redoc 3". Both are about Redocly's releases, not
+# this project, so those two boxes, and the blank lines after them, are dropped; everything
+# else, any other box included, passes through.
+drop_redocly_notices() {
+	awk '
+		function flush() { while (blank > 0) { print ""; blank-- } }
+		box != "" {
+			box = box "\n" $0
+			if (index($0, "╚")) {
+				if (box ~ /Node\.js 20 support is ending|build-docs now renders docs with Redoc 3/) {
+					blank = 0; dropped = 1
+				} else {
+					flush(); print box
+				}
+				box = ""
+			}
+			next
+		}
+		index($0, "╔") { box = $0; next }
+		/^[[:space:]]*$/ { if (!dropped) blank++; next }
+		{ dropped = 0; flush(); print }
+		END { if (box != "") print box; flush() }
+	'
 }
 
 # npm_tool_bin <name> <binary>: the path of a binary of tools/npm/<name>.

@@ -8,8 +8,9 @@
 // The environment variables it reads:
 //
 //	STYTCH_PROJECT_ID, STYTCH_SECRET  both set: call Stytch's API (test or live, by project id)
-//	STYTCH_BASE_URL                   optional: send requests elsewhere, such as to the mock run
-//	                                  as a process (go run ./mockserver/cmd/stytchmock)
+//	STYTCH_BASE_URL                   with both of them: send requests elsewhere, such as to the
+//	                                  mock run as a process (go run ./mockserver/cmd/stytchmock);
+//	                                  set alone, it is an error, not ignored
 package exampleenv
 
 import (
@@ -40,40 +41,76 @@ var suffix string
 // opts are added to the client's options. Call the returned function when done; it stops the
 // mock. Connect exits the program if the client cannot be made.
 func Connect(name string, opts ...client.Option) (*client.Client, *mockserver.Server, func()) {
-	projectID, secret := os.Getenv("STYTCH_PROJECT_ID"), os.Getenv("STYTCH_SECRET")
-	switch {
-	case projectID == "" && secret == "":
-		return startMock(name, "set STYTCH_PROJECT_ID and STYTCH_SECRET to call Stytch's API instead", opts)
-	case projectID == "" || secret == "":
-		return startMock(name, "STYTCH_PROJECT_ID and STYTCH_SECRET must both be set to call Stytch's API", opts)
+	t, err := targetOf(os.Getenv)
+	if err != nil {
+		fail(name, err)
+	}
+	if t.projectID == "" {
+		return startMock(name, t.note, opts)
 	}
 	where := "Stytch's API at https://test.stytch.com"
-	if strings.HasPrefix(projectID, "project-live-") {
+	if strings.HasPrefix(t.projectID, "project-live-") {
 		where = "Stytch's API at https://api.stytch.com"
 	}
-	if base := os.Getenv("STYTCH_BASE_URL"); base != "" {
-		where = "the API at " + base
-		opts = append(opts, client.WithBaseURL(base))
+	if t.baseURL != "" {
+		where = "the API at " + t.baseURL
+		opts = append(opts, client.WithBaseURL(t.baseURL))
 	}
-	c, err := client.New(projectID, secret, opts...)
+	c, err := client.New(t.projectID, t.secret, opts...)
 	if err != nil {
 		fail(name, err)
 	}
 	// Names the example creates get a random suffix, so that they never collide with the
 	// project's own organizations or with another run.
 	suffix = "-" + randomToken()
-	fmt.Printf("%s: using %s, project %s\n", name, where, projectID)
+	fmt.Printf("%s: using %s, project %s\n", name, where, t.projectID)
 	return c, nil, func() {}
 }
 
-// ConnectMock is Connect for the examples that need the mock's test controls (fault injection,
-// fixtures): it always starts the mock, and says why when credentials are set.
-func ConnectMock(name, why string, opts ...client.Option) (*client.Client, *mockserver.Server, func()) {
-	note := "needs " + why
-	if os.Getenv("STYTCH_PROJECT_ID") != "" {
-		note += "; STYTCH_PROJECT_ID and STYTCH_SECRET are ignored"
+// target is where an example's requests go, as the environment says.
+type target struct {
+	projectID, secret, baseURL string // no projectID: the in-process mock
+	note                       string // with the mock: why it is used, for the first line
+}
+
+// targetOf reads the environment through getenv. STYTCH_BASE_URL without both credentials is
+// an error rather than a fallback to the in-process mock: whoever set it meant another server,
+// and a run that quietly went elsewhere would look like a run against it.
+func targetOf(getenv func(string) string) (target, error) {
+	projectID, secret, base := getenv("STYTCH_PROJECT_ID"), getenv("STYTCH_SECRET"), getenv("STYTCH_BASE_URL")
+	switch {
+	case projectID != "" && secret != "":
+		return target{projectID: projectID, secret: secret, baseURL: base}, nil
+	case base != "":
+		return target{}, fmt.Errorf("STYTCH_BASE_URL is set, but it is used only with both STYTCH_PROJECT_ID and STYTCH_SECRET: " +
+			"set them too (against stytchmock, for example STYTCH_PROJECT_ID=project-test-demo STYTCH_SECRET=secret-test-demo), " +
+			"or unset STYTCH_BASE_URL to run against the in-process mock")
+	case projectID == "" && secret == "":
+		return target{note: "set STYTCH_PROJECT_ID and STYTCH_SECRET to call Stytch's API instead"}, nil
 	}
-	return startMock(name, note, opts)
+	return target{note: "STYTCH_PROJECT_ID and STYTCH_SECRET must both be set to call Stytch's API"}, nil
+}
+
+// ConnectMock is Connect for the examples that need the mock's test controls (fault injection,
+// fixtures): it always starts the mock, and says why, and which variables it ignores, when
+// any of them is set.
+func ConnectMock(name, why string, opts ...client.Option) (*client.Client, *mockserver.Server, func()) {
+	return startMock(name, mockOnlyNote(why, os.Getenv), opts)
+}
+
+// mockOnlyNote is the first line's note of an example that always uses the mock.
+func mockOnlyNote(why string, getenv func(string) string) string {
+	note := "needs " + why
+	var ignored []string
+	for _, v := range []string{"STYTCH_PROJECT_ID", "STYTCH_SECRET", "STYTCH_BASE_URL"} {
+		if getenv(v) != "" {
+			ignored = append(ignored, v)
+		}
+	}
+	if len(ignored) > 0 {
+		note += "; " + strings.Join(ignored, ", ") + " ignored"
+	}
+	return note
 }
 
 // startMock starts the mock server in this process and points a client at it.

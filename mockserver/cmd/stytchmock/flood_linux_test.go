@@ -3,15 +3,12 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -38,27 +35,7 @@ func TestBinaryMemoryUnderBadRequestFlood(t *testing.T) {
 		workers  = 4
 		ceiling  = 300 << 20 // bytes
 	)
-	bin := buildBinary(t)
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-log-format", "none")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	m := listeningLine.FindStringSubmatch(line)
-	if err != nil || m == nil {
-		t.Fatalf("stytchmock printed %q (%v); stderr: %s", line, err, stderr.String())
-	}
-	url := m[1]
+	cmd, url := startBinary(t, "-log-format", "none")
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}, Timeout: time.Minute}
 	defer client.CloseIdleConnections()
@@ -155,22 +132,6 @@ func readRequestLog(t *testing.T, client *http.Client, url string) (entries, bod
 		}
 	}
 	return entries, bodies
-}
-
-// buildBinary builds the command into the test's temporary directory: the memory measured is
-// the binary's, without the race detector's shadow memory that a test binary may carry.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("the go command is needed to build stytchmock: %v", err)
-	}
-	bin := filepath.Join(t.TempDir(), "stytchmock")
-	out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
 }
 
 // peakRSS is the process's peak resident set size, in bytes (VmHWM in /proc/PID/status).

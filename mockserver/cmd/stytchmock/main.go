@@ -19,6 +19,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -65,9 +66,13 @@ type listFlag []string
 func (c *listFlag) String() string     { return strings.Join(*c, ",") }
 func (c *listFlag) Set(v string) error { *c = append(*c, v); return nil }
 
-// run serves until ctx ends, then shuts down gracefully.
+// run serves until ctx ends, then shuts down gracefully. -h (or -help) prints the usage to
+// stdout and returns nil: help was asked for, and given, so the command exits 0.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	f, err := parseFlags(args, stderr)
+	f, err := parseFlags(args, stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -99,14 +104,22 @@ type flags struct {
 	modeFlags
 }
 
-// parseFlags parses the command line; a usage error is printed to stderr.
-func parseFlags(args []string, stderr io.Writer) (*flags, error) {
+// parseFlags parses the command line. The usage goes to stdout when -h asks for it (the error is
+// then flag.ErrHelp), and to stderr after a usage error.
+func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 	var f flags
 	fs := flag.NewFlagSet("stytchmock", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	var usage bytes.Buffer
+	fs.SetOutput(&usage)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: stytchmock [flags]\n\n"+
+			"A stateful mock of Stytch's B2B Organizations API, for tests in any language. It serves on\n"+
+			"http://127.0.0.1:4010 unless -addr says otherwise, and its test controls under /__stytchmock/.\n\n")
+		fs.PrintDefaults()
+	}
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:4010", "address to listen on (host:port; port 0 picks a free one, as in 127.0.0.1:0); an address beyond loopback, or none (:4010), lets other machines use the mock")
 	fs.StringVar(&f.logFormat, "log-format", "text", "request log format: text, json, or none")
-	fs.Var(&f.creds, "credentials", "accept only this `project-id:secret` pair (repeatable); by default any project-test-/project-live- id (then 1-64 letters, digits, - or _) is accepted with the first secret used for it")
+	fs.Var(&f.creds, "credentials", "accept only this `project-id:secret` pair (repeatable); by default any project-test-/project-live- id (then 1-64 letters, digits, - or _) is accepted with the first secret used for it, until POST /__stytchmock/reset forgets it")
 	fs.Var(&f.fixtures, "fixture", "seed a JSON fixture `file` at start (repeatable): one fixture, or an array of them as -state and -record write")
 	fs.StringVar(&f.ids, "deterministic-ids", "", "derive ids and request ids from this `seed` and a counter instead of random UUIDs")
 	fs.StringVar(&f.clock, "clock", "", "freeze the clock at this RFC 3339 `time` (for stable timestamps)")
@@ -114,6 +127,11 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	fs.IntVar(&f.logBytes, "request-log-bytes", mockserver.DefaultRequestLogBytes, "keep the latest requests in the request log (GET /__stytchmock/requests) up to about this many `bytes` of memory; 0 keeps none")
 	f.modeFlags.register(fs)
 	if err := fs.Parse(args); err != nil {
+		out := stderr
+		if errors.Is(err, flag.ErrHelp) {
+			out = stdout
+		}
+		_, _ = usage.WriteTo(out)
 		return nil, err
 	}
 	if fs.NArg() > 0 {

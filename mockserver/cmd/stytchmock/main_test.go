@@ -6,12 +6,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -229,8 +229,13 @@ func TestRunServesAndLogsJSON(t *testing.T) {
 			l["error_type"] != want.errorType || l["request_id"] != requestID(t, want.body) || l["level"] != "INFO" {
 			t.Errorf("log line %d = %v, want %s %s %v %q", i, l, want.method, want.path, want.status, want.errorType)
 		}
-		if latency, ok := l["latency"].(float64); !ok || latency <= 0 {
-			t.Errorf("log line %d latency = %v, want a positive number of nanoseconds", i, l["latency"])
+		// A duration string, as in the request log and a fault's latency; not nanoseconds.
+		latency, _ := l["latency"].(string)
+		if d, err := time.ParseDuration(latency); err != nil || d <= 0 {
+			t.Errorf("log line %d latency = %v, want a positive duration string", i, l["latency"])
+		}
+		if l["project_id"] != testProject {
+			t.Errorf("log line %d project_id = %v, want %s", i, l["project_id"], testProject)
 		}
 	}
 
@@ -262,8 +267,8 @@ func TestRunTextLog(t *testing.T) {
 			t.Fatal(err)
 		}
 		logged := in.stderr.String()
-		for _, want := range []string{"msg=request", "method=GET", "path=/v1/b2b/organizations/nope", "status=404",
-			"error_type=organization_not_found", "latency=", "request_id=request-id-test-"} {
+		for _, want := range []string{"msg=request", "method=GET", "path=/v1/b2b/organizations/nope", "project_id=" + testProject,
+			"status=404", "error_type=organization_not_found", "latency=", "request_id=request-id-test-"} {
 			if !strings.Contains(logged, want) {
 				t.Errorf("args %v: the text log lacks %q: %s", args, want, logged)
 			}
@@ -345,21 +350,55 @@ func TestRunRejectsBadArguments(t *testing.T) {
 	}
 }
 
+// -h is a request for help, answered on stdout; it is not an error.
 func TestRunHelp(t *testing.T) {
 	t.Parallel()
-	stdout, stderr := &syncBuffer{}, &syncBuffer{}
-	err := run(context.Background(), []string{"-h"}, stdout, stderr)
-	if !errors.Is(err, flag.ErrHelp) {
-		t.Fatalf("run(-h) = %v, want flag.ErrHelp", err)
-	}
-	for _, f := range []string{"-addr", "-log-format", "-credentials", "-fixture", "-deterministic-ids", "-clock", "-request-log-bytes", "-admin-host",
-		"-upstream", "-upstream-timeout", "-record", "-state", "-fail-on-violation"} {
-		if !strings.Contains(stderr.String(), f) {
-			t.Errorf("the usage does not mention %s: %s", f, stderr.String())
+	for _, arg := range []string{"-h", "-help", "--help"} {
+		stdout, stderr := &syncBuffer{}, &syncBuffer{}
+		if err := run(context.Background(), []string{arg}, stdout, stderr); err != nil {
+			t.Fatalf("run(%s) = %v, want nil", arg, err)
+		}
+		for _, f := range []string{"Usage: stytchmock", "-addr", "-log-format", "-credentials", "-fixture", "-deterministic-ids", "-clock", "-request-log-bytes", "-admin-host",
+			"-upstream", "-upstream-timeout", "-record", "-state", "-fail-on-violation"} {
+			if !strings.Contains(stdout.String(), f) {
+				t.Errorf("%s: the usage does not mention %s: %s", arg, f, stdout.String())
+			}
+		}
+		if stderr.String() != "" {
+			t.Errorf("%s: stderr = %q", arg, stderr.String())
 		}
 	}
-	if stdout.String() != "" {
-		t.Errorf("stdout = %q", stdout.String())
+	// A usage error still prints the usage, to stderr, and fails.
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	if err := run(context.Background(), []string{"-port", "1"}, stdout, stderr); err == nil || stdout.String() != "" ||
+		!strings.Contains(stderr.String(), "Usage: stytchmock") {
+		t.Errorf("run(-port 1) = %v, stdout %q, stderr %q", err, stdout.String(), stderr.String())
+	}
+}
+
+// The command's exit status, from a real process: 0 for -h, 1 for a usage error. The test
+// binary runs main itself when STYTCHMOCK_TEST_MAIN holds the arguments.
+func TestMainExitStatus(t *testing.T) {
+	if args, ok := os.LookupEnv("STYTCHMOCK_TEST_MAIN"); ok {
+		os.Args = append([]string{"stytchmock"}, strings.Fields(args)...)
+		main()
+		os.Exit(0)
+	}
+	t.Parallel()
+	for args, want := range map[string]int{"-h": 0, "-help": 0, "-port 1": 1, "-log-format xml": 1} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestMainExitStatus$")
+		cmd.Env = append(os.Environ(), "STYTCHMOCK_TEST_MAIN="+args)
+		out, err := cmd.CombinedOutput()
+		code := 0
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			code = exit.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if code != want || !strings.Contains(string(out), "stytchmock") {
+			t.Errorf("stytchmock %s exited %d, want %d; output:\n%s", args, code, want, out)
+		}
 	}
 }
 

@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -141,25 +145,53 @@ func collectViolations(prefix string, re *openapi3filter.RequestError, err error
 }
 
 func addViolation(prefix string, err error, re *openapi3filter.RequestError, out *[]Violation) {
+	aboutBody := re != nil && re.RequestBody != nil
 	var se *openapi3.SchemaError
 	if errors.As(err, &se) {
 		errorType, keyword, problem := schemaViolation(se)
-		*out = append(*out, Violation{Field: joinField(prefix, se.JSONPointer()), Problem: problem, Keyword: keyword, ErrorType: errorType})
+		pointer := se.JSONPointer()
+		if d := se.Schema; se.SchemaField == "discriminator" && d != nil && d.Discriminator != nil {
+			// kin-openapi points at the object; the problem is its discriminating property.
+			pointer = append(pointer, d.Discriminator.PropertyName)
+		}
+		field := joinField(prefix, pointer)
+		if field == "" && aboutBody {
+			field = BodyField
+		}
+		*out = append(*out, Violation{Field: field, Problem: problem, Keyword: keyword, ErrorType: errorType})
 		return
 	}
 	var pe *openapi3filter.ParseError
 	switch {
-	case errors.As(err, &pe) && re != nil && re.RequestBody != nil:
-		*out = append(*out, Violation{Problem: "the request body is not valid JSON: " + pe.Error(), ErrorType: "bad_request"})
+	case errors.As(err, &pe) && aboutBody:
+		*out = append(*out, Violation{Field: BodyField, Problem: "not valid JSON: " + pe.Error(), ErrorType: "bad_request"})
+	case err == nil && aboutBody:
+		// The one body failure kin-openapi reports without an error: a media type the
+		// operation does not take.
+		*out = append(*out, Violation{Field: "Content-Type", Problem: contentTypeProblem(re), ErrorType: "bad_request"})
 	case err == nil && re != nil:
 		*out = append(*out, Violation{Field: prefix, Problem: re.Reason, ErrorType: "bad_request"})
 	default:
-		problem := err.Error()
-		if re != nil && re.RequestBody != nil && errors.Is(err, openapi3filter.ErrInvalidRequired) {
-			problem = "a JSON request body is required"
+		problem, field := err.Error(), prefix
+		if aboutBody && errors.Is(err, openapi3filter.ErrInvalidRequired) {
+			problem, field = "a JSON request body is required", BodyField
 		}
-		*out = append(*out, Violation{Field: prefix, Problem: problem, ErrorType: "bad_request"})
+		*out = append(*out, Violation{Field: field, Problem: problem, ErrorType: "bad_request"})
 	}
+}
+
+// BodyField is the Field of a violation about a request body as a whole (not JSON, not an
+// object, missing), so that every violation names what it is about.
+const BodyField = "body"
+
+// contentTypeProblem says which media types a request body may have, and which it had.
+func contentTypeProblem(re *openapi3filter.RequestError) string {
+	want := slices.Sorted(maps.Keys(re.RequestBody.Content))
+	got := ""
+	if re.Input != nil && re.Input.Request != nil {
+		got = re.Input.Request.Header.Get("Content-Type")
+	}
+	return "must be " + strings.Join(want, " or ") + ", not " + strconv.Quote(got)
 }
 
 // schemaViolation maps a schema failure to a Stytch error type through the failing schema's
@@ -173,11 +205,14 @@ func schemaViolation(se *openapi3.SchemaError) (errorType, keyword, problem stri
 	if keyword == "discriminator" {
 		// One keyword, three failures: the property is missing, is not a string, or names no
 		// schema. The spec maps each to its own error type.
-		if se.Value == nil {
+		value, isString := se.Value.(string)
+		switch {
+		case se.Value == nil:
 			keyword = "discriminator-missing"
-		} else if _, ok := se.Value.(string); !ok {
+		case !isString:
 			keyword = "discriminator-type"
 		}
+		problem = discriminatorProblem(se.Schema, keyword, value)
 	}
 	errorType = extensionErrorType(se.Schema, keyword)
 	if se.SchemaField == "required" && se.Schema != nil {
@@ -194,6 +229,38 @@ func schemaViolation(se *openapi3.SchemaError) (errorType, keyword, problem stri
 		errorType = "bad_request"
 	}
 	return errorType, se.SchemaField, problem
+}
+
+// discriminatorProblem describes a discriminator's failure (keyword, from schemaViolation) with
+// the values the property may take, which kin-openapi leaves out: a caller who misspelled a
+// search filter's name learns the right one. value is what was sent, when it was a string.
+func discriminatorProblem(s *openapi3.Schema, keyword, value string) string {
+	if s == nil || s.Discriminator == nil {
+		return "does not match the schema's discriminator"
+	}
+	name := s.Discriminator.PropertyName
+	valid := strings.Join(slices.Sorted(maps.Keys(s.Discriminator.Mapping)), ", ")
+	switch keyword {
+	case "discriminator-missing":
+		return fmt.Sprintf("property %q is missing; it takes one of: %s", name, valid)
+	case "discriminator-type":
+		return fmt.Sprintf("must be a string, one of: %s", valid)
+	}
+	return fmt.Sprintf("%s is not a valid %s; it takes one of: %s", QuoteClipped(value), name, valid)
+}
+
+// QuoteClipped quotes what a caller sent for an error message, cut to its first 64 bytes: the
+// message names the value without echoing a megabyte of it.
+func QuoteClipped(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return strconv.Quote(s)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "…"
 }
 
 func extensionErrorType(s *openapi3.Schema, keyword string) string {
