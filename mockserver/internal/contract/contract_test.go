@@ -154,3 +154,26 @@ func TestViolationString(t *testing.T) {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
 }
+
+// A 413 or 431 answers a request's size before any operation sees it: whatever the operation,
+// only its error body is checked, so a proxy in front of Stytch reports no "status not
+// supported" for them, and still reports a body that is not Stytch's error shape.
+func TestSizeAnswersAreCheckedAsErrorBodies(t *testing.T) {
+	c := setup(t)
+	shaped := `{"status_code":413,"request_id":"r","error_type":"request_too_large","error_message":"m","error_url":"u"}`
+	json := http.Header{"Content-Type": []string{"application/json"}}
+	for _, status := range []int{http.StatusRequestEntityTooLarge, http.StatusRequestHeaderFieldsTooLarge} {
+		rt, _ := route(t, c, http.MethodGet, "/v1/b2b/organizations/acme", "")
+		if vs := rt.CheckResponse(status, json, []byte(shaped)); len(vs) != 0 {
+			t.Errorf("%d with a Stytch error body: %v", status, vs)
+		}
+		if vs := rt.CheckResponse(status, json, []byte(`<html>too large</html>`)); len(vs) == 0 {
+			t.Errorf("%d with an HTML body: no violation", status)
+		}
+	}
+	// Any other undocumented status is still one.
+	rt, _ := route(t, c, http.MethodGet, "/v1/b2b/organizations/acme", "")
+	if vs := rt.CheckResponse(http.StatusTeapot, json, []byte(shaped)); len(vs) == 0 {
+		t.Error("418: no violation")
+	}
+}

@@ -68,8 +68,13 @@ func (rt *Route) CheckRequest(body []byte) []Violation {
 }
 
 // CheckResponse checks a response to the request against the operation: its status must be
-// documented, and its Content-Type and body must be what the spec says.
+// documented, and its Content-Type and body must be what the spec says. A 413 or 431 answers
+// the request's size before any operation sees it (the spec's Errors section documents them for
+// every request), so only its error body is checked, as for an unrouted answer.
 func (rt *Route) CheckResponse(status int, header http.Header, body []byte) []Violation {
+	if status == http.StatusRequestEntityTooLarge || status == http.StatusRequestHeaderFieldsTooLarge {
+		return rt.c.CheckErrorBody(body)
+	}
 	if rt.op.responseValid(status, header, body) {
 		return nil
 	}
