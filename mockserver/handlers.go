@@ -3,7 +3,9 @@ package mockserver
 import (
 	"context"
 	"net/http"
+	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/b2bkit/stytchorgs/internal/api"
 	"github.com/b2bkit/stytchorgs/mockserver/internal/store"
@@ -40,6 +42,41 @@ type handlers struct{}
 var _ api.StrictServerInterface = handlers{}
 
 const ok = http.StatusOK
+
+// writeOK is the generated server's middleware that writes a handler's success: the operation's
+// 200 response with a JSON body. It writes what the generated code would, byte for byte, but
+// encodes straight into the pipeline's response buffer, where the generated code copies the
+// response twice and encodes it into a buffer of its own: a third of the garbage a create makes.
+// Any other response is left to the generated code.
+func writeOK(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
+	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
+		response, err := next(ctx, w, r, request)
+		rec, isRecorder := w.(*recorder)
+		if err != nil || !isRecorder || !isOK(response, operationID) {
+			return response, err
+		}
+		if err := rec.encoder().Encode(response); err != nil {
+			return nil, err // nothing was written
+		}
+		rec.header.Set("Content-Type", "application/json")
+		rec.WriteHeader(http.StatusOK)
+		return nil, nil
+	}
+}
+
+// apiPackage is the import path of the generated code.
+var apiPackage = reflect.TypeFor[api.Organization]().PkgPath()
+
+// isOK reports whether response is one of the generated code's <operation>200JSONResponse
+// types, whose method writes it as the JSON body of a 200 and nothing else.
+func isOK(response any, operationID string) bool {
+	if response == nil {
+		return false
+	}
+	t := reflect.TypeOf(response)
+	suffix, found := strings.CutPrefix(t.Name(), operationID)
+	return found && suffix == "200JSONResponse" && t.PkgPath() == apiPackage
+}
 
 func (handlers) CreateOrganization(ctx context.Context, req api.CreateOrganizationRequestObject) (api.CreateOrganizationResponseObject, error) {
 	c := callFrom(ctx)

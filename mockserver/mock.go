@@ -55,7 +55,7 @@ func NewMock(opts ...Option) (*Mock, error) {
 	badRequest := func(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, callFrom(r.Context()).requestID, newError(http.StatusBadRequest, "bad_request", "%v", err))
 	}
-	strict := api.NewStrictHandlerWithOptions(handlers{}, []api.StrictMiddlewareFunc{exactMetadata}, api.StrictHTTPServerOptions{
+	strict := api.NewStrictHandlerWithOptions(handlers{}, []api.StrictMiddlewareFunc{exactMetadata, writeOK}, api.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: badRequest,
 		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			writeError(w, callFrom(r.Context()).requestID, asAPIError(err))

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"sync"
 )
@@ -11,6 +12,15 @@ type recorder struct {
 	header http.Header
 	status int
 	body   bytes.Buffer
+	enc    *json.Encoder // of body, made once per pooled recorder
+}
+
+// encoder returns an encoder that writes to r's body.
+func (r *recorder) encoder() *json.Encoder {
+	if r.enc == nil {
+		r.enc = json.NewEncoder(&r.body) // r stays where it is: it lives in a pooled exchange
+	}
+	return r.enc
 }
 
 func (r *recorder) Header() http.Header { return r.header }
