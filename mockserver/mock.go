@@ -40,7 +40,7 @@ func NewMock(opts ...Option) (*Mock, error) {
 	}
 	m := &Mock{
 		spec:   spec,
-		store:  store.New(store.Options{Now: cfg.now, NewUUID: func() string { return uuidV4(cfg.newID()) }, CursorKey: cfg.cursorKey}),
+		store:  store.New(store.Options{Now: cfg.now, NewUUID: cfg.newUUID, CursorKey: cfg.cursorKey}),
 		creds:  newCredentials(cfg.credentials),
 		routes: map[string]http.HandlerFunc{},
 		log:    requestLog{budget: cfg.requestLogBytes},
