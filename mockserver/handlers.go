@@ -43,16 +43,17 @@ var _ api.StrictServerInterface = handlers{}
 
 const ok = http.StatusOK
 
-// writeOK is the generated server's middleware that writes a handler's success: the operation's
-// 200 response with a JSON body. It writes what the generated code would, byte for byte, but
-// encodes straight into the pipeline's response buffer, where the generated code copies the
-// response twice and encodes it into a buffer of its own: a third of the garbage a create makes.
-// Any other response is left to the generated code.
-func writeOK(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
+// inPipeline is the generated server's middleware around every handler, which connects it to
+// the pipeline. It hands the handler the call as its context, and writes the handler's success,
+// the operation's 200 response with a JSON body: byte for byte what the generated code would
+// write, but encoded straight into the pipeline's response buffer, where the generated code
+// copies the response twice and encodes it into a buffer of its own (a third of the garbage a
+// create makes). Any other response is left to the generated code.
+func inPipeline(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
-		response, err := next(ctx, w, r, request)
-		rec, isRecorder := w.(*recorder)
-		if err != nil || !isRecorder || !isOK(response, operationID) {
+		rec := w.(*recorder) // the pipeline's, and no other: the pipeline alone calls the generated code
+		response, err := next(rec.call, w, r, request)
+		if err != nil || !isOK(response, operationID) {
 			return response, err
 		}
 		if err := rec.encoder().Encode(response); err != nil {

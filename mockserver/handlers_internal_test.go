@@ -12,9 +12,9 @@ import (
 	"github.com/b2bkit/stytchorgs/internal/api"
 )
 
-// writeOK must write a success exactly as the generated code does, and leave any other
+// inPipeline must write a success exactly as the generated code does, and leave any other
 // response to it.
-func TestWriteOKWritesWhatTheGeneratedCodeWrites(t *testing.T) {
+func TestInPipelineWritesWhatTheGeneratedCodeWrites(t *testing.T) {
 	created := time.Date(2026, 11, 2, 9, 15, 0, 0, time.UTC)
 	metadata := map[string]any{"tier": "<gold> & co", "flags": map[string]any{"audit": true}, "n": 1.5}
 	org := api.Organization{OrganizationID: "organization-test-1", OrganizationName: "Acme \u2028 Corp",
@@ -34,22 +34,30 @@ func TestWriteOKWritesWhatTheGeneratedCodeWrites(t *testing.T) {
 		}
 		var got recorder
 		got.reset()
-		next := func(context.Context, http.ResponseWriter, *http.Request, any) (any, error) { return tc.response, nil }
-		left, err := writeOK(next, tc.operationID)(context.Background(), &got, nil, nil)
+		got.call = &call{Context: context.Background()}
+		var handed context.Context
+		next := func(ctx context.Context, _ http.ResponseWriter, _ *http.Request, _ any) (any, error) {
+			handed = ctx
+			return tc.response, nil
+		}
+		left, err := inPipeline(next, tc.operationID)(context.Background(), &got, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
+		if handed != got.call {
+			t.Errorf("%T: the handler was handed %v as its context, want the recorder's call", tc.response, handed)
+		}
 		if !tc.written {
 			if left != tc.response || got.status != 0 || got.body.Len() != 0 {
-				t.Errorf("%T: writeOK wrote %d %q and left %v, want it left to the generated code", tc.response, got.status, got.body.String(), left)
+				t.Errorf("%T: inPipeline wrote %d %q and left %v, want it left to the generated code", tc.response, got.status, got.body.String(), left)
 			}
 			continue
 		}
 		if left != nil {
-			t.Errorf("%T: writeOK left %v to the generated code", tc.response, left)
+			t.Errorf("%T: inPipeline left %v to the generated code", tc.response, left)
 		}
 		if got.status != want.Code || !cmp.Equal(got.header, want.Header()) || got.body.String() != want.Body.String() {
-			t.Errorf("%T: writeOK wrote %d %v %s\nthe generated code %d %v %s", tc.response,
+			t.Errorf("%T: inPipeline wrote %d %v %s\nthe generated code %d %v %s", tc.response,
 				got.status, got.header, got.body.String(), want.Code, want.Header(), want.Body.String())
 		}
 	}

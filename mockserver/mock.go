@@ -53,12 +53,12 @@ func NewMock(opts ...Option) (*Mock, error) {
 	// A request the generated code cannot bind: the spec validation before it should make
 	// this unreachable, but the answer is still a Stytch error.
 	badRequest := func(w http.ResponseWriter, r *http.Request, err error) {
-		writeError(w, callFrom(r.Context()).requestID, newError(http.StatusBadRequest, "bad_request", "%v", err))
+		writeError(w, w.(*recorder).call.requestID, newError(http.StatusBadRequest, "bad_request", "%v", err))
 	}
-	strict := api.NewStrictHandlerWithOptions(handlers{}, []api.StrictMiddlewareFunc{exactMetadata, writeOK}, api.StrictHTTPServerOptions{
+	strict := api.NewStrictHandlerWithOptions(handlers{}, []api.StrictMiddlewareFunc{exactMetadata, inPipeline}, api.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: badRequest,
 		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
-			writeError(w, callFrom(r.Context()).requestID, asAPIError(err))
+			writeError(w, w.(*recorder).call.requestID, asAPIError(err))
 		},
 	})
 	api.HandlerWithOptions(strict, api.StdHTTPServerOptions{

@@ -13,6 +13,9 @@ type recorder struct {
 	status int
 	body   bytes.Buffer
 	enc    *json.Encoder // of body, made once per pooled recorder
+	// call is the request the response answers, for the generated server's middleware and error
+	// handlers, which see only the ResponseWriter.
+	call *call
 }
 
 // encoder returns an encoder that writes to r's body.
