@@ -63,9 +63,9 @@ func decodeMetadataExactly(ctx context.Context, trusted, untrusted *map[string]a
 }
 
 // decodeExactly decodes a JSON object into *dst, numbers as json.Number; a nil dst is left
-// alone.
+// alone, and so is an object without numbers, which the binding decoded exactly already.
 func decodeExactly(raw []byte, dst *map[string]any) error {
-	if dst == nil {
+	if dst == nil || !holdsNumber(raw) {
 		return nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -76,6 +76,25 @@ func decodeExactly(raw []byte, dst *map[string]any) error {
 	}
 	*dst = m
 	return nil
+}
+
+// holdsNumber reports whether a valid JSON value has a number in it, outside its strings: the
+// only values a decoding into `any` does not keep exactly.
+func holdsNumber(raw []byte) bool {
+	inString, escaped := false, false
+	for _, c := range raw {
+		switch {
+		case escaped:
+			escaped = false
+		case inString:
+			escaped, inString = c == '\\', c != '"'
+		case c == '"':
+			inString = true
+		case c == '-' || '0' <= c && c <= '9':
+			return true
+		}
+	}
+	return false
 }
 
 // metadataMembers finds the values of the top-level trusted_metadata and untrusted_metadata

@@ -3,6 +3,7 @@ package mockserver
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"testing"
 )
 
@@ -35,4 +36,45 @@ func FuzzMetadataMembers(f *testing.F) {
 			t.Fatalf("%s: found %q and %q, a map decoding %q and %q", body, trusted, untrusted, fields["trusted_metadata"], fields["untrusted_metadata"])
 		}
 	})
+}
+
+// holdsNumber must see a number exactly when a decoding finds one: metadata it sees none in is
+// not decoded again.
+func FuzzHoldsNumber(f *testing.F) {
+	for _, v := range []string{
+		`{}`, `{"a":"1"}`, `{"a":1}`, `{"a":[true,null,{"b":-0.5}]}`, `{"a\"1":"x\\"}`,
+		`{"a":"\\\"","b":2e3}`, `{"k-1":"-","e":"1e5"}`, `"x"`, `-1`, `[0]`,
+	} {
+		f.Add([]byte(v))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if !json.Valid(raw) {
+			return // metadata reaches it only after the request was validated
+		}
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := holdsNumber(raw), hasNumber(v); got != want {
+			t.Fatalf("holdsNumber(%s) = %v, a decoding finds a number: %v", raw, got, want)
+		}
+	})
+}
+
+func hasNumber(v any) bool {
+	switch v := v.(type) {
+	case json.Number:
+		return true
+	case []any:
+		return slices.ContainsFunc(v, hasNumber)
+	case map[string]any:
+		for _, e := range v {
+			if hasNumber(e) {
+				return true
+			}
+		}
+	}
+	return false
 }

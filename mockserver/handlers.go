@@ -3,7 +3,9 @@ package mockserver
 import (
 	"context"
 	"net/http"
+	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/b2bkit/stytchorgs/internal/api"
 	"github.com/b2bkit/stytchorgs/mockserver/internal/store"
@@ -40,6 +42,42 @@ type handlers struct{}
 var _ api.StrictServerInterface = handlers{}
 
 const ok = http.StatusOK
+
+// inPipeline is the generated server's middleware around every handler, which connects it to
+// the pipeline. It hands the handler the call as its context, and writes the handler's success,
+// the operation's 200 response with a JSON body: byte for byte what the generated code would
+// write, but encoded straight into the pipeline's response buffer, where the generated code
+// copies the response twice and encodes it into a buffer of its own (a third of the garbage a
+// create makes). Any other response is left to the generated code.
+func inPipeline(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
+	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
+		rec := w.(*recorder) // the pipeline's, and no other: the pipeline alone calls the generated code
+		response, err := next(rec.call, w, r, request)
+		if err != nil || !isOK(response, operationID) {
+			return response, err
+		}
+		if err := rec.encoder().Encode(response); err != nil {
+			return nil, err // nothing was written
+		}
+		rec.header.Set("Content-Type", "application/json")
+		rec.WriteHeader(http.StatusOK)
+		return nil, nil
+	}
+}
+
+// apiPackage is the import path of the generated code.
+var apiPackage = reflect.TypeFor[api.Organization]().PkgPath()
+
+// isOK reports whether response is one of the generated code's <operation>200JSONResponse
+// types, whose method writes it as the JSON body of a 200 and nothing else.
+func isOK(response any, operationID string) bool {
+	if response == nil {
+		return false
+	}
+	t := reflect.TypeOf(response)
+	suffix, found := strings.CutPrefix(t.Name(), operationID)
+	return found && suffix == "200JSONResponse" && t.PkgPath() == apiPackage
+}
 
 func (handlers) CreateOrganization(ctx context.Context, req api.CreateOrganizationRequestObject) (api.CreateOrganizationResponseObject, error) {
 	c := callFrom(ctx)

@@ -44,7 +44,7 @@ func NewMock(opts ...Option) (*Mock, error) {
 	}
 	m := &Mock{
 		spec:   spec,
-		store:  store.New(store.Options{Now: cfg.now, NewUUID: func() string { return uuidV4(cfg.newID()) }, CursorKey: cfg.cursorKey}),
+		store:  store.New(store.Options{Now: cfg.now, NewUUID: cfg.newUUID, CursorKey: cfg.cursorKey}),
 		creds:  newCredentials(cfg.credentials),
 		routes: map[string]http.HandlerFunc{},
 		log:    requestLog{budget: cfg.requestLogBytes},
@@ -57,12 +57,12 @@ func NewMock(opts ...Option) (*Mock, error) {
 	// A request the generated code cannot bind: the spec validation before it should make
 	// this unreachable, but the answer is still a Stytch error.
 	badRequest := func(w http.ResponseWriter, r *http.Request, err error) {
-		writeError(w, callFrom(r.Context()).requestID, newError(http.StatusBadRequest, "bad_request", "%v", err))
+		writeError(w, w.(*recorder).call.requestID, newError(http.StatusBadRequest, "bad_request", "%v", err))
 	}
-	strict := api.NewStrictHandlerWithOptions(handlers{}, []api.StrictMiddlewareFunc{exactMetadata}, api.StrictHTTPServerOptions{
+	strict := api.NewStrictHandlerWithOptions(handlers{}, []api.StrictMiddlewareFunc{exactMetadata, inPipeline}, api.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: badRequest,
 		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
-			writeError(w, callFrom(r.Context()).requestID, asAPIError(err))
+			writeError(w, w.(*recorder).call.requestID, asAPIError(err))
 		},
 	})
 	api.HandlerWithOptions(strict, api.StdHTTPServerOptions{

@@ -21,7 +21,7 @@ type Option func(*config) error
 type config struct {
 	credentials map[string]string
 	now         func() time.Time
-	newID       func() (hi, lo uint64) // the 128 bits of the next UUID, before uuidV4 marks them
+	newID       func() (hi, lo uint64) // the 128 bits of the next UUID, before appendUUIDv4 marks them
 	cursorKey   []byte                 // nil: the store picks a random one
 	logger      *slog.Logger
 	fixtures    []Fixture
@@ -55,14 +55,15 @@ func newConfig(opts []Option) (*config, error) {
 // costs no system call, rather than from crypto/rand.
 func randomID() (hi, lo uint64) { return rand.Uint64(), rand.Uint64() }
 
-// uuidV4 formats 128 bits as a version 4 (RFC 4122 variant) UUID, overwriting the six bits
-// those take.
-func uuidV4(hi, lo uint64) string {
-	var b [36]byte
-	return string(appendUUIDv4(b[:0], hi, lo))
+// newUUID is the text of a new version 4 UUID, for the store's ids.
+func (c *config) newUUID() (u [36]byte) {
+	hi, lo := c.newID()
+	appendUUIDv4(u[:0], hi, lo)
+	return u
 }
 
-// appendUUIDv4 appends uuidV4(hi, lo) to dst.
+// appendUUIDv4 appends 128 bits formatted as a version 4 (RFC 4122 variant) UUID to dst,
+// overwriting the six bits those take.
 func appendUUIDv4(dst []byte, hi, lo uint64) []byte {
 	var u uuid.UUID
 	binary.BigEndian.PutUint64(u[:8], hi)

@@ -67,6 +67,7 @@ func (m *Mock) serve(x *exchange) {
 type exchange struct {
 	call                  // what the handler sees of the request, through its context
 	r     *http.Request   // the request as it arrived
+	req   http.Request    // the generated code's copy of r, with path values and a body to read
 	rec   recorder        // the response, buffered until it is checked
 	entry RecordedRequest // the request log's entry
 	route contract.Route  // set once the request is routed
@@ -88,6 +89,7 @@ func (x *exchange) start(r *http.Request) {
 	x.r, x.begin = r, time.Now()
 	x.call.Context = r.Context()
 	x.rec.reset()
+	x.rec.call = &x.call
 	x.entry = RecordedRequest{Time: x.begin, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery}
 }
 
@@ -232,10 +234,11 @@ func (m *Mock) authenticateSession(x *exchange) bool {
 }
 
 // handle runs the operation's generated handler, which binds the request and calls ours. It
-// sees the path parameters decoded, the body (unless kin-openapi already decoded it), and
-// through its context, the call.
+// sees the path parameters decoded and the body (unless kin-openapi already decoded it) on a copy
+// of the request the exchange holds; handlers get the call as their context from inPipeline.
 func (m *Mock) handle(x *exchange) bool {
-	r := x.r.WithContext(&x.call)
+	x.req = *x.r // as WithContext copies it, without allocating
+	r := &x.req
 	if _, decoded := r.Body.(interface{ ValidatedValue() any }); !decoded {
 		x.bodyReader.Reset(x.body)
 		r.Body = &x.bodyReader

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 )
 
@@ -10,6 +11,18 @@ type recorder struct {
 	header http.Header
 	status int
 	body   bytes.Buffer
+	enc    *json.Encoder // of body, made once per pooled recorder
+	// call is the request the response answers, for the generated server's middleware and error
+	// handlers, which see only the ResponseWriter.
+	call *call
+}
+
+// encoder returns an encoder that writes to r's body.
+func (r *recorder) encoder() *json.Encoder {
+	if r.enc == nil {
+		r.enc = json.NewEncoder(&r.body) // r stays where it is: it lives in a pooled exchange
+	}
+	return r.enc
 }
 
 func (r *recorder) Header() http.Header { return r.header }

@@ -133,9 +133,10 @@ func TestSearchTotalNeverWraps(t *testing.T) {
 func TestSearchCursorsRepeatWithAFixedKey(t *testing.T) {
 	run := func(key string) string {
 		n := 0
-		s := New(Options{CursorKey: []byte(key), NewUUID: func() string {
+		s := New(Options{CursorKey: []byte(key), NewUUID: func() (u [36]byte) {
 			n++
-			return fmt.Sprintf("00000000-0000-4000-8000-%012d", n)
+			copy(u[:], fmt.Sprintf("00000000-0000-4000-8000-%012d", n))
+			return u
 		}})
 		_, c := cursorProject(t, s, "project-test-fixed", 3)
 		return c

@@ -134,7 +134,10 @@ func buildScale() (*scaleFixture, error) {
 	}
 	uuids := rand.New(rand.NewPCG(1, 2))
 	pick := rand.New(rand.NewPCG(3, 4))
-	s := New(Options{NewUUID: func() string { return scaleUUID(uuids) }})
+	s := New(Options{NewUUID: func() (u [36]byte) {
+		copy(u[:], scaleUUID(uuids))
+		return u
+	}})
 
 	before := liveHeap()
 	p := s.Project("project-test-scale")

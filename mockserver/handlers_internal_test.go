@@ -1,0 +1,64 @@
+package mockserver
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/b2bkit/stytchorgs/internal/api"
+)
+
+// inPipeline must write a success exactly as the generated code does, and leave any other
+// response to it.
+func TestInPipelineWritesWhatTheGeneratedCodeWrites(t *testing.T) {
+	created := time.Date(2026, 11, 2, 9, 15, 0, 0, time.UTC)
+	metadata := map[string]any{"tier": "<gold> & co", "flags": map[string]any{"audit": true}, "n": 1.5}
+	org := api.Organization{OrganizationID: "organization-test-1", OrganizationName: "Acme \u2028 Corp",
+		EmailAllowedDomains: []string{"acme.com"}, CustomRoles: []api.PolicyRole{}, TrustedMetadata: &metadata,
+		CreatedAt: &created, UpdatedAt: &created}
+	for _, tc := range []struct {
+		operationID string
+		response    api.GetOrganizationResponseObject
+		written     bool
+	}{
+		{"GetOrganization", api.GetOrganization200JSONResponse{RequestID: "request-id-test-1", StatusCode: 200, Organization: org}, true},
+		{"GetOrganization", api.GetOrganization404JSONResponse{}, false},
+	} {
+		want := httptest.NewRecorder()
+		if err := tc.response.VisitGetOrganizationResponse(want); err != nil {
+			t.Fatal(err)
+		}
+		var got recorder
+		got.reset()
+		got.call = &call{Context: context.Background()}
+		var handed context.Context
+		next := func(ctx context.Context, _ http.ResponseWriter, _ *http.Request, _ any) (any, error) {
+			handed = ctx
+			return tc.response, nil
+		}
+		left, err := inPipeline(next, tc.operationID)(context.Background(), &got, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if handed != got.call {
+			t.Errorf("%T: the handler was handed %v as its context, want the recorder's call", tc.response, handed)
+		}
+		if !tc.written {
+			if left != tc.response || got.status != 0 || got.body.Len() != 0 {
+				t.Errorf("%T: inPipeline wrote %d %q and left %v, want it left to the generated code", tc.response, got.status, got.body.String(), left)
+			}
+			continue
+		}
+		if left != nil {
+			t.Errorf("%T: inPipeline left %v to the generated code", tc.response, left)
+		}
+		if got.status != want.Code || !cmp.Equal(got.header, want.Header()) || got.body.String() != want.Body.String() {
+			t.Errorf("%T: inPipeline wrote %d %v %s\nthe generated code %d %v %s", tc.response,
+				got.status, got.header, got.body.String(), want.Code, want.Header(), want.Body.String())
+		}
+	}
+}
