@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"reflect"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/b2bkit/stytchorgs/internal/api"
+	"github.com/b2bkit/stytchorgs/mockserver/internal/jsonappend"
 	"github.com/b2bkit/stytchorgs/mockserver/internal/store"
 )
 
@@ -48,7 +50,8 @@ const ok = http.StatusOK
 // the operation's 200 response with a JSON body: byte for byte what the generated code would
 // write, but encoded straight into the pipeline's response buffer, where the generated code
 // copies the response twice and encodes it into a buffer of its own (a third of the garbage a
-// create makes). Any other response is left to the generated code.
+// create makes); an organization is written without the encoder (appendOrganizationOK). Any
+// other response is left to the generated code.
 func inPipeline(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
 		rec := w.(*recorder) // the pipeline's, and no other: the pipeline alone calls the generated code
@@ -56,13 +59,38 @@ func inPipeline(next api.StrictHandlerFunc, operationID string) api.StrictHandle
 		if err != nil || !isOK(response, operationID) {
 			return response, err
 		}
-		if err := rec.encoder().Encode(response); err != nil {
-			return nil, err // nothing was written
+		if !appendOrganizationOK(&rec.body, response) {
+			if err := rec.encoder().Encode(response); err != nil {
+				return nil, err // nothing was written
+			}
 		}
 		rec.header.Set("Content-Type", "application/json")
 		rec.WriteHeader(http.StatusOK)
 		return nil, nil
 	}
+}
+
+// appendOrganizationOK writes the success of an operation that answers an organization, the
+// mock's most frequent answer, as the encoder would but without its reflection (about a third of
+// a get's time and allocations). It writes nothing, and reports false, for any other response, or
+// for an organization holding a value it leaves to the encoder.
+func appendOrganizationOK(body *bytes.Buffer, response any) bool {
+	var r api.OrganizationResponse
+	switch response := response.(type) {
+	case api.GetOrganization200JSONResponse:
+		r = api.OrganizationResponse(response)
+	case api.CreateOrganization200JSONResponse:
+		r = api.OrganizationResponse(response)
+	case api.UpdateOrganization200JSONResponse:
+		r = api.OrganizationResponse(response)
+	default:
+		return false
+	}
+	b, ok := jsonappend.OrganizationResponse(body.AvailableBuffer(), &r)
+	if ok {
+		body.Write(b)
+	}
+	return ok
 }
 
 // apiPackage is the import path of the generated code.
