@@ -118,8 +118,6 @@ func Time(b []byte, t time.Time) ([]byte, bool) {
 	return append(out, '"'), true
 }
 
-const hex = "0123456789abcdef"
-
 // String appends s as a JSON string the way encoding/json does by default: <, > and & escaped
 // (so the JSON is safe in HTML), U+2028 and U+2029 escaped (so it is safe in JavaScript), and
 // each byte of invalid UTF-8 replaced by U+FFFD.
@@ -127,24 +125,13 @@ func String(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0 // s[start:i] is still to be copied
 	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if escape := asciiEscape(c); escape != "" {
-				b = append(append(b, s[start:i]...), escape...)
-				start = i + 1
-			} else if c < 0x20 || c == '<' || c == '>' || c == '&' {
-				b = append(append(b, s[start:i]...), '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-				start = i + 1
-			}
-			i++
+		if asciiEscapes[s[i]] == "" && s[i] < utf8.RuneSelf {
+			i++ // most bytes: one table lookup
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(append(b, s[start:i]...), `\ufffd`...)
-			start = i + size
-		case r == '\u2028' || r == '\u2029':
-			b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', hex[r&0xF])
+		escape, size := escapeAt(s, i)
+		if escape != "" {
+			b = append(append(b, s[start:i]...), escape...)
 			start = i + size
 		}
 		i += size
@@ -152,23 +139,37 @@ func String(b []byte, s string) []byte {
 	return append(append(b, s[start:]...), '"')
 }
 
-// asciiEscape is the two-character escape encoding/json writes for c, if it has one.
-func asciiEscape(c byte) string {
-	switch c {
-	case '"':
-		return `\"`
-	case '\\':
-		return `\\`
-	case '\b':
-		return `\b`
-	case '\f':
-		return `\f`
-	case '\n':
-		return `\n`
-	case '\r':
-		return `\r`
-	case '\t':
-		return `\t`
+// escapeAt is what encoding/json writes for the character at s[i] in place of it, if anything,
+// and the character's size.
+func escapeAt(s string, i int) (string, int) {
+	if s[i] < utf8.RuneSelf {
+		return asciiEscapes[s[i]], 1
 	}
-	return ""
+	switch r, size := utf8.DecodeRuneInString(s[i:]); {
+	case r == utf8.RuneError && size == 1:
+		return `\ufffd`, 1
+	case r == '\u2028':
+		return `\u2028`, size
+	case r == '\u2029':
+		return `\u2029`, size
+	default:
+		return "", size
+	}
 }
+
+// asciiEscapes are encoding/json's escapes of ASCII characters, by character; "" for the many
+// it writes as they are.
+var asciiEscapes = func() (t [256]string) {
+	const hex = "0123456789abcdef"
+	uEscape := func(c byte) string { return `\u00` + string(hex[c>>4]) + string(hex[c&0xF]) }
+	for c := range byte(0x20) {
+		t[c] = uEscape(c) // control characters
+	}
+	for _, c := range []byte("<>&") {
+		t[c] = uEscape(c)
+	}
+	for c, escape := range map[byte]string{'"': `\"`, '\\': `\\`, '\b': `\b`, '\f': `\f`, '\n': `\n`, '\r': `\r`, '\t': `\t`} {
+		t[c] = escape
+	}
+	return t
+}()
