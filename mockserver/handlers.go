@@ -46,7 +46,8 @@ var _ api.StrictServerInterface = handlers{}
 const ok = http.StatusOK
 
 // inPipeline is the generated server's middleware around every handler, which connects it to
-// the pipeline. It hands the handler the call as its context, and writes the handler's success,
+// the pipeline. It hands the handler the call as its context, with the request's metadata
+// decoded exactly (exactMetadata), and writes the handler's success,
 // the operation's 200 response with a JSON body: byte for byte what the generated code would
 // write, but encoded straight into the pipeline's response buffer, where the generated code
 // copies the response twice and encodes it into a buffer of its own (a third of the garbage a
@@ -55,6 +56,9 @@ const ok = http.StatusOK
 func inPipeline(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
 		rec := w.(*recorder) // the pipeline's, and no other: the pipeline alone calls the generated code
+		if err := exactMetadata(rec.call, request); err != nil {
+			return nil, err
+		}
 		response, err := next(rec.call, w, r, request)
 		if err != nil || !isOK(response, operationID) {
 			return response, err
