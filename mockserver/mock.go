@@ -16,6 +16,7 @@ type Mock struct {
 	spec       *contract.Contract
 	store      *store.Store
 	creds      *credentials
+	projectIDs projectIDs                  // of the requests' credentials
 	routes     map[string]http.HandlerFunc // "METHOD /path template" → generated handler
 	faults     faultSet
 	log        requestLog

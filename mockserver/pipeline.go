@@ -107,7 +107,7 @@ func (x *exchange) release() {
 func (m *Mock) readHeaders(x *exchange) bool {
 	if headerBytes(x.r) <= maxHeaderBytes {
 		x.entry.Header = loggedHeader(x.r.Header)
-		x.projectID, x.secret, x.hasAuth = basicAuth(x.r, x.auth[:])
+		x.projectID, x.secret, x.hasAuth = basicAuth(x.r, x.auth[:], &m.projectIDs)
 		x.requestID = m.requestID(x.projectID)
 		if m.creds.wellFormed(x.projectID) {
 			x.entry.ProjectID = x.projectID // and not 30 KB of whatever a request sent as one
