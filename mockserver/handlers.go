@@ -20,9 +20,19 @@ type call struct {
 	context.Context
 	requestID  string
 	project    *store.Project
-	actor      *store.Actor // nil unless a member session authorized the request
-	body       []byte       // as received; exactMetadata reads its metadata again
-	bodyReader bodyReader   // the handler's request body, when kin-openapi did not decode it
+	actor      *store.Actor             // nil unless a member session authorized the request
+	body       []byte                   // as received; exactMetadata reads its metadata again
+	bodyReader bodyReader               // the handler's request body, when kin-openapi did not decode it
+	orgOK      api.OrganizationResponse // see organizationOK; zeroed with the exchange
+}
+
+// organizationOK is the success that answers org, for the handlers of the operations that
+// answer an organization to return by pointer. It lives in the call: the generated code takes
+// a response as an interface, and a response value (600 bytes and more) would be copied to the
+// heap to fill it, on each of the mock's most frequent requests.
+func (c *call) organizationOK(org api.Organization) *api.OrganizationResponse {
+	c.orgOK = api.OrganizationResponse{RequestID: c.requestID, StatusCode: ok, Organization: org}
+	return &c.orgOK
 }
 
 type callKey struct{}
@@ -84,18 +94,20 @@ var jsonContentType = []string{"application/json"}[:1:1]
 // a get's time and allocations). It writes nothing, and reports false, for any other response, or
 // for an organization holding a value it leaves to the encoder.
 func appendOrganizationOK(body *bytes.Buffer, response any) bool {
-	var r api.OrganizationResponse
+	var r *api.OrganizationResponse
 	switch response := response.(type) {
-	case api.GetOrganization200JSONResponse:
-		r = api.OrganizationResponse(response)
-	case api.CreateOrganization200JSONResponse:
-		r = api.OrganizationResponse(response)
-	case api.UpdateOrganization200JSONResponse:
-		r = api.OrganizationResponse(response)
+	case *api.GetOrganization200JSONResponse:
+		r = (*api.OrganizationResponse)(response)
+	case *api.CreateOrganization200JSONResponse:
+		r = (*api.OrganizationResponse)(response)
+	case *api.UpdateOrganization200JSONResponse:
+		r = (*api.OrganizationResponse)(response)
+	case *api.DeleteOrganizationExternalID200JSONResponse:
+		r = (*api.OrganizationResponse)(response)
 	default:
 		return false
 	}
-	b, ok := jsonappend.OrganizationResponse(body.AvailableBuffer(), &r)
+	b, ok := jsonappend.OrganizationResponse(body.AvailableBuffer(), r)
 	if ok {
 		body.Write(b)
 	}
@@ -106,12 +118,15 @@ func appendOrganizationOK(body *bytes.Buffer, response any) bool {
 var apiPackage = reflect.TypeFor[api.Organization]().PkgPath()
 
 // isOK reports whether response is one of the generated code's <operation>200JSONResponse
-// types, whose method writes it as the JSON body of a 200 and nothing else.
+// types, or a pointer to one, whose method writes it as the JSON body of a 200 and nothing else.
 func isOK(response any, operationID string) bool {
 	if response == nil {
 		return false
 	}
 	t := reflect.TypeOf(response)
+	if t.Kind() == reflect.Pointer { // as organizationOK's are
+		t = t.Elem()
+	}
 	suffix, found := strings.CutPrefix(t.Name(), operationID)
 	return found && suffix == "200JSONResponse" && t.PkgPath() == apiPackage
 }
@@ -122,7 +137,7 @@ func (handlers) CreateOrganization(ctx context.Context, req api.CreateOrganizati
 	if err != nil {
 		return nil, err
 	}
-	return api.CreateOrganization200JSONResponse{RequestID: c.requestID, StatusCode: ok, Organization: org}, nil
+	return (*api.CreateOrganization200JSONResponse)(c.organizationOK(org)), nil
 }
 
 func (handlers) GetOrganization(ctx context.Context, req api.GetOrganizationRequestObject) (api.GetOrganizationResponseObject, error) {
@@ -131,7 +146,7 @@ func (handlers) GetOrganization(ctx context.Context, req api.GetOrganizationRequ
 	if err != nil {
 		return nil, err
 	}
-	return api.GetOrganization200JSONResponse{RequestID: c.requestID, StatusCode: ok, Organization: org}, nil
+	return (*api.GetOrganization200JSONResponse)(c.organizationOK(org)), nil
 }
 
 func (handlers) UpdateOrganization(ctx context.Context, req api.UpdateOrganizationRequestObject) (api.UpdateOrganizationResponseObject, error) {
@@ -140,7 +155,7 @@ func (handlers) UpdateOrganization(ctx context.Context, req api.UpdateOrganizati
 	if err != nil {
 		return nil, err
 	}
-	return api.UpdateOrganization200JSONResponse{RequestID: c.requestID, StatusCode: ok, Organization: org}, nil
+	return (*api.UpdateOrganization200JSONResponse)(c.organizationOK(org)), nil
 }
 
 func (handlers) DeleteOrganization(ctx context.Context, req api.DeleteOrganizationRequestObject) (api.DeleteOrganizationResponseObject, error) {
@@ -208,7 +223,7 @@ func (handlers) DeleteOrganizationExternalID(ctx context.Context, req api.Delete
 	if err != nil {
 		return nil, err
 	}
-	return api.DeleteOrganizationExternalID200JSONResponse{RequestID: c.requestID, StatusCode: ok, Organization: org}, nil
+	return (*api.DeleteOrganizationExternalID200JSONResponse)(c.organizationOK(org)), nil
 }
 
 // memberResponse builds the organization-and-member envelope most member operations answer.

@@ -65,7 +65,8 @@ func TestInPipelineWritesWhatTheGeneratedCodeWrites(t *testing.T) {
 }
 
 // The organizations inPipeline writes without the encoder, and those it leaves to it, come out
-// as the generated code writes them, for each operation that answers one.
+// as the generated code writes them, for each operation that answers one (by pointer, as
+// organizationOK answers).
 func TestInPipelineWritesOrganizationsAsTheGeneratedCodeDoes(t *testing.T) {
 	created := time.Date(2026, 11, 2, 9, 15, 0, 0, time.UTC)
 	tricky := map[string]any{"tier": "<gold> & co \u2028", "flags": map[string]any{"audit": true, "none": nil},
@@ -88,9 +89,12 @@ func TestInPipelineWritesOrganizationsAsTheGeneratedCodeDoes(t *testing.T) {
 			response    any
 			visit       func(http.ResponseWriter) error
 		}{
+			{"GetOrganization", (*api.GetOrganization200JSONResponse)(&r), api.GetOrganization200JSONResponse(r).VisitGetOrganizationResponse},
+			{"CreateOrganization", (*api.CreateOrganization200JSONResponse)(&r), api.CreateOrganization200JSONResponse(r).VisitCreateOrganizationResponse},
+			{"UpdateOrganization", (*api.UpdateOrganization200JSONResponse)(&r), api.UpdateOrganization200JSONResponse(r).VisitUpdateOrganizationResponse},
+			{"DeleteOrganizationExternalID", (*api.DeleteOrganizationExternalID200JSONResponse)(&r), api.DeleteOrganizationExternalID200JSONResponse(r).VisitDeleteOrganizationExternalIDResponse},
+			// A value, as the handlers answered before organizationOK: left to the encoder.
 			{"GetOrganization", api.GetOrganization200JSONResponse(r), api.GetOrganization200JSONResponse(r).VisitGetOrganizationResponse},
-			{"CreateOrganization", api.CreateOrganization200JSONResponse(r), api.CreateOrganization200JSONResponse(r).VisitCreateOrganizationResponse},
-			{"UpdateOrganization", api.UpdateOrganization200JSONResponse(r), api.UpdateOrganization200JSONResponse(r).VisitUpdateOrganizationResponse},
 		} {
 			want := httptest.NewRecorder()
 			if err := tc.visit(want); err != nil {
