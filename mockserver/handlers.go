@@ -21,7 +21,7 @@ type call struct {
 	requestID  string
 	project    *store.Project
 	actor      *store.Actor             // nil unless a member session authorized the request
-	body       []byte                   // as received; exactMetadata reads its metadata again
+	body       []byte                   // as received, never written: the log may share it (loggedBody)
 	bodyReader bodyReader               // the handler's request body, when kin-openapi did not decode it
 	orgOK      api.OrganizationResponse // see organizationOK; zeroed with the exchange
 }
