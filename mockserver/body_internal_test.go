@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // shortBody is a body that ends, with an error, long before its declared length.
@@ -69,5 +70,19 @@ func TestReadBody(t *testing.T) {
 				t.Errorf("read %d bytes, want %d", len(body), len(tc.body))
 			}
 		})
+	}
+}
+
+// The log shares a body read into a buffer of its size, and copies one whose buffer is larger,
+// so that it never keeps more memory than its budget counts.
+func TestLoggedBodySharesOnlyABufferOfItsSize(t *testing.T) {
+	const body = `{"organization_name":"Acme"}`
+	exact := append(make([]byte, 0, len(body)+1), body...) // readBody's buffer for a Content-Length
+	if got := loggedBody(exact); got != body || unsafe.StringData(got) != unsafe.SliceData(exact) {
+		t.Errorf("loggedBody of a buffer of the body's size = %q at %p, want %q shared at %p", got, unsafe.StringData(got), body, unsafe.SliceData(exact))
+	}
+	chunked := append(make([]byte, 0, 16<<10), body...) // readBody's buffer for a body in chunks
+	if got := loggedBody(chunked); got != body || unsafe.StringData(got) == unsafe.SliceData(chunked) {
+		t.Errorf("loggedBody of a 16 KB buffer = %q, shared: want a copy of %q", got, body)
 	}
 }

@@ -94,8 +94,9 @@ func (c *credentials) checkBasic(id string, secret []byte, ok bool) *apiError {
 
 // basicAuth reads a request's HTTP Basic credentials as r.BasicAuth does, but decodes them into
 // buf (falling back to r.BasicAuth when they do not fit), so that only the project id becomes a
-// string. ok is false when the request has no Basic credentials.
-func basicAuth(r *http.Request, buf []byte) (projectID string, secret []byte, ok bool) {
+// string, and that one only the first time ids sees it. ok is false when the request has no
+// Basic credentials.
+func basicAuth(r *http.Request, buf []byte, ids *projectIDs) (projectID string, secret []byte, ok bool) {
 	const prefix = "Basic "
 	auth := r.Header.Get("Authorization")
 	if len(auth) < len(prefix) || !asciiEqualFold(auth[:len(prefix)], prefix) {
@@ -114,7 +115,39 @@ func basicAuth(r *http.Request, buf []byte) (projectID string, secret []byte, ok
 	if !ok {
 		return "", nil, false
 	}
-	return string(id), secret, true
+	return ids.intern(id), secret, true
+}
+
+// projectIDs are the project ids requests named, each kept as one string that every later
+// request naming it shares: a client names the same few ids again and again, and a request
+// then makes no string of its own. The zero value is ready to use.
+type projectIDs struct {
+	mu  sync.RWMutex
+	ids map[string]string
+}
+
+// maxProjectIDs bounds projectIDs: past it, a new id is a string of its own, as before, so that
+// a client that sends endless ids cannot grow the set without bound.
+const maxProjectIDs = 1024
+
+// intern returns id as a string, the one kept for it if there is one.
+func (p *projectIDs) intern(id []byte) string {
+	p.mu.RLock()
+	s, ok := p.ids[string(id)] // a lookup by string(id) makes no string
+	p.mu.RUnlock()
+	if ok {
+		return s
+	}
+	s = string(id)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ids == nil {
+		p.ids = map[string]string{}
+	}
+	if len(p.ids) < maxProjectIDs {
+		p.ids[s] = s
+	}
+	return s
 }
 
 func asciiEqualFold(a, b string) bool {

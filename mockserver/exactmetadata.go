@@ -2,50 +2,38 @@ package mockserver
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"net/http"
 
 	"github.com/b2bkit/stytchorgs/internal/api"
 )
 
-// exactMetadata is a middleware of the generated server that hands the handlers a request's
-// metadata with every number exactly as it was sent. The generated binding decodes metadata
-// values into `any`, where encoding/json makes every number a float64 and so rounds integers
-// above 2^53; this decodes the metadata objects again from the raw body with numbers as
-// json.Number, which the store keeps through the merge and encodes back digit for digit.
-func exactMetadata(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
-	if !takesMetadata[operationID] {
-		return next // the generated server calls this for every request: cost the others nothing
+// exactMetadata hands the handlers a request's metadata with every number exactly as it was
+// sent. The generated binding decodes metadata values into `any`, where encoding/json makes
+// every number a float64 and so rounds integers above 2^53; this decodes the metadata objects
+// again from the raw body with numbers as json.Number, which the store keeps through the merge
+// and encodes back digit for digit. inPipeline calls it before each handler: as a middleware of
+// its own, it would cost each request that carries metadata a closure.
+func exactMetadata(c *call, request any) error {
+	var trusted, untrusted *map[string]any // what the binding filled; nil when absent
+	switch req := request.(type) {
+	case api.CreateOrganizationRequestObject:
+		trusted = (*map[string]any)(req.Body.TrustedMetadata)
+	case api.UpdateOrganizationRequestObject:
+		trusted = (*map[string]any)(req.Body.TrustedMetadata)
+	case api.CreateMemberRequestObject:
+		trusted, untrusted = (*map[string]any)(req.Body.TrustedMetadata), (*map[string]any)(req.Body.UntrustedMetadata)
+	case api.UpdateMemberRequestObject:
+		trusted, untrusted = (*map[string]any)(req.Body.TrustedMetadata), (*map[string]any)(req.Body.UntrustedMetadata)
 	}
-	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
-		var trusted, untrusted *map[string]any // what the binding filled; nil when absent
-		switch req := request.(type) {
-		case api.CreateOrganizationRequestObject:
-			trusted = (*map[string]any)(req.Body.TrustedMetadata)
-		case api.UpdateOrganizationRequestObject:
-			trusted = (*map[string]any)(req.Body.TrustedMetadata)
-		case api.CreateMemberRequestObject:
-			trusted, untrusted = (*map[string]any)(req.Body.TrustedMetadata), (*map[string]any)(req.Body.UntrustedMetadata)
-		case api.UpdateMemberRequestObject:
-			trusted, untrusted = (*map[string]any)(req.Body.TrustedMetadata), (*map[string]any)(req.Body.UntrustedMetadata)
-		}
-		if trusted != nil || untrusted != nil {
-			if err := decodeMetadataExactly(ctx, trusted, untrusted); err != nil {
-				return nil, err
-			}
-		}
-		return next(ctx, w, r, request)
+	if trusted == nil && untrusted == nil {
+		return nil
 	}
+	return decodeMetadataExactly(c.body, trusted, untrusted)
 }
 
-// takesMetadata are the operations whose requests carry metadata objects.
-var takesMetadata = map[string]bool{"CreateOrganization": true, "UpdateOrganization": true, "CreateMember": true, "UpdateMember": true}
-
 // decodeMetadataExactly replaces the metadata objects the binding decoded with the same objects
-// from the request body (which the pipeline keeps in the call), numbers as json.Number.
-func decodeMetadataExactly(ctx context.Context, trusted, untrusted *map[string]any) error {
-	b := callFrom(ctx).body
+// from the request body b, numbers as json.Number.
+func decodeMetadataExactly(b []byte, trusted, untrusted *map[string]any) error {
 	rawTrusted, rawUntrusted, ok := metadataMembers(b)
 	if !ok {
 		// A map, not a struct: its keys match exactly, as the binding's do (encoding/json would

@@ -16,6 +16,7 @@ type Mock struct {
 	spec       *contract.Contract
 	store      *store.Store
 	creds      *credentials
+	projectIDs projectIDs                  // of the requests' credentials
 	routes     map[string]http.HandlerFunc // "METHOD /path template" → generated handler
 	faults     faultSet
 	log        requestLog
@@ -59,7 +60,7 @@ func NewMock(opts ...Option) (*Mock, error) {
 	badRequest := func(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, w.(*recorder).call.requestID, newError(http.StatusBadRequest, "bad_request", "%v", err))
 	}
-	strict := api.NewStrictHandlerWithOptions(handlers{}, []api.StrictMiddlewareFunc{exactMetadata, inPipeline}, api.StrictHTTPServerOptions{
+	strict := api.NewStrictHandlerWithOptions(handlers{}, []api.StrictMiddlewareFunc{inPipeline}, api.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc: badRequest,
 		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			writeError(w, w.(*recorder).call.requestID, asAPIError(err))

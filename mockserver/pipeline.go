@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/b2bkit/stytchorgs/mockserver/internal/contract"
 	"github.com/b2bkit/stytchorgs/mockserver/internal/store"
@@ -107,7 +108,7 @@ func (x *exchange) release() {
 func (m *Mock) readHeaders(x *exchange) bool {
 	if headerBytes(x.r) <= maxHeaderBytes {
 		x.entry.Header = loggedHeader(x.r.Header)
-		x.projectID, x.secret, x.hasAuth = basicAuth(x.r, x.auth[:])
+		x.projectID, x.secret, x.hasAuth = basicAuth(x.r, x.auth[:], &m.projectIDs)
 		x.requestID = m.requestID(x.projectID)
 		if m.creds.wellFormed(x.projectID) {
 			x.entry.ProjectID = x.projectID // and not 30 KB of whatever a request sent as one
@@ -205,8 +206,21 @@ func (m *Mock) readBody(x *exchange) bool {
 		return false
 	}
 	x.body = body
-	x.entry.Body = string(body)
+	x.entry.Body = loggedBody(body)
 	return true
+}
+
+// loggedBody is the request body as the log keeps it: the body itself, seen as a string without
+// the copy a conversion makes (an allocation of its size), when its buffer is the body's size
+// (readBody leaves one byte over, where it read the EOF), as it is for a body sent with its
+// length up to 16 KB. A larger buffer, of a body that came in chunks, is copied so that the log
+// does not keep more than its budget counts. The body is never written once read: the pipeline,
+// the contract and the generated binding only read it.
+func loggedBody(b []byte) string {
+	if cap(b)-len(b) > 1 {
+		return string(b)
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // validateRequest checks the request's parameters and body against its operation.
