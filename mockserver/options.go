@@ -3,7 +3,6 @@ package mockserver
 import (
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -12,7 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/google/uuid"
+	"github.com/b2bkit/stytchorgs/mockserver/internal/store"
 )
 
 // Option configures a Mock or a Server.
@@ -62,21 +61,9 @@ func (c *config) newUUID() (u [36]byte) {
 	return u
 }
 
-// appendUUIDv4 appends 128 bits formatted as a version 4 (RFC 4122 variant) UUID to dst,
-// overwriting the six bits those take.
+// appendUUIDv4 appends 128 bits formatted as a version 4 UUID (store.UUIDv4) to dst.
 func appendUUIDv4(dst []byte, hi, lo uint64) []byte {
-	var u uuid.UUID
-	binary.BigEndian.PutUint64(u[:8], hi)
-	binary.BigEndian.PutUint64(u[8:], lo)
-	u[6] = u[6]&0x0f | 0x40 // version 4
-	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
-	var s [36]byte
-	hex.Encode(s[0:8], u[0:4])
-	hex.Encode(s[9:13], u[4:6])
-	hex.Encode(s[14:18], u[6:8])
-	hex.Encode(s[19:23], u[8:10])
-	hex.Encode(s[24:36], u[10:16])
-	s[8], s[13], s[18], s[23] = '-', '-', '-', '-'
+	s := store.UUIDv4(hi, lo)
 	return append(dst, s[:]...)
 }
 

@@ -7,34 +7,15 @@ package store
 //	go test ./mockserver/internal/store -run '^$' -bench 'Get|Create' -benchmem
 
 import (
-	"encoding/binary"
-	"encoding/hex"
 	"fmt"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/b2bkit/stytchorgs/internal/api"
-	"github.com/google/uuid"
 )
 
 // benchStore is a store made the way the mock makes its own: ids from random UUIDs that cost
-// no allocation of their own (mockserver's appendUUIDv4), so the numbers here are the mock's
-// share.
-func benchStore() *Store {
-	return New(Options{NewUUID: func() (s [36]byte) {
-		var u uuid.UUID
-		binary.BigEndian.PutUint64(u[:8], rand.Uint64())
-		binary.BigEndian.PutUint64(u[8:], rand.Uint64())
-		u[6], u[8] = u[6]&0x0f|0x40, u[8]&0x3f|0x80
-		hex.Encode(s[0:8], u[0:4])
-		hex.Encode(s[9:13], u[4:6])
-		hex.Encode(s[14:18], u[6:8])
-		hex.Encode(s[19:23], u[8:10])
-		hex.Encode(s[24:36], u[10:16])
-		s[8], s[13], s[18], s[23] = '-', '-', '-', '-'
-		return s
-	}})
-}
+// no allocation of their own (UUIDv4), so the numbers here are the mock's share.
+func benchStore() *Store { return New(Options{}) }
 
 // benchProject returns a project with one organization, acme-corp, that grants stytch_admin to
 // acme.com addresses, and one member of it, ada@acme.com, who is also assigned a custom role.

@@ -18,7 +18,10 @@ package store
 
 import (
 	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
+	mathrand "math/rand/v2"
 	"strings"
 	"sync"
 	"time"
@@ -58,7 +61,8 @@ type Options struct {
 	// Now returns the current time; time.Now when nil. Timestamps are truncated to seconds.
 	Now func() time.Time
 	// NewUUID returns a fresh UUID in its 36-character text form, for ids; random version 4
-	// UUIDs when nil. An array rather than a string, so that an id is one allocation.
+	// UUIDs (UUIDv4 of math/rand/v2's bits) when nil. An array rather than a string, so that
+	// an id is one allocation.
 	NewUUID func() [36]byte
 	// CursorKey authenticates the search cursors the store hands out, so that a cursor it did
 	// not make is refused. Nil means a random key: cursors differ from run to run. A store whose
@@ -85,10 +89,7 @@ func New(opts Options) *Store {
 		s.now = time.Now
 	}
 	if s.newUUID == nil {
-		s.newUUID = func() (u [36]byte) {
-			copy(u[:], uuid.NewString())
-			return u
-		}
+		s.newUUID = func() [36]byte { return UUIDv4(mathrand.Uint64(), mathrand.Uint64()) }
 	}
 	if s.cursorKey == nil {
 		s.cursorKey = make([]byte, 32)
@@ -217,4 +218,23 @@ func (p *Project) Generation() uint64 {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	return p.gen
+}
+
+// UUIDv4 formats 128 bits as the text of a version 4 (RFC 4122 variant) UUID, overwriting the
+// six bits those take. Ids need to be unique, not unpredictable, so callers may take the bits
+// from math/rand/v2, which costs no system call; the text comes back as an array, so that
+// making an id is one allocation (its string) or none.
+func UUIDv4(hi, lo uint64) (s [36]byte) {
+	var u uuid.UUID
+	binary.BigEndian.PutUint64(u[:8], hi)
+	binary.BigEndian.PutUint64(u[8:], lo)
+	u[6] = u[6]&0x0f | 0x40 // version 4
+	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
+	hex.Encode(s[0:8], u[0:4])
+	hex.Encode(s[9:13], u[4:6])
+	hex.Encode(s[14:18], u[6:8])
+	hex.Encode(s[19:23], u[8:10])
+	hex.Encode(s[24:36], u[10:16])
+	s[8], s[13], s[18], s[23] = '-', '-', '-', '-'
+	return s
 }
