@@ -176,6 +176,25 @@ func (p *Project) applyMemberSeed(rec *memberRec, s *MemberSeed) *Error {
 		m.MemberID = s.ID
 	}
 	m.CreatedAt, m.UpdatedAt = seededTimes(m.CreatedAt, s.CreatedAt, s.UpdatedAt)
+	if e := seedMemberFactors(m, s); e != nil {
+		return e
+	}
+	if s.IsLocked {
+		m.IsLocked = true
+		m.LockCreatedAt, m.LockExpiresAt = p.seededLock(s)
+	}
+	m.SSORegistrations = nonNil(s.SSORegistrations)
+	m.OauthRegistrations = nonNil(s.OAuthRegistrations)
+	m.SCIMRegistration = normalizedSCIM(s.SCIMRegistration)
+	if e := p.seedMemberEmails(rec, s); e != nil {
+		return e
+	}
+	return p.seedMemberGrants(rec, s)
+}
+
+// seedMemberFactors sets a seeded member's status and what sign-in would have verified or
+// registered: its email, MFA phone, password, TOTP and default MFA method.
+func seedMemberFactors(m *api.Member, s *MemberSeed) *Error {
 	if s.Status != "" {
 		if !slices.Contains([]string{statusPending, "invited", statusActive, statusDeleted}, s.Status) {
 			return invalid("invalid_member_status", "status %q is not one of pending, invited, active, deleted.", s.Status)
@@ -192,20 +211,27 @@ func (p *Project) applyMemberSeed(rec *memberRec, s *MemberSeed) *Error {
 	if s.DefaultMFAMethod != "" {
 		m.DefaultMFAMethod = s.DefaultMFAMethod
 	}
-	if s.IsLocked {
-		since := p.timestamp()
-		if !s.LockCreatedAt.IsZero() {
-			since = s.LockCreatedAt.UTC().Truncate(time.Second)
-		}
-		until := since.Add(time.Hour)
-		if !s.LockExpiresAt.IsZero() {
-			until = s.LockExpiresAt.UTC().Truncate(time.Second)
-		}
-		m.IsLocked, m.LockCreatedAt, m.LockExpiresAt = true, &since, &until
+	return nil
+}
+
+// seededLock is when a seeded lock began and ends: the seed's times in whole seconds, or now and
+// an hour from then.
+func (p *Project) seededLock(s *MemberSeed) (since, until *time.Time) {
+	from := p.timestamp()
+	if !s.LockCreatedAt.IsZero() {
+		from = s.LockCreatedAt.UTC().Truncate(time.Second)
 	}
-	m.SSORegistrations = nonNil(s.SSORegistrations)
-	m.OauthRegistrations = nonNil(s.OAuthRegistrations)
-	m.SCIMRegistration = normalizedSCIM(s.SCIMRegistration)
+	to := from.Add(time.Hour)
+	if !s.LockExpiresAt.IsZero() {
+		to = s.LockExpiresAt.UTC().Truncate(time.Second)
+	}
+	return &from, &to
+}
+
+// seedMemberEmails sets a seeded member's retired addresses, each free in its scope, and the
+// address an email update started for it.
+func (p *Project) seedMemberEmails(rec *memberRec, s *MemberSeed) *Error {
+	m := &rec.m
 	for _, r := range s.RetiredEmails {
 		email, e := normalizeEmail("retired_emails", r.EmailAddress)
 		if e != nil {
@@ -227,6 +253,12 @@ func (p *Project) applyMemberSeed(rec *memberRec, s *MemberSeed) *Error {
 		}
 		rec.newEmail = email
 	}
+	return nil
+}
+
+// seedMemberGrants sets a seeded member's provisioned roles, tokens and Connected App grants,
+// each role existing and each app seeded first.
+func (p *Project) seedMemberGrants(rec *memberRec, s *MemberSeed) *Error {
 	for _, r := range s.ExtraRoles {
 		if !p.roleExists(rec.org, r.RoleID) {
 			return invalid("invalid_role", "The role %s does not exist in the project or the organization's policy.", r.RoleID)
