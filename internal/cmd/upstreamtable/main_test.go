@@ -71,3 +71,69 @@ func TestMissingOperationIsAnError(t *testing.T) {
 		}
 	}
 }
+
+// A fact the notation cannot say is an error naming where it is, not a table that says less
+// than Stytch's document.
+func TestUnsayableSchemasAreErrors(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, response, schemas, want string
+	}{
+		{"composition", `{$ref: "#/components/schemas/R"}`,
+			`R: {type: object, properties: {a: {allOf: [{type: string}]}}}`, "R.a: allOf"},
+		{"inline object", `{$ref: "#/components/schemas/R"}`,
+			`R: {type: object, properties: {a: {type: object, properties: {b: {type: string}}}}}`, "R.a: an object with properties but no $ref"},
+		{"undeclared required", `{$ref: "#/components/schemas/R"}`,
+			`R: {type: object, required: [b], properties: {a: {type: string}}}`, "required property b"},
+		{"no type", `{$ref: "#/components/schemas/R"}`,
+			`R: {type: object, properties: {a: {type: array, items: {description: anything}}}}`, "R.a[]: no type"},
+		{"closed empty object", `{$ref: "#/components/schemas/R"}`,
+			`R: {type: object, properties: {a: {type: object, additionalProperties: false}}}`, "R.a: an object that allows no property"},
+		{"inline response", `{type: object, properties: {a: {type: string}}}`,
+			`R: {type: object}`, "200 response schema is not a $ref"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			doc := "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /v1/r:\n    get:\n      responses:\n" +
+				"        '200':\n          description: ok\n          content: {application/json: {schema: " + c.response + "}}\n" +
+				"components:\n  schemas:\n    " + c.schemas + "\n"
+			spec := t.TempDir() + "/openapi.yml"
+			if err := os.WriteFile(spec, []byte(doc), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			ours := "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /v1/r:\n    get:\n      responses: {'200': {description: ok}}\n"
+			out, err := runTool(t, []byte(ours), "-spec", spec, "-commit", testCommit, "-committed", testCommitted)
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "GET /v1/r") {
+				t.Errorf("err = %v, want one naming GET /v1/r and saying %q", err, c.want)
+			}
+			if out != "" {
+				t.Errorf("wrote %d bytes despite the error", len(out))
+			}
+		})
+	}
+}
+
+// A table must name a source one can check it against.
+func TestFlagsAreChecked(t *testing.T) {
+	t.Parallel()
+	ours := readFile(t, "testdata/ours.yml")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-commit", testCommit, "-committed", testCommitted}, "-spec is required"},
+		{[]string{"-spec", "testdata/upstream.yml", "-commit", "43fe0d65", "-committed", testCommitted}, "not a full commit"},
+		{[]string{"-spec", "testdata/upstream.yml", "-commit", testCommit, "-committed", "5 Feb 2026"}, "not a date"},
+		{[]string{"-spec", "testdata/upstream.yml", "-commit", testCommit, "-committed", testCommitted, "extra"}, "unexpected arguments"},
+		{[]string{"-spec", "testdata/absent.yml", "-commit", testCommit, "-committed", testCommitted}, "testdata/absent.yml"},
+	} {
+		out, err := runTool(t, ours, c.args...)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: err = %v, want one saying %q", c.args, err, c.want)
+		}
+		if out != "" {
+			t.Errorf("%q: wrote %d bytes despite the error", c.args, len(out))
+		}
+	}
+}
