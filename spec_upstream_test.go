@@ -25,12 +25,12 @@ import (
 // To move to a newer commit of Stytch's document: clone stytchauth/stytch-openapi outside this
 // repository (its openapi.yml is never committed here), then
 //
-//	go run ./internal/cmd/upstreamtable -spec PATH/openapi.yml -commit SHA -committed YYYY-MM-DD > testdata/stytch-openapi-table.json
+//	go run ./internal/cmd/upstreamtable -spec PATH/openapi.yml -commit SHA -committed YYYY-MM-DD -o testdata/stytch-openapi-table.json
 //
 // with the commit's full hash and date (git log -1 --format='%H %cs'). The command takes the
-// operations from openapi.yaml and fails, naming it, on one that Stytch's file lacks. Then
-// `go test -run Upstream .` lists the new differences: fix each in openapi.yaml, or add it to the
-// list of choices with its reason.
+// operations from openapi.yaml and fails, naming it, on one that Stytch's file lacks, leaving the
+// table as it was. Then `go test -run Upstream .` lists the new differences: fix each in
+// openapi.yaml, or add it to the list of choices with its reason.
 
 const upstreamTablePath = "testdata/stytch-openapi-table.json"
 

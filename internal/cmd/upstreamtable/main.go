@@ -1,7 +1,10 @@
 // Command upstreamtable refreshes testdata/stytch-openapi-table.json, the table of facts from
 // Stytch's published OpenAPI document that spec_upstream_test.go compares openapi.yaml with.
 //
-//	go run ./internal/cmd/upstreamtable -spec PATH/openapi.yml -commit SHA -committed YYYY-MM-DD > testdata/stytch-openapi-table.json
+//	go run ./internal/cmd/upstreamtable -spec PATH/openapi.yml -commit SHA -committed YYYY-MM-DD -o testdata/stytch-openapi-table.json
+//
+// With -o the table replaces the file whole (a temporary file renamed over it), so a run that
+// fails leaves the committed table as it was; without -o it goes to standard output.
 //
 // PATH/openapi.yml is Stytch's file at commit SHA of stytchauth/stytch-openapi, committed on
 // YYYY-MM-DD. The operations taken from it are those of this repository's openapi.yaml, so the
@@ -16,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"time"
 
@@ -41,6 +45,7 @@ func run(args []string, ours []byte, stdout, stderr io.Writer) error {
 	specPath := flags.String("spec", "", "path of Stytch's openapi.yml")
 	commit := flags.String("commit", "", "full commit of stytchauth/stytch-openapi the file was taken from")
 	committed := flags.String("committed", "", "date of that commit, YYYY-MM-DD")
+	outPath := flags.String("o", "", "write the table to this file, replacing it whole, instead of to standard output")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -63,8 +68,34 @@ func run(args []string, ours []byte, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", *specPath, err)
 	}
-	_, err = stdout.Write(render(t, src))
+	table := render(t, src)
+	if *outPath != "" {
+		return replaceFile(*outPath, table)
+	}
+	_, err = stdout.Write(table)
 	return err
+}
+
+// replaceFile writes data to path through a temporary file in the same directory, renamed over
+// path once written and synced: path holds the old table or the new one, never part of one.
+func replaceFile(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 // checkSource refuses a table whose source a later reader could not find again: the table is

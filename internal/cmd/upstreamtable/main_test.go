@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -135,5 +136,34 @@ func TestFlagsAreChecked(t *testing.T) {
 		if out != "" {
 			t.Errorf("%q: wrote %d bytes despite the error", c.args, len(out))
 		}
+	}
+}
+
+// With -o, the table replaces the file whole; a run that fails leaves the file as it was.
+func TestOutputFileIsReplacedWholeOrNotAtAll(t *testing.T) {
+	t.Parallel()
+	out := filepath.Join(t.TempDir(), "table.json")
+	const old = "the committed table\n"
+	if err := os.WriteFile(out, []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-spec", "testdata/upstream.yml", "-commit", testCommit, "-committed", testCommitted, "-o", out}
+
+	missing := []byte("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /v1/gadgets:\n    get:\n      responses: {'200': {description: ok}}\n")
+	if stdout, err := runTool(t, missing, args...); err == nil || !strings.Contains(err.Error(), "GET /v1/gadgets") || stdout != "" {
+		t.Fatalf("a missing operation: err %v, stdout %q; want an error naming it and nothing written", err, stdout)
+	}
+	if got := string(readFile(t, out)); got != old {
+		t.Errorf("a failed run changed the file to %q", got)
+	}
+
+	if stdout, err := runTool(t, readFile(t, "testdata/ours.yml"), args...); err != nil || stdout != "" {
+		t.Fatalf("err %v, stdout %q; want the table in the file only", err, stdout)
+	}
+	if got, want := string(readFile(t, out)), string(readFile(t, "testdata/upstream-table.json")); got != want {
+		t.Errorf("-o wrote:\n%s\nwant testdata/upstream-table.json", got)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 1 {
+		t.Errorf("the directory holds %d files, want only the table: a temporary file was left", len(entries))
 	}
 }
