@@ -297,13 +297,7 @@ func (m *model) updateOrg(ctx context.Context, c *client.Client, g, n int, rng *
 	add(&o.slug, slug)
 	add(&o.mfa, mfa)
 	add(&o.invites, invites)
-	if metaKey != "" {
-		if metaVal == nil {
-			delete(o.meta, metaKey)
-		} else {
-			o.meta[metaKey] = metaVal
-		}
-	}
+	patchMeta(o.meta, metaKey, metaVal)
 }
 
 func (m *model) deleteOrg(ctx context.Context, c *client.Client, g int, rng *rand.Rand) {
@@ -466,13 +460,7 @@ func (m *model) updateMember(ctx context.Context, c *client.Client, g, n int, rn
 	if email != "" {
 		mb.email = append(mb.email, write{email, s, e})
 	}
-	if metaKey != "" {
-		if metaVal == nil {
-			delete(mb.meta, metaKey)
-		} else {
-			mb.meta[metaKey] = metaVal
-		}
-	}
+	patchMeta(mb.meta, metaKey, metaVal)
 }
 
 func (m *model) deleteMember(ctx context.Context, c *client.Client, g int, rng *rand.Rand) {
@@ -594,4 +582,16 @@ func (m *model) getOrg(ctx context.Context, c *client.Client, g int, rng *rand.R
 	}
 	m.count(op + ".ok")
 	m.addEvent(event{kind: getEvent, g: g, op: op, org: o, value: got.Slug, value2: got.Name, s: s, e: e})
+}
+
+// patchMeta applies one key of a metadata patch to the model's copy: a nil value deletes the
+// key, as Stytch's merge does; an empty key means the patch touched no metadata.
+func patchMeta(meta map[string]any, key string, val any) {
+	switch {
+	case key == "":
+	case val == nil:
+		delete(meta, key)
+	default:
+		meta[key] = val
+	}
 }
