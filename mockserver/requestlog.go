@@ -242,6 +242,29 @@ func masked(n int) []string {
 var credentialWords = []string{"auth", "cookie", "session", "token", "secret", "passw", "jwt", "api-key", "apikey", "api_key", "credential", "signature"}
 
 func carriesCredential(name string) bool {
+	if verdict, known := commonHeaders[name]; known {
+		return verdict
+	}
+	return matchesCredentialWord(name)
+}
+
+// commonHeaders holds the verdict for the names most requests send, so that logging them
+// costs a map lookup rather than a dozen substring searches each.
+var commonHeaders = func() map[string]bool {
+	names := []string{
+		"Accept", "Accept-Encoding", "Accept-Language", "Authorization", "Cache-Control",
+		"Connection", "Content-Length", "Content-Type", "Cookie", "Origin", "Referer",
+		"User-Agent", "X-Forwarded-For", "X-Request-Id", "X-Stytch-Member-Session",
+		"X-Stytch-Member-Sessionjwt",
+	}
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = matchesCredentialWord(n)
+	}
+	return m
+}()
+
+func matchesCredentialWord(name string) bool {
 	var buf [64]byte
 	if len(name) > len(buf) {
 		name = strings.ToLower(name)

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/b2bkit/stytchorgs/mockserver/internal/jsonstr"
 )
 
 // Any appends v, a value as encoding/json decodes JSON into an any (metadata).
@@ -124,11 +126,8 @@ func Time(b []byte, t time.Time) ([]byte, bool) {
 func String(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0 // s[start:i] is still to be copied
-	for i := 0; i < len(s); {
-		if asciiEscapes[s[i]] == "" && s[i] < utf8.RuneSelf {
-			i++ // most bytes: one table lookup
-			continue
-		}
+	// PlainHTML skips most bytes eight at a time; the loop looks only at the others.
+	for i := jsonstr.PlainHTML(s); i < len(s); i += jsonstr.PlainHTML(s[i:]) {
 		escape, size := escapeAt(s, i)
 		if escape != "" {
 			b = append(append(b, s[start:i]...), escape...)

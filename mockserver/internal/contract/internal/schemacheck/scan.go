@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"math"
 	"unicode/utf8"
+
+	"github.com/b2bkit/stytchorgs/mockserver/internal/jsonstr"
 )
 
 // Scanning: a JSON document's bytes, walked once against the compiled nodes, without decoding
@@ -82,12 +84,9 @@ func (s *scanner) literal() bool {
 // UTF-8; strings with escapes are left to kin-openapi (they are rare in API traffic).
 func (s *scanner) str() ([]byte, bool) {
 	start, ascii := s.pos+1, true
-	for i := start; i < len(s.data); i++ {
-		c := s.data[i]
-		if !strSpecial[c] {
-			continue // most bytes: one table lookup
-		}
-		switch {
+	// Plain skips most bytes eight at a time; the loop looks only at the others.
+	for i := start + jsonstr.Plain(s.data[start:]); i < len(s.data); i += 1 + jsonstr.Plain(s.data[i+1:]) {
+		switch c := s.data[i]; {
 		case c == '"':
 			content := s.data[start:i]
 			s.pos = i + 1
@@ -100,15 +99,6 @@ func (s *scanner) str() ([]byte, bool) {
 	}
 	return nil, false
 }
-
-// strSpecial marks the bytes str must look at: the quote, the backslash, control characters,
-// and the bytes of non-ASCII characters, which need a UTF-8 check.
-var strSpecial = func() (t [256]bool) {
-	for c := range 256 {
-		t[c] = c == '"' || c == '\\' || c < 0x20 || c >= 0x80
-	}
-	return t
-}()
 
 func (n *node) checkString(b []byte) bool {
 	if n.minLen > 0 || n.maxLen >= 0 {
