@@ -4,6 +4,8 @@
 // encoder otherwise look at them one byte at a time.
 package jsonstr
 
+import "math/bits"
+
 // Plain returns the length of the longest prefix of s whose bytes stand for themselves in a
 // JSON string: ASCII from the space up, other than the quote and the backslash. A scanner must
 // look at the byte after it (the closing quote, an escape, a control character or the start of
@@ -11,14 +13,12 @@ package jsonstr
 func Plain[T ~string | ~[]byte](s T) int {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		if specials(word(s, i))&highs != 0 {
-			break
+		if m := specials(word(s, i)) & highs; m != 0 {
+			return i + firstMarked(m)
 		}
 	}
-	for ; i < len(s); i++ {
-		if !plain[s[i]] {
-			break
-		}
+	for i < len(s) && plain[s[i]] {
+		i++
 	}
 	return i
 }
@@ -28,17 +28,20 @@ func Plain[T ~string | ~[]byte](s T) int {
 func PlainHTML[T ~string | ~[]byte](s T) int {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		if w := word(s, i); (specials(w)|below(w^(ones*'<'), 1)|below(w^(ones*'>'), 1)|below(w^(ones*'&'), 1))&highs != 0 {
-			break
+		w := word(s, i)
+		if m := (specials(w) | below(w^(ones*'<'), 1) | below(w^(ones*'>'), 1) | below(w^(ones*'&'), 1)) & highs; m != 0 {
+			return i + firstMarked(m)
 		}
 	}
-	for ; i < len(s); i++ {
-		if !plainHTML[s[i]] {
-			break
-		}
+	for i < len(s) && plainHTML[s[i]] {
+		i++
 	}
 	return i
 }
+
+// firstMarked is the index in its word of the first byte m marks. Borrows run from low bytes
+// to high ones, so the lowest mark is always a true one: a byte below it borrowed nothing.
+func firstMarked(m uint64) int { return bits.TrailingZeros64(m) / 8 }
 
 const (
 	ones  = 0x0101010101010101 // 0x01 in every byte
