@@ -264,6 +264,7 @@ var commonHeaders = func() map[string]bool {
 	return m
 }()
 
+// matchesCredentialWord reports whether name, in lower case, holds one of credentialWords.
 func matchesCredentialWord(name string) bool {
 	var buf [64]byte
 	if len(name) > len(buf) {
